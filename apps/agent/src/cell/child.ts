@@ -1,0 +1,25 @@
+/**
+ * Entry point of the child process the agent forks for each cell (and once for the EP probe). It receives
+ * one job over IPC, reports phases and the outcome, then exits; a native crash here ends only this process.
+ */
+import { probeEps } from '../probe/eps';
+import type { ChildJob, ChildMessage } from './job';
+import { measureCell } from './measure';
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve, reject) => process.send!(message, undefined, {}, (err) => (err ? reject(err) : resolve())));
+}
+
+process.once('message', (job: ChildJob) => {
+  const work =
+    job.kind === 'cell'
+      ? measureCell(job, (phase) => void send({ type: 'phase', phase })).then((outcome) => send({ type: 'outcome', outcome }))
+      : probeEps().then((eps) => send({ type: 'eps', eps }));
+  work.then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+      process.exit(70);
+    },
+  );
+});

@@ -1,0 +1,117 @@
+import * as ort from 'onnxruntime-node';
+import type { InputSpec } from '@ortfleet/core';
+
+/** Mulberry32: a small, fast, seedable PRNG so a rerun feeds the model exactly the same inputs. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** IEEE 754 half-precision bits of a number (round to nearest), since Node 20 has no Float16Array. */
+export function toHalfBits(value: number): number {
+  const f32 = new Float32Array([value]);
+  const x = new Uint32Array(f32.buffer)[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = ((x >>> 23) & 0xff) - 127 + 15;
+  const mant = x & 0x7fffff;
+  if (exp <= 0) return exp < -10 ? sign : sign | ((mant | 0x800000) >> (14 - exp));
+  if (exp >= 31) return sign | 0x7c00;
+  return sign | (exp << 10) | ((mant + 0x1000) >> 13);
+}
+
+/**
+ * The concrete shape of one input: the spec's shape where given, else the model's, with the first open
+ * dimension taken as the batch. Throws naming the input and its open dimensions when it cannot decide.
+ */
+export function resolveShape(name: string, modelShape: readonly (number | string)[], spec: InputSpec | undefined, batch: number): number[] {
+  if (spec?.shape) {
+    if (spec.shape.length !== modelShape.length)
+      throw new Error(`input '${name}': the spec gives ${spec.shape.length} dimensions, the model has ${modelShape.length} (${JSON.stringify(modelShape)})`);
+    return spec.shape.map((d, i) => {
+      const size = d === 'batch' ? batch : d;
+      const fixed = modelShape[i];
+      if (typeof fixed === 'number' && fixed > 0 && fixed !== size)
+        throw new Error(`input '${name}': dimension ${i} is fixed to ${fixed} by the model, the spec gives ${size}`);
+      return size;
+    });
+  }
+  const open = (d: number | string) => typeof d !== 'number' || d < 0;
+  const shape = modelShape.map((d, i) => (i === 0 && open(d) ? batch : d));
+  const stillOpen = shape.map((d, i) => (open(d) ? `${i} (${String(modelShape[i])})` : null)).filter((x) => x !== null);
+  if (stillOpen.length > 0)
+    throw new Error(`input '${name}' has open dimensions ${stillOpen.join(', ')}; give its shape in the spec, e.g. models[].inputs.${name}.shape: [batch, ...]`);
+  return shape as number[];
+}
+
+function fill(type: string, count: number, spec: InputSpec | undefined, rand: () => number): ort.Tensor['data'] {
+  const [lo, hi] = spec?.range ?? [0, 1];
+  const floatValue = () => spec?.value ?? lo + (hi - lo) * rand();
+  const intValue = () => spec?.value ?? Math.floor(lo + (hi - lo + 1) * rand());
+  switch (type) {
+    case 'float32':
+      return Float32Array.from({ length: count }, floatValue);
+    case 'float64':
+      return Float64Array.from({ length: count }, floatValue);
+    case 'float16':
+      return Uint16Array.from({ length: count }, () => toHalfBits(floatValue()));
+    case 'int64':
+      return BigInt64Array.from({ length: count }, () => BigInt(intValue()));
+    case 'uint64':
+      return BigUint64Array.from({ length: count }, () => BigInt(intValue()));
+    case 'int32':
+      return Int32Array.from({ length: count }, intValue);
+    case 'uint32':
+      return Uint32Array.from({ length: count }, intValue);
+    case 'int16':
+      return Int16Array.from({ length: count }, intValue);
+    case 'uint16':
+      return Uint16Array.from({ length: count }, intValue);
+    case 'int8':
+      return Int8Array.from({ length: count }, intValue);
+    case 'uint8':
+      return Uint8Array.from({ length: count }, intValue);
+    case 'bool':
+      return Uint8Array.from({ length: count }, () => (spec?.value ?? (rand() < 0.5 ? 0 : 1)) ? 1 : 0);
+    default:
+      throw new Error(`input type '${type}' is not supported by ortfleet's input generator`);
+  }
+}
+
+const BYTES: Record<string, number> = { float64: 8, int64: 8, uint64: 8, float32: 4, int32: 4, uint32: 4, float16: 2, int16: 2, uint16: 2 };
+
+/** Bound on the memory the input pool may take; past it the pool shrinks (never below one set). */
+const POOL_BYTES = 256 * 1024 * 1024;
+const MAX_SETS = 8;
+
+/**
+ * A pool of distinct, seeded input sets: the timed loop cycles through them so that a fixed input cannot
+ * flatter caches, and set k is always generated from seed + k so that reruns see the same data.
+ */
+export function generateInputPool(
+  session: ort.InferenceSession,
+  specs: Record<string, InputSpec>,
+  batch: number,
+  seed: number,
+): Record<string, ort.Tensor>[] {
+  const unknown = Object.keys(specs).filter((n) => !session.inputNames.includes(n));
+  if (unknown.length > 0) throw new Error(`the spec names inputs the model does not have: ${unknown.join(', ')} (model inputs: ${session.inputNames.join(', ')})`);
+  const layouts = session.inputMetadata.map((meta) => {
+    if (!meta.isTensor) throw new Error(`input '${meta.name}' is not a tensor; ortfleet feeds tensors only`);
+    const shape = resolveShape(meta.name, meta.shape, specs[meta.name], batch);
+    return { name: meta.name, type: meta.type, shape, count: shape.reduce((a, b) => a * b, 1) };
+  });
+  const setBytes = layouts.reduce((s, l) => s + l.count * (BYTES[l.type] ?? 1), 0);
+  const sets = Math.max(1, Math.min(MAX_SETS, Math.floor(POOL_BYTES / Math.max(setBytes, 1))));
+  return Array.from({ length: sets }, (_, k) => {
+    const rand = mulberry32(seed + k);
+    return Object.fromEntries(
+      layouts.map((l) => [l.name, new ort.Tensor(l.type as 'float32', fill(l.type, l.count, specs[l.name], rand) as Float32Array, l.shape)]),
+    );
+  });
+}

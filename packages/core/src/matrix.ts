@@ -1,0 +1,82 @@
+import { canonicalJson, fnv1a64 } from './hash';
+import type { Spec } from './spec';
+import type { Cell, CellParams, CellStatus, FleetClass } from './types';
+
+/** A cell together with what the workflow should do with it: send it to a class's queue, or settle it now. */
+export type PlannedCell =
+  | { cell: Cell; dispatch: { taskQueue: string } }
+  | { cell: Cell; settled: { status: Extract<CellStatus, 'unsupported' | 'unschedulable'>; reason: string } };
+
+/** Stable id of a cell: the same canonical parameters always give the same id, in any process. */
+export function cellId(params: CellParams): string {
+  return fnv1a64(canonicalJson(params));
+}
+
+/** Files a model provides, by precision. */
+export function modelFiles(model: Spec['models'][number]): Record<string, string> {
+  return model.files ?? { fp32: model.file as string };
+}
+
+/** Every combination of the matrix for one hardware class, in spec order. */
+export function expandMatrix(spec: Spec, hardwareClass: string): Cell[] {
+  const { ep, precision, batch, graphOptimization, intraOpThreads } = spec.matrix;
+  const cells: Cell[] = [];
+  for (const model of spec.models)
+    for (const e of ep)
+      for (const p of precision)
+        for (const b of batch)
+          for (const g of graphOptimization)
+            for (const t of intraOpThreads) {
+              const params: CellParams = { model: model.name, hardwareClass, ep: e, precision: p, batch: b, graphOptimization: g, intraOpThreads: t };
+              cells.push({ id: cellId(params), params });
+            }
+  return cells;
+}
+
+/** Every EP name available on at least one live class. */
+export function fleetEps(fleet: FleetClass[]): string[] {
+  const names = new Set<string>();
+  for (const c of fleet) if (c.liveAgents > 0) for (const ep of c.eps) if (ep.available) names.add(ep.name);
+  return [...names].sort();
+}
+
+/**
+ * Expands the spec for each targeted hardware class and decides each cell's fate up front: a cell whose class
+ * has no live agent is unschedulable, one whose class lacks the EP or whose model lacks the precision is
+ * unsupported, the rest go to the class's task queue.
+ */
+export function planCells(spec: Spec, fleet: FleetClass[]): PlannedCell[] {
+  const live = fleet.filter((c) => c.liveAgents > 0);
+  const liveNames = live.map((c) => c.hardwareClass).join(', ') || 'none';
+  const planned: PlannedCell[] = [];
+  const seen = new Set<string>();
+  const targets: { hardwareClass: string; fleetClass?: FleetClass }[] = [];
+  for (const target of spec.targets) {
+    const matches = target === 'any' ? live : live.filter((c) => c.hardwareClass === target);
+    if (matches.length === 0) targets.push({ hardwareClass: target === 'any' ? 'none' : target });
+    for (const m of matches) targets.push({ hardwareClass: m.hardwareClass, fleetClass: m });
+  }
+  for (const { hardwareClass, fleetClass } of targets) {
+    if (seen.has(hardwareClass)) continue;
+    seen.add(hardwareClass);
+    for (const cell of expandMatrix(spec, hardwareClass)) {
+      if (!fleetClass) {
+        planned.push({ cell, settled: { status: 'unschedulable', reason: `no live agent of hardware class '${hardwareClass}' (live classes: ${liveNames})` } });
+        continue;
+      }
+      const model = spec.models.find((m) => m.name === cell.params.model);
+      const files = model ? modelFiles(model) : {};
+      const ep = fleetClass.eps.find((e) => e.name === cell.params.ep);
+      if (!(cell.params.precision in files)) {
+        planned.push({ cell, settled: { status: 'unsupported', reason: `model '${cell.params.model}' has no ${cell.params.precision} file (has: ${Object.keys(files).join(', ')})` } });
+      } else if (!ep?.available) {
+        const why = ep?.error ? `: ${ep.error}` : ep ? '' : ' (not in this onnxruntime-node build)';
+        const has = fleetClass.eps.filter((e) => e.available).map((e) => e.name).join(', ');
+        planned.push({ cell, settled: { status: 'unsupported', reason: `EP '${cell.params.ep}' is not available on ${hardwareClass}${why}; this class has: ${has}; fleet has: ${fleetEps(fleet).join(', ')}` } });
+      } else {
+        planned.push({ cell, dispatch: { taskQueue: fleetClass.taskQueue } });
+      }
+    }
+  }
+  return planned;
+}

@@ -1,0 +1,115 @@
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { BadInputError } from './errors';
+import { EXECUTION_PROVIDERS, GRAPH_OPTIMIZATION_LEVELS } from './types';
+
+/** How to fill one model input: its shape (where the model leaves dimensions open) and, for non-float inputs, values. */
+const InputSpec = z
+  .strictObject({
+    shape: z
+      .array(z.union([z.int().positive(), z.literal('batch')]))
+      .min(1)
+      .optional()
+      .describe("Full shape; the word 'batch' marks the dimension that takes matrix.batch"),
+    value: z.number().optional().describe('Constant value for every element (e.g. an attention mask of 1)'),
+    range: z
+      .tuple([z.number(), z.number()])
+      .refine(([lo, hi]) => lo <= hi, 'range must be [low, high] with low <= high')
+      .optional()
+      .describe('Uniform values in [low, high] (integers for integer inputs)'),
+  })
+  .refine((s) => !(s.value !== undefined && s.range !== undefined), 'give either value or range, not both');
+
+const ModelSpec = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a model name uses letters, digits, ".", "_" and "-"'),
+    file: z.string().min(1).optional().describe('The fp32 model file, relative to the spec file'),
+    files: z
+      .record(z.string().regex(/^[a-z0-9]+$/, 'a precision name is lowercase letters and digits'), z.string().min(1))
+      .optional()
+      .describe('One file per precision, e.g. {fp32: model.onnx, fp16: model_fp16.onnx}'),
+    inputs: z.record(z.string(), InputSpec).default({}),
+  })
+  .refine((m) => (m.file === undefined) !== (m.files === undefined), 'give exactly one of file or files');
+
+const Matrix = z.strictObject({
+  ep: z.array(z.enum(EXECUTION_PROVIDERS)).min(1),
+  precision: z.array(z.string().regex(/^[a-z0-9]+$/)).min(1).default(['fp32']),
+  batch: z.array(z.int().positive().max(65536)).min(1),
+  graphOptimization: z.array(z.enum(GRAPH_OPTIMIZATION_LEVELS)).min(1).default(['all']),
+  intraOpThreads: z
+    .array(z.int().min(0).max(1024))
+    .min(1)
+    .default([0])
+    .describe("0 leaves the choice to ONNX Runtime (one thread per physical core)"),
+});
+
+const Measure = z.strictObject({
+  warmup: z.int().min(0).default(10),
+  minIterations: z.int().positive().default(10),
+  minDurationMs: z.int().min(0).default(10_000),
+  maxDurationMs: z.int().positive().default(60_000),
+  cellTimeoutMs: z.int().positive().default(600_000),
+  seed: z.int().min(0).default(0),
+});
+
+const Target = z
+  .string()
+  .regex(/^(any|[a-z0-9][a-z0-9._-]*)$/, "a target is 'any' or a hardware class id such as 'amd-epyc-avx512-2c'");
+
+export const SpecSchema = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    models: z.array(ModelSpec).min(1),
+    matrix: Matrix,
+    measure: Measure.prefault({}),
+    targets: z.array(Target).min(1).default(['any']),
+  })
+  .superRefine((spec, ctx) => {
+    const seen = new Set<string>();
+    spec.models.forEach((m, i) => {
+      if (seen.has(m.name)) ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name '${m.name}'` });
+      seen.add(m.name);
+    });
+    if (spec.measure.maxDurationMs < spec.measure.minDurationMs)
+      ctx.addIssue({ code: 'custom', path: ['measure', 'maxDurationMs'], message: 'must be >= measure.minDurationMs' });
+    if (spec.measure.cellTimeoutMs <= spec.measure.maxDurationMs)
+      ctx.addIssue({ code: 'custom', path: ['measure', 'cellTimeoutMs'], message: 'must be > measure.maxDurationMs' });
+  });
+
+export type Spec = z.output<typeof SpecSchema>;
+export type ModelSpec = Spec['models'][number];
+export type InputSpec = z.output<typeof InputSpec>;
+export type MeasureSpec = Spec['measure'];
+
+/** `matrix.batch[2]` from zod's path array. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+/** Validates a parsed spec object; throws BadInputError listing every problem with its path. */
+export function validateSpec(raw: unknown, source = 'spec'): Spec {
+  const result = SpecSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
+  throw new BadInputError(`${source} is invalid:\n  ${problems.join('\n  ')}`, problems);
+}
+
+/** Parses YAML text and validates it as a spec. */
+export function parseSpec(text: string, source = 'spec'): Spec {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    const detail = err instanceof YAMLParseError ? err.message : String(err);
+    throw new BadInputError(`${source} is not valid YAML: ${detail}`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new BadInputError(`${source} must be a YAML mapping with name, models, matrix, measure and targets`);
+  return validateSpec(raw, source);
+}
+
+/** JSON Schema of the spec file, for editors (yaml-language-server). */
+export function specJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(SpecSchema, { io: 'input' }) as Record<string, unknown>;
+}

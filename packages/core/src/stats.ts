@@ -1,0 +1,84 @@
+import type { LatencyHistogram, LatencyStats } from './types';
+
+/** Percentile by linear interpolation between closest ranks (numpy's default), q in [0, 100]. */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) throw new Error('percentile of no samples');
+  const pos = (q / 100) * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/**
+ * 95% confidence interval of the median from order statistics: the ranks n/2 ± 1.96·√n/2 of the sorted
+ * sample (normal approximation to the binomial), which needs no assumption about the latency distribution.
+ */
+export function medianConfidenceInterval(sorted: readonly number[]): [number, number] {
+  const n = sorted.length;
+  const half = 1.96 * Math.sqrt(n) / 2;
+  const lo = Math.max(0, Math.floor(n / 2 - half));
+  const hi = Math.min(n - 1, Math.ceil(n / 2 + half) - 1);
+  return [sorted[lo]!, sorted[Math.max(lo, hi)]!];
+}
+
+/** Summary statistics of latency samples in milliseconds. */
+export function summarize(samplesMs: readonly number[]): LatencyStats {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) throw new Error('no samples to summarize');
+  const mean = sorted.reduce((s, x) => s + x, 0) / n;
+  const variance = n > 1 ? sorted.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1) : 0;
+  const std = Math.sqrt(variance);
+  const [ciLow, ciHigh] = medianConfidenceInterval(sorted);
+  return {
+    minMs: sorted[0]!,
+    meanMs: mean,
+    stdMs: std,
+    p50Ms: percentile(sorted, 50),
+    p90Ms: percentile(sorted, 90),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+    p999Ms: percentile(sorted, 99.9),
+    maxMs: sorted[n - 1]!,
+    p50CiLowMs: ciLow,
+    p50CiHighMs: ciHigh,
+    cv: mean > 0 ? std / mean : 0,
+  };
+}
+
+/** Bucket growth factor: 1% wide buckets bound the relative error of a histogram percentile to 1%. */
+export const HISTOGRAM_GROWTH = 1.01;
+
+/** Log-bucketed histogram of latencies (bucket i covers [g^i, g^(i+1)) µs), sparse and mergeable. */
+export function histogramOf(samplesMs: readonly number[], growth = HISTOGRAM_GROWTH): LatencyHistogram {
+  const counts: Record<string, number> = {};
+  const logG = Math.log(growth);
+  for (const ms of samplesMs) {
+    const us = Math.max(ms * 1000, 1);
+    const bucket = Math.floor(Math.log(us) / logG);
+    counts[bucket] = (counts[bucket] ?? 0) + 1;
+  }
+  return { growth, counts };
+}
+
+/** Adds the counts of histograms with the same growth factor. */
+export function mergeHistograms(a: LatencyHistogram, b: LatencyHistogram): LatencyHistogram {
+  if (a.growth !== b.growth) throw new Error(`cannot merge histograms with growth ${a.growth} and ${b.growth}`);
+  const counts = { ...a.counts };
+  for (const [k, v] of Object.entries(b.counts)) counts[k] = (counts[k] ?? 0) + v;
+  return { growth: a.growth, counts };
+}
+
+/** Percentile (ms) read from a histogram: the geometric middle of the bucket holding that rank. */
+export function histogramPercentile(h: LatencyHistogram, q: number): number {
+  const buckets = Object.entries(h.counts).map(([k, v]) => [Number(k), v] as const).sort((x, y) => x[0] - y[0]);
+  const total = buckets.reduce((s, [, v]) => s + v, 0);
+  if (total === 0) throw new Error('percentile of an empty histogram');
+  const rank = Math.max(1, Math.ceil((q / 100) * total));
+  let seen = 0;
+  for (const [bucket, count] of buckets) {
+    seen += count;
+    if (seen >= rank) return (h.growth ** (bucket + 0.5)) / 1000;
+  }
+  return (h.growth ** (buckets[buckets.length - 1]![0] + 0.5)) / 1000;
+}

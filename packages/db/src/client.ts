@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema';
+
+const MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url));
+
+/** A drizzle database over either driver; queries are written once against this. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  /** Where the data lives, for messages: a URL without its password, or the PGlite directory. */
+  location: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens PostgreSQL when `databaseUrl` is given, else an embedded PGlite under `home`, and applies the
+ * committed migrations to either in the same way.
+ */
+export async function openDatabase(opts: { databaseUrl?: string; home: string }): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 5 });
+    // An idle client that loses its server (restart, network) emits 'error'; without a listener it kills the process.
+    pool.on('error', () => {});
+    const db = drizzlePg(pool, { schema });
+    await migratePg(db, { migrationsFolder: MIGRATIONS });
+    const url = new URL(opts.databaseUrl);
+    url.password = url.password ? '***' : '';
+    return { db, location: url.toString(), close: () => pool.end() };
+  }
+  const dir = join(opts.home, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir);
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder: MIGRATIONS });
+  return { db, location: dir, close: () => client.close() };
+}

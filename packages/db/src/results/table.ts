@@ -1,0 +1,50 @@
+import { doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { CELL_STATUSES, type LatencyHistogram } from '@ortfleet/core';
+import { runs } from '../runs/table';
+
+/** One row per cell of a run, whatever its status; (run_id, cell_id) is unique so a retried write is a no-op. */
+export const results = pgTable(
+  'results',
+  {
+    id: serial('id').primaryKey(),
+    runId: text('run_id').notNull().references(() => runs.id),
+    cellId: text('cell_id').notNull(),
+    model: text('model').notNull(),
+    modelSha256: text('model_sha256'),
+    hardwareClass: text('hardware_class').notNull(),
+    agentId: text('agent_id'),
+    ep: text('ep').notNull(),
+    precision: text('precision').notNull(),
+    batch: integer('batch').notNull(),
+    graphOptimization: text('graph_optimization').notNull(),
+    intraOpThreads: integer('intra_op_threads').notNull(),
+    sessionOptions: jsonb('session_options').$type<Record<string, unknown>>(),
+    status: text('status', { enum: CELL_STATUSES }).notNull(),
+    reason: text('reason'),
+    sessionCreateMs: doublePrecision('session_create_ms'),
+    firstInferenceMs: doublePrecision('first_inference_ms'),
+    warmupIterations: integer('warmup_iterations'),
+    iterations: integer('iterations'),
+    durationMs: doublePrecision('duration_ms'),
+    throughput: doublePrecision('throughput'),
+    minMs: doublePrecision('min_ms'),
+    meanMs: doublePrecision('mean_ms'),
+    stdMs: doublePrecision('std_ms'),
+    p50Ms: doublePrecision('p50_ms'),
+    p90Ms: doublePrecision('p90_ms'),
+    p95Ms: doublePrecision('p95_ms'),
+    p99Ms: doublePrecision('p99_ms'),
+    p999Ms: doublePrecision('p999_ms'),
+    maxMs: doublePrecision('max_ms'),
+    p50CiLowMs: doublePrecision('p50_ci_low_ms'),
+    p50CiHighMs: doublePrecision('p50_ci_high_ms'),
+    cv: doublePrecision('cv'),
+    histogram: jsonb('histogram').$type<LatencyHistogram>(),
+    note: text('note'),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('results_run_cell_uq').on(t.runId, t.cellId),
+    index('results_model_hw_idx').on(t.model, t.hardwareClass),
+  ],
+);

@@ -1,0 +1,3 @@
+export { agents } from './agents/table';
+export { runs } from './runs/table';
+export { results } from './results/table';
