@@ -16,6 +16,8 @@ export interface IsolationLimits {
   /** Resident memory limit; past it the child is killed (like an OOM kill) and the cell ends `crashed`. */
   memoryLimitBytes: number;
   onPhase?: (phase: string) => void;
+  /** Aborting (e.g. the activity was cancelled) kills the child. */
+  signal?: AbortSignal;
 }
 
 export type ChildEnd =
@@ -72,6 +74,7 @@ export function runIsolated(job: ChildJob, limits: IsolationLimits): Promise<Chi
           });
       });
     }, RSS_POLL_MS);
+    limits.signal?.addEventListener('abort', () => kill({ kind: 'died', status: 'crashed', reason: 'cell was cancelled' }), { once: true });
     child.on('error', (err) => kill({ kind: 'died', status: 'crashed', reason: `could not run the cell process: ${err.message}` }));
     child.on('exit', (code, signal) => {
       clearTimeout(timer);

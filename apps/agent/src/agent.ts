@@ -1,0 +1,70 @@
+import { Client, type Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { agentQueue, ORCHESTRATOR_QUEUE, type AgentRegistration, type EpAvailability } from '@ortfleet/core';
+import { createAgentActivities } from './activities';
+import { runIsolated } from './cell/isolated';
+import { hardwareClassOf } from './probe/hardware-class';
+import { probeMachine } from './probe/machine';
+
+export interface AgentOptions {
+  connection: NativeConnection;
+  /** A client connection used to register with the orchestrator. */
+  clientConnection: Connection;
+  namespace: string;
+  agentId: string;
+  /** Resident memory a cell's child may use before it is killed. */
+  memoryLimitBytes: number;
+  /** Overrides the probed hardware class (operators grouping machines by hand, tests faking a fleet). */
+  hardwareClass?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningAgent {
+  registration: AgentRegistration;
+  worker: Worker;
+  /** Resolves when the worker has shut down. */
+  done: Promise<void>;
+}
+
+/** Probes the EPs in a child process, since a broken EP library may crash the process that loads it. */
+async function probeEpsIsolated(): Promise<EpAvailability[]> {
+  const end = await runIsolated({ kind: 'probe-eps' }, { timeoutMs: 120_000, memoryLimitBytes: 4 * 2 ** 30 });
+  if (end.kind === 'message' && end.message.type === 'eps') return end.message.eps;
+  const why = end.kind === 'died' ? end.reason : 'unexpected answer';
+  return [{ name: 'cpu', available: false, error: `EP probe failed: ${why}` }];
+}
+
+/**
+ * Starts an agent: probes the machine and its EPs, registers with the orchestrator (through a workflow on the
+ * orchestrator's queue, so the agent never needs database access) and polls its hardware class's queue,
+ * one cell at a time.
+ */
+export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
+  const log = opts.log ?? (() => {});
+  const eps = await probeEpsIsolated();
+  const probe = await probeMachine(eps);
+  const hardwareClass = opts.hardwareClass ?? hardwareClassOf(probe);
+  const registration: AgentRegistration = { agentId: opts.agentId, hardwareClass, taskQueue: agentQueue(hardwareClass), probe };
+  log(`agent ${opts.agentId}: class ${hardwareClass}; EPs ${eps.map((e) => `${e.name}${e.available ? '' : ' (unavailable)'}`).join(', ')}`);
+
+  const worker = await Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: registration.taskQueue,
+    identity: opts.agentId,
+    activities: createAgentActivities({ agentId: opts.agentId, memoryLimitBytes: opts.memoryLimitBytes }),
+    // One benchmark per machine at a time: two cells sharing cores would measure each other.
+    maxConcurrentActivityTaskExecutions: 1,
+    maxCachedWorkflows: 0,
+  });
+  const done = worker.run();
+  const client = new Client({ connection: opts.clientConnection, namespace: opts.namespace });
+  await client.workflow.execute('registerAgent', {
+    taskQueue: ORCHESTRATOR_QUEUE,
+    workflowId: `register-agent-${opts.agentId}`,
+    workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+    args: [registration],
+  });
+  log(`agent ${opts.agentId}: registered, polling ${registration.taskQueue}`);
+  return { registration, worker, done };
+}

@@ -1,0 +1,1 @@
+export { createApp, ApiError } from './app';

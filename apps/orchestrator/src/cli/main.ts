@@ -1,0 +1,63 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { OrtfleetError } from '@ortfleet/core';
+import { agentCommand, workerCommand } from './commands/daemons';
+import { fleetCommand } from './commands/fleet';
+import { runCommand } from './commands/run';
+import { schemaCommand } from './commands/schema';
+import { serveCommand } from './commands/serve';
+
+const USAGE = `usage: pnpm ortfleet <command> [options]
+
+ortfleet benchmarks ONNX models across a fleet of machines through Temporal and ranks the results.
+
+commands:
+  demo            run the quickstart matrix on real models, all embedded (Temporal, PGlite, a local agent)
+  run <spec>      run a spec's benchmark matrix and print a ranked table (--json: the run summary)
+  agent           start an agent on this machine (needs TEMPORAL_ADDRESS)
+  worker          start the orchestrator's workflow worker (needs TEMPORAL_ADDRESS)
+  serve           start the dashboard and /api/v1
+  fleet           list registered agents
+  schema          print the spec file's JSON Schema
+
+environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ORTFLEET_HOME (default ./.ortfleet),
+ORTFLEET_TEMPORAL_BIN, ORTFLEET_CELL_MEMORY_MB. \`pnpm ortfleet <command> --help\` for each command.
+exit codes: 0 success, 1 the run finished with failed cells, 2 bad input.`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
+  demo: (argv) => runCommand(argv, { demo: true }),
+  run: (argv) => runCommand(argv),
+  agent: agentCommand,
+  worker: workerCommand,
+  serve: serveCommand,
+  fleet: fleetCommand,
+  schema: schemaCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  // The SDK logs every worker state change at INFO; an operator needs its errors only.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (err) {
+    if (err instanceof OrtfleetError) {
+      console.error(`ortfleet: ${err.message}`);
+      return err.code === 'bad_input' ? 2 : 1;
+    }
+    console.error(err);
+    return 1;
+  }
+}
+
+// pnpm passes a literal `--` through when a user writes `pnpm ortfleet -- run ...`.
+const args = process.argv.slice(2);
+process.exitCode = await main(args[0] === '--' ? args.slice(1) : args);

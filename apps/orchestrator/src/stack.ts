@@ -1,0 +1,72 @@
+import { hostname, totalmem } from 'node:os';
+import type { Worker } from '@temporalio/worker';
+import { startAgent, type RunningAgent } from '@ortfleet/agent';
+import { openDatabase, type Database } from '@ortfleet/db';
+import type { Config } from './config';
+import { connectTemporal, type TemporalHandle } from './temporal';
+import { createOrchestratorWorker } from './worker';
+
+/** The pieces one process runs: always a Temporal connection; with `worker`, the orchestrator worker and its database; with `agent`, a local agent. */
+export interface Stack {
+  temporal: TemporalHandle;
+  database?: Database;
+  agent?: RunningAgent;
+  close(): Promise<void>;
+}
+
+/** Resident memory a cell may use: ORTFLEET_CELL_MEMORY_MB, else three quarters of this machine's memory. */
+export function cellMemoryLimitBytes(config: Config): number {
+  return config.ORTFLEET_CELL_MEMORY_MB ? config.ORTFLEET_CELL_MEMORY_MB * 2 ** 20 : Math.floor(totalmem() * 0.75);
+}
+
+/** Starts what a command needs and returns one handle that stops all of it in the right order. */
+export async function startStack(
+  config: Config,
+  want: { worker: boolean; agent: boolean; agentId?: string; hardwareClass?: string },
+  log: (line: string) => void,
+): Promise<Stack> {
+  const temporal = await connectTemporal(config, log);
+  const stops: (() => Promise<void>)[] = [() => temporal.close()];
+  const stop = async () => {
+    for (const s of stops.splice(0).reverse()) await s();
+  };
+  try {
+    let database: Database | undefined;
+    if (want.worker) {
+      database = await openDatabase({ databaseUrl: config.DATABASE_URL, home: config.ORTFLEET_HOME });
+      stops.push(() => database!.close());
+      log(`database: ${database.location}`);
+      const worker = await createOrchestratorWorker({ connection: temporal.workerConnection, client: temporal.client, namespace: temporal.namespace, db: database.db });
+      stops.push(runInBackground(worker));
+    }
+    let agent: RunningAgent | undefined;
+    if (want.agent) {
+      agent = await startAgent({
+        connection: temporal.workerConnection,
+        clientConnection: temporal.clientConnection,
+        namespace: temporal.namespace,
+        agentId: want.agentId ?? hostname(),
+        hardwareClass: want.hardwareClass,
+        memoryLimitBytes: cellMemoryLimitBytes(config),
+        log,
+      });
+      const running = agent;
+      stops.push(async () => {
+        running.worker.shutdown();
+        await running.done;
+      });
+    }
+    return { temporal, database, agent, close: stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function runInBackground(worker: Worker): () => Promise<void> {
+  const done = worker.run();
+  return async () => {
+    worker.shutdown();
+    await done;
+  };
+}

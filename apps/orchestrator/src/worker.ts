@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { ORCHESTRATOR_QUEUE } from '@ortfleet/core';
+import type { Db } from '@ortfleet/db';
+import { createOrchestratorActivities } from './activities';
+
+const WORKFLOWS = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+/** The orchestrator's worker: runs the workflows and the database activities on the orchestrator queue. */
+export async function createOrchestratorWorker(deps: { connection: NativeConnection; client: Client; namespace: string; db: Db }): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: ORCHESTRATOR_QUEUE,
+    workflowsPath: WORKFLOWS,
+    activities: createOrchestratorActivities({ db: deps.db, client: deps.client, namespace: deps.namespace }),
+  });
+}

@@ -1,0 +1,113 @@
+import { ActivityFailure, ApplicationFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
+import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { AgentActivities } from '@ortfleet/agent';
+import { fleetEps, planCells, type CellOutcome, type CellResult, type RunProgress, type RunSummary, type Spec } from '@ortfleet/core';
+import type { OrchestratorActivities } from '../activities';
+
+/** A model file as the agents will open it, per precision. */
+export interface ModelFileRef {
+  path: string;
+  sha256?: string;
+}
+
+export interface BenchmarkRunInput {
+  runId: string;
+  spec: Spec;
+  /** model name → precision → file. */
+  models: Record<string, Record<string, ModelFileRef>>;
+  /** How long a dispatched cell may wait for an agent to pick it up before it is `unschedulable`. */
+  scheduleToStartMs?: number;
+}
+
+export const progressQuery = defineQuery<RunProgress>('progress');
+
+const DEFAULT_SCHEDULE_TO_START_MS = 120_000;
+
+// Database writes retry until the database is back: a result is never dropped because Postgres blinked.
+const orchestrator = proxyActivities<OrchestratorActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+function failureOutcome(err: unknown, taskQueue: string, scheduleToStartMs: number): CellOutcome {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof TimeoutFailure && cause.timeoutType === TimeoutType.SCHEDULE_TO_START)
+    return { status: 'unschedulable', reason: `no agent polling ${taskQueue} picked the cell up within ${scheduleToStartMs} ms` };
+  const message = cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
+  return { status: 'crashed', reason: `agent lost or failed on every attempt: ${message}` };
+}
+
+/**
+ * One benchmark run: plans the matrix against the fleet, sends each runnable cell to its hardware class's
+ * queue (no more cells in flight per class than it has live agents, so a queued cell never waits behind
+ * another), persists every outcome, and returns the summary. Every cell ends with exactly one result.
+ */
+export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary> {
+  const { runId, spec } = input;
+  const startedAt = new Date().toISOString();
+  const scheduleToStartMs = input.scheduleToStartMs ?? DEFAULT_SCHEDULE_TO_START_MS;
+  const progress: RunProgress = { runId, total: 0, done: 0, running: 0, byStatus: {}, finished: false };
+  setHandler(progressQuery, () => progress);
+
+  await orchestrator.createRun({ id: runId, name: spec.name, spec });
+  const fleet = await orchestrator.loadFleet();
+  const planned = planCells(spec, fleet);
+  progress.total = planned.length;
+  const results: CellResult[] = new Array(planned.length);
+
+  const settle = async (index: number, result: CellResult) => {
+    const file = input.models[result.params.model]?.[result.params.precision];
+    await orchestrator.persistResult(runId, result, file?.sha256);
+    results[index] = result;
+    progress.done++;
+    progress.byStatus[result.status] = (progress.byStatus[result.status] ?? 0) + 1;
+  };
+
+  const agentWork = (taskQueue: string) =>
+    proxyActivities<AgentActivities>({
+      taskQueue,
+      scheduleToStartTimeout: scheduleToStartMs,
+      // The agent enforces the cell timeout itself; this bound only catches an agent that stopped answering.
+      startToCloseTimeout: spec.measure.cellTimeoutMs + 120_000,
+      heartbeatTimeout: '30 seconds',
+      retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
+    });
+
+  const queues = new Map<string, number[]>();
+  const settledNow: Promise<void>[] = [];
+  planned.forEach((p, index) => {
+    if ('settled' in p) settledNow.push(settle(index, { cellId: p.cell.id, params: p.cell.params, ...p.settled }));
+    else queues.set(p.dispatch.taskQueue, [...(queues.get(p.dispatch.taskQueue) ?? []), index]);
+  });
+
+  const lanes: Promise<void>[] = [];
+  for (const [taskQueue, indices] of queues) {
+    const { runCell } = agentWork(taskQueue);
+    const liveAgents = fleet.find((c) => c.taskQueue === taskQueue)?.liveAgents ?? 1;
+    const lane = async () => {
+      for (let index = indices.shift(); index !== undefined; index = indices.shift()) {
+        const { cell } = planned[index]!;
+        const model = spec.models.find((m) => m.name === cell.params.model)!;
+        const file = input.models[cell.params.model]![cell.params.precision]!;
+        progress.running++;
+        let outcome: CellOutcome;
+        try {
+          outcome = await runCell({ cell, modelPath: file.path, inputs: model.inputs, measure: spec.measure });
+        } catch (err) {
+          outcome = failureOutcome(err, taskQueue, scheduleToStartMs);
+        } finally {
+          progress.running--;
+        }
+        await settle(index, { cellId: cell.id, params: cell.params, ...outcome });
+      }
+    };
+    for (let i = 0; i < Math.max(1, liveAgents); i++) lanes.push(lane());
+  }
+  await Promise.all([...settledNow, ...lanes]);
+
+  const bad = results.some((r) => r.status !== 'ok' && r.status !== 'unsupported');
+  const status = bad ? 'completed_with_failures' : 'completed';
+  await orchestrator.finishRun(runId, status);
+  progress.finished = true;
+  return { runId, name: spec.name, status, startedAt, finishedAt: new Date().toISOString(), fleetEps: fleetEps(fleet), cells: results };
+}

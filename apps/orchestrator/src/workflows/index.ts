@@ -1,0 +1,3 @@
+// All workflows, for the worker's workflowsPath.
+export { benchmarkRun, progressQuery } from './benchmark-run';
+export { registerAgent } from './register-agent';
