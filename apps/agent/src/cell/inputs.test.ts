@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32, resolveShape, toHalfBits } from './inputs';
+
+describe('resolveShape', () => {
+  it("takes the model's first open dimension as the batch", () => {
+    expect(resolveShape('x', ['N', 3, 224, 224], undefined, 8)).toEqual([8, 3, 224, 224]);
+  });
+
+  it("uses the spec's shape with 'batch' where the model leaves dimensions open", () => {
+    expect(resolveShape('x', ['a', 3, 'h', 'w'], { shape: ['batch', 3, 64, 96] }, 2)).toEqual([2, 3, 64, 96]);
+  });
+
+  it('names the input and its open dimensions when it cannot decide', () => {
+    expect(() => resolveShape('x', ['a', 3, 'h', 'w'], undefined, 1)).toThrow("input 'x' has open dimensions 2 (h), 3 (w)");
+  });
+
+  it('rejects a spec shape that contradicts the model', () => {
+    expect(() => resolveShape('x', ['a', 3], { shape: ['batch', 4] }, 1)).toThrow(/dimension 1 is fixed to 3 by the model, the spec gives 4/);
+    expect(() => resolveShape('x', ['a', 3], { shape: ['batch'] }, 1)).toThrow(/gives 1 dimensions, the model has 2/);
+  });
+});
+
+describe('toHalfBits', () => {
+  it('encodes IEEE half precision', () => {
+    expect(toHalfBits(1)).toBe(0x3c00);
+    expect(toHalfBits(-2)).toBe(0xc000);
+    expect(toHalfBits(0.5)).toBe(0x3800);
+    expect(toHalfBits(65504)).toBe(0x7bff);
+    expect(toHalfBits(1e6)).toBe(0x7c00);
+    expect(toHalfBits(2 ** -24)).toBe(0x0001);
+    expect(toHalfBits(0)).toBe(0);
+  });
+});
+
+describe('mulberry32', () => {
+  it('repeats for a seed and differs across seeds', () => {
+    const a = mulberry32(7);
+    const b = mulberry32(7);
+    const c = mulberry32(8);
+    const xs = Array.from({ length: 5 }, () => a());
+    expect(Array.from({ length: 5 }, () => b())).toEqual(xs);
+    expect(Array.from({ length: 5 }, () => c())).not.toEqual(xs);
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+});

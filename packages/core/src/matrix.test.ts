@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { cellId, expandMatrix, planCells } from './matrix';
+import { parseSpec } from './spec';
+import type { FleetClass } from './types';
+
+const spec = parseSpec(`
+name: t
+models:
+  - { name: a, file: a.onnx }
+  - { name: b, files: { fp32: b.onnx, fp16: b16.onnx } }
+matrix:
+  ep: [cpu, webgpu]
+  precision: [fp32, fp16]
+  batch: [1, 8]
+  graphOptimization: [basic, all]
+  intraOpThreads: [1, 2]
+`);
+
+const cpuOnly: FleetClass = {
+  hardwareClass: 'x86-2c',
+  taskQueue: 'q-x86',
+  liveAgents: 1,
+  eps: [
+    { name: 'cpu', available: true },
+    { name: 'webgpu', available: false, error: 'No supported adapters' },
+  ],
+};
+
+describe('expandMatrix', () => {
+  it('produces every combination once, with distinct ids', () => {
+    const cells = expandMatrix(spec, 'h');
+    expect(cells).toHaveLength(2 * 2 * 2 * 2 * 2 * 2);
+    expect(new Set(cells.map((c) => c.id)).size).toBe(cells.length);
+  });
+
+  it('derives the id from the canonical parameters only, whatever the key order', () => {
+    const p = { model: 'a', hardwareClass: 'h', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 2 } as const;
+    const reordered = { intraOpThreads: 2, batch: 1, graphOptimization: 'all', precision: 'fp32', ep: 'cpu', hardwareClass: 'h', model: 'a' } as const;
+    expect(cellId(p)).toBe(cellId(reordered));
+    expect(cellId(p)).toMatch(/^[0-9a-f]{16}$/);
+    expect(cellId({ ...p, batch: 2 })).not.toBe(cellId(p));
+    // Pinned: ids already stored in databases must not change between versions.
+    expect(cellId(p)).toBe('2f4b1c848554c0fe');
+  });
+});
+
+describe('planCells', () => {
+  it('dispatches what the class can run and settles the rest with a reason', () => {
+    const planned = planCells(spec, [cpuOnly]);
+    expect(planned).toHaveLength(64);
+    const dispatched = planned.filter((p) => 'dispatch' in p);
+    // cpu × (a:fp32, b:fp32, b:fp16) × 2 batch × 2 opt × 2 threads
+    expect(dispatched).toHaveLength(3 * 8);
+    const webgpu = planned.find((p) => p.cell.params.ep === 'webgpu' && 'settled' in p);
+    expect(webgpu && 'settled' in webgpu && webgpu.settled).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/webgpu.*No supported adapters.*fleet has: cpu/) });
+    const noFp16 = planned.find((p) => p.cell.params.model === 'a' && p.cell.params.precision === 'fp16' && p.cell.params.ep === 'cpu');
+    expect(noFp16 && 'settled' in noFp16 && noFp16.settled).toMatchObject({ status: 'unsupported', reason: "model 'a' has no fp16 file (has: fp32)" });
+  });
+
+  it('makes every cell unschedulable when no agent of the target class is live', () => {
+    const planned = planCells({ ...spec, targets: ['nvidia-h100-80gb'] }, [cpuOnly]);
+    expect(planned).toHaveLength(64);
+    expect(planned.every((p) => 'settled' in p && p.settled.status === 'unschedulable')).toBe(true);
+    expect(planned[0]!.cell.params.hardwareClass).toBe('nvidia-h100-80gb');
+    expect(planCells(spec, [{ ...cpuOnly, liveAgents: 0 }]).every((p) => 'settled' in p && p.settled.status === 'unschedulable')).toBe(true);
+  });
+});

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BadInputError } from './errors';
+import { formatPath, parseSpec, specJsonSchema } from './spec';
+
+const VALID = `
+name: t
+models:
+  - name: m
+    file: m.onnx
+    inputs:
+      x: { shape: [batch, 3, 8, 8] }
+      ids: { range: [0, 100] }
+matrix:
+  ep: [cpu]
+  batch: [1, 2]
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseSpec(text);
+  } catch (err) {
+    expect(err).toBeInstanceOf(BadInputError);
+    return (err as BadInputError).problems;
+  }
+  throw new Error('expected the spec to be rejected');
+}
+
+describe('parseSpec', () => {
+  it('fills defaults for measure, precision, optimization, threads and targets', () => {
+    const spec = parseSpec(VALID);
+    expect(spec.matrix.precision).toEqual(['fp32']);
+    expect(spec.matrix.graphOptimization).toEqual(['all']);
+    expect(spec.matrix.intraOpThreads).toEqual([0]);
+    expect(spec.measure).toMatchObject({ warmup: 10, minIterations: 10, minDurationMs: 10_000 });
+    expect(spec.targets).toEqual(['any']);
+  });
+
+  it('names the path and what was expected for a wrong value', () => {
+    const text = VALID.replace('batch: [1, 2]', 'batch: [1, 2, -4]');
+    expect(problems(text)).toEqual([expect.stringMatching(/^matrix\.batch\[2\]: .*(>0|positive|too small)/i)]);
+  });
+
+  it('names a missing key', () => {
+    expect(problems(VALID.replace('  ep: [cpu]\n', ''))).toEqual([expect.stringMatching(/^matrix\.ep: /)]);
+  });
+
+  it('rejects unknown keys and EPs, naming them', () => {
+    const p = problems(VALID.replace('ep: [cpu]', 'ep: [cpu, tpu]\n  colour: red'));
+    expect(p.join('\n')).toMatch(/matrix\.ep\[1\]/);
+    expect(p.join('\n')).toMatch(/colour/);
+  });
+
+  it('rejects text that is not YAML, and YAML that is not a mapping', () => {
+    expect(() => parseSpec('name: [unclosed')).toThrow(/not valid YAML/);
+    expect(() => parseSpec('- just\n- a list')).toThrow(/must be a YAML mapping/);
+  });
+
+  it('rejects a model with both file and files, and duplicate names', () => {
+    const p = problems(VALID.replace('file: m.onnx', 'file: m.onnx\n    files: { fp16: h.onnx }').replace('models:\n', 'models:\n  - { name: m, file: a.onnx }\n'));
+    expect(p.join('\n')).toMatch(/models\[1\]: give exactly one of file or files/);
+    expect(p.join('\n')).toMatch(/models\[1\]\.name: duplicate model name 'm'/);
+  });
+
+  it('checks measure bounds against each other', () => {
+    expect(problems(`${VALID}measure: { minDurationMs: 5000, maxDurationMs: 1000 }\n`)).toEqual([expect.stringMatching(/^measure\.maxDurationMs: must be >= measure\.minDurationMs/)]);
+  });
+
+  it('formats paths like matrix.batch[2]', () => {
+    expect(formatPath(['matrix', 'batch', 2])).toBe('matrix.batch[2]');
+    expect(formatPath(['models', 0, 'inputs', 'x'])).toBe('models[0].inputs.x');
+  });
+
+  it('exports the committed JSON Schema', () => {
+    const committed = JSON.parse(readFileSync(new URL('../spec.schema.json', import.meta.url), 'utf8'));
+    expect(committed).toEqual(specJsonSchema());
+    expect(committed.required).toEqual(expect.arrayContaining(['name', 'models', 'matrix']));
+  });
+});

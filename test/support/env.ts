@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+
+export const REPO = join(import.meta.dirname, '..', '..');
+export const OCR_MODELS = join(REPO, 'node_modules', '@gutenye', 'ocr-models', 'assets');
+
+/** A fresh, empty database on the test PostgreSQL server; returns its URL. */
+export async function freshDatabase(): Promise<string> {
+  const admin = inject('adminDatabaseUrl');
+  const name = `t_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The `temporal` CLI the tests start dev servers from. */
+export function temporalBinary(): string {
+  const candidates = [process.env.ORTFLEET_TEMPORAL_BIN, join(REPO, '.ortfleet', 'tools', 'bin', 'temporal')];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  try {
+    return execFileSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('no temporal CLI: run scripts/bootstrap.sh or set ORTFLEET_TEMPORAL_BIN');
+  }
+}
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), 'ortfleet-home-'));
+}
