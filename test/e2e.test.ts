@@ -1,0 +1,110 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '@ortfleet/core';
+import { ortfleet } from './support/cli';
+import { freshDatabase, OCR_MODELS, tempHome, temporalBinary } from './support/env';
+
+// `ortfleet run` as a user runs it: a subprocess with a real embedded Temporal dev server, a local agent,
+// real PaddleOCR models, and results in a real PostgreSQL.
+describe('ortfleet run, end to end', () => {
+  let databaseUrl: string;
+  let home: string;
+  let result: Awaited<ReturnType<typeof ortfleet>>;
+
+  beforeAll(async () => {
+    databaseUrl = await freshDatabase();
+    home = tempHome();
+    const spec = join(home, 'spec.yaml');
+    writeFileSync(
+      spec,
+      `name: e2e
+models:
+  - name: ppocr-det
+    file: ${join(OCR_MODELS, 'ch_PP-OCRv4_det_infer.onnx')}
+    inputs:
+      x: { shape: [batch, 3, 160, 160] }
+matrix:
+  ep: [cpu]
+  batch: [1, 2]
+  intraOpThreads: [1]
+measure: { warmup: 2, minIterations: 20, minDurationMs: 500, maxDurationMs: 5000, cellTimeoutMs: 60000 }
+`,
+    );
+    result = await ortfleet(['run', spec, '--json'], { DATABASE_URL: databaseUrl, ORTFLEET_HOME: home, ORTFLEET_TEMPORAL_BIN: temporalBinary() });
+  });
+
+  it('exits 0 and prints only the run summary as JSON', () => {
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as RunSummary;
+    expect(summary.cells.map((c) => [c.params.batch, c.status])).toEqual([
+      [1, 'ok'],
+      [2, 'ok'],
+    ]);
+  });
+
+  it('leaves one sane row per cell in Postgres', async () => {
+    const summary = JSON.parse(result.stdout) as RunSummary;
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const { rows } = await client.query('select * from results where run_id = $1 order by batch', [summary.runId]);
+    const run = await client.query('select status from runs where id = $1', [summary.runId]);
+    await client.end();
+    expect(run.rows).toEqual([{ status: 'completed' }]);
+    expect(rows).toHaveLength(2);
+    for (const r of rows) {
+      expect(r.status).toBe('ok');
+      expect(r.model_sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(r.p50_ms).toBeLessThanOrEqual(r.p99_ms);
+      expect(r.iterations).toBeGreaterThanOrEqual(20);
+      expect(r.duration_ms).toBeGreaterThanOrEqual(500);
+      // items/s agrees with the latencies: batch / mean latency, less the loop's own small overhead
+      const fromLatency = (r.batch * 1000) / r.mean_ms;
+      expect(r.throughput).toBeLessThanOrEqual(fromLatency);
+      expect(r.throughput).toBeGreaterThan(0.8 * fromLatency);
+    }
+  });
+});
+
+describe('ortfleet run, bad input', () => {
+  const home = tempHome();
+  const write = (name: string, text: string) => {
+    const path = join(home, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const good = 'name: t\nmodels:\n  - { name: m, file: m.onnx }\nmatrix:\n  ep: [cpu]\n  batch: [1, 2, 4]\n';
+
+  it.each([
+    ['a spec that is not YAML', write('bad-yaml.yaml', 'name: [unclosed\n'), /is not valid YAML/],
+    ['a spec missing a key', write('no-matrix.yaml', 'name: t\nmodels:\n  - { name: m, file: m.onnx }\n'), /matrix: /],
+    ['a spec with a wrong value', write('bad-batch.yaml', good.replace('[1, 2, 4]', '[1, 2, zero]')), /matrix\.batch\[2\]: .*number/],
+    ['a spec file that does not exist', join(home, 'nope.yaml'), /cannot read spec file .*ENOENT/],
+  ])('exits 2 for %s, naming the problem, and starts nothing', async (_, path, message) => {
+    const res = await ortfleet(['run', path], { ORTFLEET_HOME: home });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+    expect(res.stderr).not.toMatch(/starting embedded Temporal/);
+    expect(existsSync(join(home, 'temporal.db'))).toBe(false);
+  });
+
+  it('exits 2 for unknown flags and bad environment, listing every bad field', async () => {
+    const flag = await ortfleet(['run', write('ok.yaml', good), '--fast'], { ORTFLEET_HOME: home });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/Unknown option '--fast'/);
+    const env = await ortfleet(['run', write('ok2.yaml', good)], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: 'not an address', DATABASE_URL: 'mysql://x' });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toMatch(/TEMPORAL_ADDRESS: expected host:port/);
+    expect(env.stderr).toMatch(/DATABASE_URL: expected a postgres/);
+  });
+
+  it('answers --help for every command with exit 0', async () => {
+    for (const command of ['run', 'demo', 'agent', 'worker', 'serve', 'fleet', 'schema']) {
+      const res = await ortfleet([command, '--help'], {});
+      expect(res.code, command).toBe(0);
+      expect(res.stdout, command).toMatch(new RegExp(`usage: pnpm ortfleet ${command}`));
+    }
+  });
+});
