@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { html, raw } from 'hono/html';
-import { desc } from 'drizzle-orm';
-import { getRun, listRunResults, runs, type Db } from '@ortfleet/db';
+import { getRun, listRunResults, listRuns, type Db } from '@ortfleet/db';
 
 /** An API error: `{code, message}` with a 4xx status. */
 export class ApiError extends HTTPException {
@@ -31,8 +30,7 @@ export function createApp(db: Db): Hono {
   app.notFound((c) => c.json({ code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
 
   app.get('/api/v1/runs', async (c) => {
-    const rows = await db.select().from(runs).orderBy(desc(runs.startedAt)).limit(100);
-    return c.json({ items: rows.map(({ spec: _spec, ...r }) => r) });
+    return c.json({ items: await listRuns(db) });
   });
 
   app.get('/api/v1/runs/:id', async (c) => {
@@ -48,7 +46,7 @@ export function createApp(db: Db): Hono {
   });
 
   app.get('/', async (c) => {
-    const rows = await db.select().from(runs).orderBy(desc(runs.startedAt)).limit(100);
+    const rows = await listRuns(db);
     return c.html(page('ortfleet runs', html`<table><tr><th>run</th><th>name</th><th>status</th><th>started</th></tr>
       ${rows.map((r) => html`<tr><td><a href="/runs/${r.id}">${r.id}</a></td><td>${r.name}</td><td>${r.status}</td><td>${r.startedAt.toISOString()}</td></tr>`)}</table>`));
   });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import { runs, RUN_STATUSES } from './table';
 
@@ -16,4 +16,13 @@ export async function finishRun(db: Db, id: string, status: (typeof RUN_STATUSES
 export async function getRun(db: Db, id: string) {
   const [row] = await db.select().from(runs).where(eq(runs.id, id));
   return row;
+}
+
+/** The most recent runs, newest first, without their specs. */
+export async function listRuns(db: Db, limit = 100) {
+  return db
+    .select({ id: runs.id, name: runs.name, status: runs.status, startedAt: runs.startedAt, finishedAt: runs.finishedAt })
+    .from(runs)
+    .orderBy(desc(runs.startedAt))
+    .limit(limit);
 }

