@@ -55,16 +55,22 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     activities: createAgentActivities({ agentId: opts.agentId, memoryLimitBytes: opts.memoryLimitBytes }),
     // One benchmark per machine at a time: two cells sharing cores would measure each other.
     maxConcurrentActivityTaskExecutions: 1,
-    maxCachedWorkflows: 0,
   });
   const done = worker.run();
   const client = new Client({ connection: opts.clientConnection, namespace: opts.namespace });
-  await client.workflow.execute('registerAgent', {
-    taskQueue: ORCHESTRATOR_QUEUE,
-    workflowId: `register-agent-${opts.agentId}`,
-    workflowIdConflictPolicy: 'TERMINATE_EXISTING',
-    args: [registration],
-  });
+  log(`agent ${opts.agentId}: registering through ${ORCHESTRATOR_QUEUE} (waits for an orchestrator worker)`);
+  try {
+    await client.workflow.execute('registerAgent', {
+      taskQueue: ORCHESTRATOR_QUEUE,
+      workflowId: `register-agent-${opts.agentId}`,
+      workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+      args: [registration],
+    });
+  } catch (err) {
+    worker.shutdown();
+    await done;
+    throw err;
+  }
   log(`agent ${opts.agentId}: registered, polling ${registration.taskQueue}`);
   return { registration, worker, done };
 }

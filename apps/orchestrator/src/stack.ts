@@ -50,11 +50,7 @@ export async function startStack(
         memoryLimitBytes: cellMemoryLimitBytes(config),
         log,
       });
-      const running = agent;
-      stops.push(async () => {
-        running.worker.shutdown();
-        await running.done;
-      });
+      stops.push(stopWorker(agent.worker, agent.done));
     }
     return { temporal, database, agent, close: stop };
   } catch (err) {
@@ -64,9 +60,13 @@ export async function startStack(
 }
 
 function runInBackground(worker: Worker): () => Promise<void> {
-  const done = worker.run();
+  return stopWorker(worker, worker.run());
+}
+
+/** Stops a worker unless the SDK's own signal handling (SIGINT, SIGTERM) already began to, then waits for it. */
+function stopWorker(worker: Worker, done: Promise<void>): () => Promise<void> {
   return async () => {
-    worker.shutdown();
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await done;
   };
 }
