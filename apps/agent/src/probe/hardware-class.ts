@@ -30,7 +30,7 @@ export function hardwareClassOf(probe: MachineProbe): string {
   const gpu = probe.gpus.find((g) => /nvidia|amd|intel|apple/i.test(g.vendor) && g.vramMb !== 0);
   if (gpu && /nvidia/i.test(gpu.vendor)) {
     const mem = gpu.vramMb ? `-${Math.round(gpu.vramMb / 1024)}gb` : '';
-    return `nvidia-${slug(gpu.model.replace(/nvidia/i, ''))}${mem}`;
+    return `nvidia-${slug(gpu.model.replace(/nvidia|\d+\s*gb/gi, ''))}${mem}`;
   }
   if (probe.os.platform === 'darwin' && /apple/i.test(probe.cpu.vendor + probe.cpu.brand)) return `apple-${slug(probe.cpu.brand.replace(/apple/i, ''))}`;
   const vendor = slug(probe.cpu.vendor) || probe.os.arch;
