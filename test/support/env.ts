@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { findTemporalBinary } from '../../apps/orchestrator/src/temporal';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 export const OCR_MODELS = join(REPO, 'node_modules', '@gutenye', 'ocr-models', 'assets');
@@ -21,15 +21,11 @@ export async function freshDatabase(): Promise<string> {
   return url.toString();
 }
 
-/** The `temporal` CLI the tests start dev servers from. */
+/** The `temporal` CLI the tests start dev servers from, found the way the CLI finds it. */
 export function temporalBinary(): string {
-  const candidates = [process.env.ORTFLEET_TEMPORAL_BIN, join(REPO, '.ortfleet', 'tools', 'bin', 'temporal')];
-  for (const c of candidates) if (c && existsSync(c)) return c;
-  try {
-    return execFileSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('no temporal CLI: run scripts/bootstrap.sh or set ORTFLEET_TEMPORAL_BIN');
-  }
+  const binary = findTemporalBinary({ ORTFLEET_TEMPORAL_BIN: process.env.ORTFLEET_TEMPORAL_BIN || undefined, ORTFLEET_HOME: join(REPO, '.ortfleet') });
+  if (!binary) throw new Error('no temporal CLI: run scripts/bootstrap.sh or set ORTFLEET_TEMPORAL_BIN');
+  return binary;
 }
 
 export function tempHome(): string {

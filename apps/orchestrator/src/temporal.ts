@@ -19,7 +19,7 @@ export interface TemporalHandle {
 }
 
 /** The `temporal` CLI to start an embedded dev server with: the configured one, one on PATH, or the bootstrap's. */
-export function findTemporalBinary(config: Config): string | undefined {
+export function findTemporalBinary(config: Pick<Config, 'ORTFLEET_TEMPORAL_BIN' | 'ORTFLEET_HOME'>): string | undefined {
   if (config.ORTFLEET_TEMPORAL_BIN) return config.ORTFLEET_TEMPORAL_BIN;
   try {
     const onPath = execFileSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' }).trim();

@@ -4,19 +4,13 @@ import { generateInputPool } from './inputs';
 
 type Phase = 'session' | 'first-inference' | 'warmup' | 'timed-loop';
 
-const GRAPH_OPTIMIZATION: Record<Cell['params']['graphOptimization'], ort.InferenceSession.SessionOptions['graphOptimizationLevel']> = {
-  disabled: 'disabled',
-  basic: 'basic',
-  extended: 'extended',
-  all: 'all',
-};
-
 /** The onnxruntime-node session options a cell stands for. Profiling is off: it would slow the timed loop. */
 export function sessionOptionsFor(cell: Cell): ort.InferenceSession.SessionOptions {
   const p = cell.params;
   return {
     executionProviders: [p.ep],
-    graphOptimizationLevel: GRAPH_OPTIMIZATION[p.graphOptimization],
+    // ortfleet's level names are onnxruntime-node's own.
+    graphOptimizationLevel: p.graphOptimization,
     ...(p.intraOpThreads > 0 ? { intraOpNumThreads: p.intraOpThreads } : {}),
     enableProfiling: false,
     logSeverityLevel: 3,
