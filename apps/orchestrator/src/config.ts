@@ -21,7 +21,7 @@ const Env = z.object({
   ORTFLEET_CELL_MEMORY_MB: z.coerce.number().int().positive().optional(),
 });
 
-export type Config = Omit<z.output<typeof Env>, 'ORTFLEET_HOME'> & { ORTFLEET_HOME: string };
+export type Config = z.output<typeof Env>;
 
 /** Parses the environment once; a bad field is bad input (exit 2), and every bad field is listed. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

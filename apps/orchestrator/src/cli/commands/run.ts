@@ -48,29 +48,29 @@ async function assertOrchestratorWorker(temporal: TemporalHandle): Promise<void>
     throw new BadInputError(`no orchestrator worker polls '${ORCHESTRATOR_QUEUE}' on ${temporal.address}; start one with \`pnpm ortfleet worker\``);
 }
 
-/** Follows a run's progress query until it finishes, redrawing one line on a terminal. */
+/** Follows a run's progress query until it finishes: one redrawn line on a terminal, else a line per change. */
 async function followProgress(temporal: TemporalHandle, runId: string, result: Promise<RunSummary>): Promise<void> {
   const tty = process.stderr.isTTY;
   const start = Date.now();
   let finished = false;
-  void result.finally(() => (finished = true)).catch(() => {});
-  let last = '';
+  const settled = result.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
+  let lastDone = -1;
   let lastPrinted = 0;
   while (!finished) {
-    await Promise.race([result.catch(() => {}), new Promise((r) => setTimeout(r, 500))]);
-    let p: RunProgress;
-    try {
-      p = await temporal.client.workflow.getHandle(runId).query(progressQuery);
-    } catch {
-      continue; // the workflow may not have answered its first query yet
-    }
+    await Promise.race([settled, new Promise((r) => setTimeout(r, 500))]);
+    // The workflow may not answer before its first task has run; the next turn asks again.
+    const p: RunProgress | undefined = await temporal.client.workflow.getHandle(runId).query(progressQuery).catch(() => undefined);
+    if (!p) continue;
     const line = progressLine(p, Date.now() - start);
     if (tty) process.stderr.write(`\r${line}\x1b[K`);
-    else if (line.split(' · ')[0] !== last.split(' · ')[0] || Date.now() - lastPrinted > 10_000) {
+    else if (p.done !== lastDone || Date.now() - lastPrinted > 10_000) {
       process.stderr.write(`${line}\n`);
+      lastDone = p.done;
       lastPrinted = Date.now();
     }
-    last = line;
     if (p.finished) break;
   }
   if (tty) process.stderr.write('\n');
