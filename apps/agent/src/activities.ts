@@ -1,25 +1,18 @@
 import { Context } from '@temporalio/activity';
-import type { Cell, CellOutcome, InputSpec, MeasureSpec } from '@ortfleet/core';
+import type { CellOutcome, Provenance } from '@ortfleet/core';
 import { runCellIsolated } from './cell/isolated';
-
-/** What the workflow sends an agent for one cell. */
-export interface RunCellInput {
-  cell: Cell;
-  modelPath: string;
-  inputs: Record<string, InputSpec>;
-  measure: MeasureSpec;
-}
+import type { CellJob } from './cell/job';
 
 const HEARTBEAT_MS = 5_000;
 
 /** Agent activities, bound to this agent's identity and limits. */
-export function createAgentActivities(agent: { agentId: string; memoryLimitBytes: number }) {
+export function createAgentActivities(agent: { agentId: string; memoryLimitBytes: number; provenance: Provenance }) {
   return {
     /**
      * Benchmarks one cell in a child process, heartbeating while it runs so that a dead agent is noticed and
      * its cell retried elsewhere. Every way the cell itself can end is returned as an outcome, not thrown.
      */
-    async runCell(input: RunCellInput): Promise<CellOutcome> {
+    async runCell(input: CellJob): Promise<CellOutcome> {
       const ctx = Context.current();
       let phase = 'starting';
       const beat = setInterval(() => ctx.heartbeat({ phase }), HEARTBEAT_MS);
@@ -37,7 +30,7 @@ export function createAgentActivities(agent: { agentId: string; memoryLimitBytes
             },
           },
         );
-        return { ...outcome, agentId: agent.agentId };
+        return { ...outcome, agentId: agent.agentId, provenance: agent.provenance };
       } finally {
         clearInterval(beat);
       }

@@ -5,6 +5,7 @@ import { createAgentActivities } from './activities';
 import { runIsolated } from './cell/isolated';
 import { hardwareClassOf } from './probe/hardware-class';
 import { probeMachine } from './probe/machine';
+import { provenanceOf } from './probe/provenance';
 
 export interface AgentOptions {
   connection: NativeConnection;
@@ -52,7 +53,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     namespace: opts.namespace,
     taskQueue: registration.taskQueue,
     identity: opts.agentId,
-    activities: createAgentActivities({ agentId: opts.agentId, memoryLimitBytes: opts.memoryLimitBytes }),
+    activities: createAgentActivities({ agentId: opts.agentId, memoryLimitBytes: opts.memoryLimitBytes, provenance: await provenanceOf(probe) }),
     // One benchmark per machine at a time: two cells sharing cores would measure each other.
     maxConcurrentActivityTaskExecutions: 1,
   });

@@ -6,7 +6,7 @@ import { createApp } from './app';
 
 let database: Database;
 let app: ReturnType<typeof createApp>;
-const params: CellParams = { model: '<script>alert(1)</script>', hardwareClass: 'h', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 1 };
+const params: CellParams = { model: '<script>alert(1)</script>', hardwareClass: 'h', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 1, interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true };
 
 beforeAll(async () => {
   database = await openDatabase({ databaseUrl: await freshDatabase(), home: tempHome() });

@@ -34,13 +34,37 @@ describe('expandMatrix', () => {
   });
 
   it('derives the id from the canonical parameters only, whatever the key order', () => {
-    const p = { model: 'a', hardwareClass: 'h', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 2 } as const;
-    const reordered = { intraOpThreads: 2, batch: 1, graphOptimization: 'all', precision: 'fp32', ep: 'cpu', hardwareClass: 'h', model: 'a' } as const;
+    const knobs = { interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true } as const;
+    const p = { model: 'a', hardwareClass: 'h', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 2, ...knobs } as const;
+    const reordered = { ...knobs, intraOpThreads: 2, batch: 1, graphOptimization: 'all', precision: 'fp32', ep: 'cpu', hardwareClass: 'h', model: 'a' } as const;
     expect(cellId(p)).toBe(cellId(reordered));
     expect(cellId(p)).toMatch(/^[0-9a-f]{16}$/);
     expect(cellId({ ...p, batch: 2 })).not.toBe(cellId(p));
     // Pinned: ids already stored in databases must not change between versions.
     expect(cellId(p)).toBe('2f4b1c848554c0fe');
+  });
+
+  it('gives every knob its own ids, and repeats no cell when inter-op threads only matter in parallel mode', () => {
+    const knobs = parseSpec(`
+name: k
+models: [{ name: a, file: a.onnx, freeDimensions: { seq: 128 } }]
+matrix:
+  ep: [cpu, cuda]
+  batch: [1]
+  executionMode: [sequential, parallel]
+  interOpThreads: [1, 2]
+  memoryPattern: [true, false]
+  cpuArena: [true, false]
+  epOptions: { cuda: { deviceId: 1 } }
+  sessionConfig: { session.intra_op.allow_spinning: '0' }
+`);
+    const cells = expandMatrix(knobs, 'h');
+    // per EP: sequential (1 inter-op value) + parallel (2) = 3 modes, × 2 × 2
+    expect(cells).toHaveLength(2 * 3 * 2 * 2);
+    expect(new Set(cells.map((c) => c.id)).size).toBe(cells.length);
+    const cuda = cells.find((c) => c.params.ep === 'cuda')!.params;
+    expect(cuda).toMatchObject({ epOptions: { deviceId: 1 }, freeDimensions: { seq: 128 }, sessionConfig: { 'session.intra_op.allow_spinning': '0' } });
+    expect(cells.find((c) => c.params.ep === 'cpu')!.params.epOptions).toBeUndefined();
   });
 });
 

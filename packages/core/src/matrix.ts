@@ -7,9 +7,17 @@ export type PlannedCell =
   | { cell: Cell; dispatch: { taskQueue: string } }
   | { cell: Cell; settled: { status: Extract<CellStatus, 'unsupported' | 'unschedulable'>; reason: string } };
 
-/** Stable id of a cell: the same canonical parameters always give the same id, in any process. */
+/** Knobs added after the first release, with the values every earlier cell implicitly had. */
+const LATER_KNOB_DEFAULTS: Partial<CellParams> = { interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true };
+
+/**
+ * Stable id of a cell: the same canonical parameters always give the same id, in any process. Later knobs
+ * at their defaults are left out of the hash, so ids already stored keep meaning the same cell.
+ */
 export function cellId(params: CellParams): string {
-  return fnv1a64(canonicalJson(params));
+  const hashed: Record<string, unknown> = { ...params };
+  for (const [key, value] of Object.entries(LATER_KNOB_DEFAULTS)) if (hashed[key] === value) delete hashed[key];
+  return fnv1a64(canonicalJson(hashed));
 }
 
 /** Files a model provides, by precision. */
@@ -17,19 +25,52 @@ export function modelFiles(model: Spec['models'][number]): Record<string, string
   return model.files ?? { fp32: model.file as string };
 }
 
-/** Every combination of the matrix for one hardware class, in spec order. */
+function nonEmpty<T extends object>(value: T | undefined): T | undefined {
+  return value && Object.keys(value).length > 0 ? value : undefined;
+}
+
+/** Cartesian product of named axes, the first axis varying slowest. */
+function product<T extends Record<string, readonly unknown[]>>(axes: T): { [K in keyof T]: T[K][number] }[] {
+  return Object.entries(axes).reduce<Record<string, unknown>[]>(
+    (rows, [key, values]) => rows.flatMap((row) => values.map((v) => ({ ...row, [key]: v }))),
+    [{}],
+  ) as { [K in keyof T]: T[K][number] }[];
+}
+
+/**
+ * Every combination of the matrix for one hardware class, in spec order. The inter-op thread count only
+ * matters in parallel execution mode, so sequential cells take just the first value instead of repeating.
+ */
 export function expandMatrix(spec: Spec, hardwareClass: string): Cell[] {
-  const { ep, precision, batch, graphOptimization, intraOpThreads } = spec.matrix;
+  const m = spec.matrix;
   const cells: Cell[] = [];
+  const seen = new Set<string>();
   for (const model of spec.models)
-    for (const e of ep)
-      for (const p of precision)
-        for (const b of batch)
-          for (const g of graphOptimization)
-            for (const t of intraOpThreads) {
-              const params: CellParams = { model: model.name, hardwareClass, ep: e, precision: p, batch: b, graphOptimization: g, intraOpThreads: t };
-              cells.push({ id: cellId(params), params });
-            }
+    for (const row of product({
+      ep: m.ep,
+      precision: m.precision,
+      batch: m.batch,
+      graphOptimization: m.graphOptimization,
+      intraOpThreads: m.intraOpThreads,
+      executionMode: m.executionMode,
+      interOpThreads: m.interOpThreads,
+      memoryPattern: m.memoryPattern,
+      cpuArena: m.cpuArena,
+    })) {
+      const params: CellParams = {
+        model: model.name,
+        hardwareClass,
+        ...row,
+        interOpThreads: row.executionMode === 'parallel' ? row.interOpThreads : m.interOpThreads[0]!,
+        epOptions: nonEmpty(m.epOptions[row.ep]),
+        freeDimensions: nonEmpty(model.freeDimensions),
+        sessionConfig: nonEmpty(m.sessionConfig),
+      };
+      const id = cellId(params);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      cells.push({ id, params });
+    }
   return cells;
 }
 

@@ -1,10 +1,18 @@
 import type { CellResult } from './types';
 
-/** Ok results grouped by model, fastest (lowest p50, then highest throughput) first. */
+/**
+ * Whether a result may be ranked: it ended ok with a measurement, and its outputs agree with the fp32 CPU
+ * reference (or there was no reference to compare with). Outputs with NaN/Inf or drift fail parity.
+ */
+export function isRankable(r: CellResult): boolean {
+  return r.status === 'ok' && r.measurement !== undefined && r.parity?.ok !== false;
+}
+
+/** Rankable results grouped by model, fastest (lowest p50, then highest throughput) first. */
 export function rankByModel(results: readonly CellResult[]): Map<string, CellResult[]> {
   const byModel = new Map<string, CellResult[]>();
   for (const r of results) {
-    if (r.status !== 'ok' || !r.measurement) continue;
+    if (!isRankable(r)) continue;
     const list = byModel.get(r.params.model) ?? [];
     list.push(r);
     byModel.set(r.params.model, list);

@@ -62,6 +62,18 @@ describe('parseSpec', () => {
     expect(p.join('\n')).toMatch(/models\[1\]\.name: duplicate model name 'm'/);
   });
 
+  it.each([
+    ['executionMode: [sequential, turbo]', /^matrix\.executionMode\[1\]: .*"sequential"\|"parallel"/],
+    ['memoryPattern: [yes]', /^matrix\.memoryPattern\[0\]: .*expected boolean/],
+    ['threads: [4]', /^matrix: Unrecognized key: "threads"/],
+    ['epOptions: { cuda: { device_id: 1 } }', /^matrix\.epOptions\.cuda: Unrecognized key: "device_id"/],
+    ['epOptions: { webgpu: { preferredLayout: NHCW } }', /^matrix\.epOptions\.webgpu\.preferredLayout: .*"NCHW"\|"NHWC"/],
+    ['epOptions: { tpu: {} }', /^matrix\.epOptions: Unrecognized key: "tpu"/],
+    ["sessionConfig: { 'Bad Key': x }", /^matrix\.sessionConfig\.Bad Key: a session config key looks like/],
+  ])('names a bad knob: %s', (line, expected) => {
+    expect(problems(VALID.replace('batch: [1, 2]', `batch: [1, 2]\n  ${line}`))).toEqual([expect.stringMatching(expected)]);
+  });
+
   it('checks measure bounds against each other', () => {
     expect(problems(`${VALID}measure: { minDurationMs: 5000, maxDurationMs: 1000 }\n`)).toEqual([expect.stringMatching(/^measure\.maxDurationMs: must be >= measure\.minDurationMs/)]);
   });

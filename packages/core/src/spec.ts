@@ -1,7 +1,7 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { BadInputError } from './errors';
-import { EXECUTION_PROVIDERS, GRAPH_OPTIMIZATION_LEVELS } from './types';
+import { EXECUTION_MODES, EXECUTION_PROVIDERS, GRAPH_OPTIMIZATION_LEVELS } from './types';
 
 /** How to fill one model input: its shape (where the model leaves dimensions open) and, for non-float inputs, values. */
 const InputSpec = z
@@ -29,8 +29,43 @@ const ModelSpec = z
       .optional()
       .describe('One file per precision, e.g. {fp32: model.onnx, fp16: model_fp16.onnx}'),
     inputs: z.record(z.string(), InputSpec).default({}),
+    freeDimensions: z
+      .record(z.string().min(1), z.int().positive())
+      .optional()
+      .describe("Values for the model's named open dimensions, e.g. {sequence_length: 128}; applied to the model's inputs before the session is created"),
   })
   .refine((m) => (m.file === undefined) !== (m.files === undefined), 'give exactly one of file or files');
+
+const deviceId = z.int().min(0).optional();
+const webgpuString = z.string().min(1).optional();
+
+/**
+ * EP options exactly as onnxruntime-node 1.30's binding reads them. It ignores keys it does not know for most
+ * EPs, so an unknown key here is an error instead of a silently ignored setting.
+ */
+const EpOptions = z
+  .strictObject({
+    cpu: z.strictObject({}),
+    cuda: z.strictObject({ deviceId }),
+    tensorrt: z.strictObject({ deviceId }),
+    dml: z.strictObject({ deviceId }),
+    coreml: z.strictObject({ coreMlFlags: z.int().min(0).optional() }),
+    webgpu: z.strictObject({
+      preferredLayout: z.enum(['NCHW', 'NHWC']).optional(),
+      validationMode: webgpuString,
+      weightLoadAcceleration: webgpuString,
+      storageBufferCacheMode: webgpuString,
+      uniformBufferCacheMode: webgpuString,
+      queryResolveBufferCacheMode: webgpuString,
+      defaultBufferCacheMode: webgpuString,
+      enableRobustness: z.boolean().optional(),
+      enableMatmulFp32Accumulation: z.boolean().optional(),
+      forceCpuNodeNames: z.array(z.string().min(1)).optional(),
+    }),
+    qnn: z.strictObject({ backendType: z.string().min(1).optional(), backendPath: z.string().min(1).optional(), enableFp16Precision: z.boolean().optional() }),
+    xnnpack: z.strictObject({}),
+  })
+  .partial();
 
 const Matrix = z.strictObject({
   ep: z.array(z.enum(EXECUTION_PROVIDERS)).min(1),
@@ -42,6 +77,19 @@ const Matrix = z.strictObject({
     .min(1)
     .default([0])
     .describe("0 leaves the choice to ONNX Runtime (one thread per physical core)"),
+  interOpThreads: z
+    .array(z.int().min(0).max(1024))
+    .min(1)
+    .default([0])
+    .describe('Threads for running independent nodes at once; only used with executionMode parallel. 0 leaves the choice to ONNX Runtime'),
+  executionMode: z.array(z.enum(EXECUTION_MODES)).min(1).default(['sequential']),
+  memoryPattern: z.array(z.boolean()).min(1).default([true]).describe('enableMemPattern: pre-plan allocations from the first run'),
+  cpuArena: z.array(z.boolean()).min(1).default([true]).describe('enableCpuMemArena: reuse CPU allocations from an arena'),
+  epOptions: EpOptions.default({}).describe('Options per EP, passed to onnxruntime-node with that EP, e.g. {cuda: {deviceId: 1}}'),
+  sessionConfig: z
+    .record(z.string().regex(/^[a-z0-9_.]+$/, "a session config key looks like 'session.intra_op.allow_spinning'"), z.string())
+    .default({})
+    .describe("ONNX Runtime session config entries (onnxruntime-node's `extra`), e.g. {session.intra_op.allow_spinning: '0'}"),
 });
 
 const Measure = z.strictObject({
@@ -51,6 +99,13 @@ const Measure = z.strictObject({
   maxDurationMs: z.int().positive().default(60_000),
   cellTimeoutMs: z.int().positive().default(600_000),
   seed: z.int().min(0).default(0),
+  profileIterations: z
+    .int()
+    .min(0)
+    .default(10)
+    .describe('Runs in the separate, untimed profiling pass (per-operator times, EP placement, FLOPs); 0 skips it'),
+  parityMinCosine: z.number().min(0).max(1).default(0.99).describe('Lowest cosine similarity to the fp32 CPU reference that passes parity'),
+  parityMinTop1: z.number().min(0).max(1).default(0.99).describe('Lowest top-1 agreement with the fp32 CPU reference that passes parity (classifier-shaped outputs)'),
 });
 
 const Target = z
@@ -91,7 +146,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function validateSpec(raw: unknown, source = 'spec'): Spec {
   const result = SpecSchema.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
+  const problems = result.error.issues.map((issue) => {
+    // A bad record key carries the key schema's own message one level down.
+    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    return `${formatPath(issue.path) || '(top level)'}: ${message}`;
+  });
   throw new BadInputError(`${source} is invalid:\n  ${problems.join('\n  ')}`, problems);
 }
 

@@ -14,11 +14,16 @@ export function percentile(sorted: readonly number[], q: number): number {
  * sample (normal approximation to the binomial), which needs no assumption about the latency distribution.
  */
 export function medianConfidenceInterval(sorted: readonly number[]): [number, number] {
-  const n = sorted.length;
+  const [lo, hi] = medianRankInterval(sorted.length);
+  return [sorted[lo]!, sorted[hi]!];
+}
+
+/** Zero-based ranks bounding the 95% confidence interval of the median of n samples. */
+export function medianRankInterval(n: number): [number, number] {
   const half = 1.96 * Math.sqrt(n) / 2;
   const lo = Math.max(0, Math.floor(n / 2 - half));
   const hi = Math.min(n - 1, Math.ceil(n / 2 + half) - 1);
-  return [sorted[lo]!, sorted[Math.max(lo, hi)]!];
+  return [lo, Math.max(lo, hi)];
 }
 
 /** Summary statistics of latency samples in milliseconds. */

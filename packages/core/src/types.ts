@@ -6,6 +6,9 @@ export type CellStatus = (typeof CELL_STATUSES)[number];
 export const GRAPH_OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
 export type GraphOptimization = (typeof GRAPH_OPTIMIZATION_LEVELS)[number];
 
+export const EXECUTION_MODES = ['sequential', 'parallel'] as const;
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+
 /** Execution providers onnxruntime-node knows by name. Availability is decided by each agent's probe. */
 export const EXECUTION_PROVIDERS = ['cpu', 'webgpu', 'cuda', 'tensorrt', 'coreml', 'dml', 'xnnpack', 'qnn'] as const;
 export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
@@ -19,6 +22,16 @@ export interface CellParams {
   batch: number;
   graphOptimization: GraphOptimization;
   intraOpThreads: number;
+  interOpThreads: number;
+  executionMode: ExecutionMode;
+  memoryPattern: boolean;
+  cpuArena: boolean;
+  /** The spec's options for this cell's EP, when it gives any. */
+  epOptions?: Record<string, unknown>;
+  /** The model's free dimension values, when the spec gives any. */
+  freeDimensions?: Record<string, number>;
+  /** ONNX Runtime session config entries, when the spec gives any. */
+  sessionConfig?: Record<string, string>;
 }
 
 export interface Cell {
@@ -51,6 +64,99 @@ export interface LatencyHistogram {
   counts: Record<string, number>;
 }
 
+/** Median of one slice of the timed loop; the cell is `unstable` when slices disagree by more than 10%. */
+export interface LatencyWindow {
+  startMs: number;
+  iterations: number;
+  p50Ms: number;
+}
+
+/** Resource use sampled over the timed loop only (not session creation, warm-up, profiling or parity). */
+export interface Telemetry {
+  /** CPU time of the benchmarking process divided by wall time; 100 = one core busy. */
+  processCpuPercent: number;
+  /** Share of all cores' time that was not idle, 0–100, whoever used it. */
+  systemCpuPercent: number;
+  /** Peak resident memory of the benchmarking process up to the end of the timed loop. */
+  peakRssBytes: number;
+  /** From nvidia-smi, sampled while the loop ran, on machines that have it. */
+  gpu?: {
+    samples: number;
+    utilizationPercentMean: number;
+    utilizationPercentMax: number;
+    memoryUsedMbMax: number;
+    powerWMean: number | null;
+  };
+  /** CPU package energy over the loop from RAPL (Linux powercap), where readable. */
+  cpuEnergyJ?: number;
+  /** Energy per inferred item over the loop, summed over every power source that was readable. */
+  energyPerInferenceJ?: number;
+  /** Which power sources contributed: 'rapl', 'nvidia-smi'. Empty when none was readable. */
+  powerSources: string[];
+}
+
+/** How one output of the cell compares with the fp32 CPU reference on the same seeded inputs. */
+export interface OutputParity {
+  name: string;
+  maxAbsError: number;
+  meanRelError: number;
+  cosine: number;
+  /** Share of rows whose argmax agrees, for classifier-shaped outputs ([batch, classes]). */
+  top1Agreement?: number;
+  /** NaN or ±Inf values in the cell's output. */
+  nonFinite: number;
+}
+
+export interface Parity {
+  reference: string;
+  outputs: OutputParity[];
+  /** Worst figures over all outputs. */
+  maxAbsError: number;
+  meanRelError: number;
+  cosine: number;
+  top1Agreement?: number;
+  nonFinite: number;
+  /** False when outputs hold NaN/Inf or drift past the thresholds; such a cell is not ranked. */
+  ok: boolean;
+  reason?: string;
+}
+
+/** Per-operator profile from a separate, untimed pass with ORT profiling on. */
+export interface OperatorProfile {
+  iterations: number;
+  byOpType: { opType: string; calls: number; totalUs: number; timeShare: number }[];
+  topNodes: { name: string; opType: string; provider: string; meanUs: number }[];
+  byProvider: { provider: string; nodes: number; nodeShare: number; timeShare: number }[];
+  /** Nodes that ran on the CPU EP although the cell asked for another EP (silent fallback). */
+  fallback?: { nodes: number; nodeShare: number; timeShare: number };
+  /** FLOPs per inference of Conv/MatMul/Gemm-family nodes, from the shapes ORT reports for each node. */
+  flopsPerInference?: number;
+}
+
+/** Facts read from the ONNX graph itself. */
+export interface ModelFacts {
+  irVersion: number;
+  producer: string;
+  opsets: { domain: string; version: number }[];
+  parameters: number;
+  nodes: number;
+  operators: Record<string, number>;
+  inputs: { name: string; type: string; shape: (number | string)[] }[];
+  outputs: { name: string; type: string; shape: (number | string)[] }[];
+}
+
+/** Where a figure came from: software and machine versions at the time of the measurement. */
+export interface Provenance {
+  ortfleetVersion: string;
+  ortfleetCommit: string | null;
+  onnxruntimeVersion: string;
+  nodeVersion: string;
+  os: { platform: string; distro: string; release: string; kernel: string; arch: string };
+  cpu: { brand: string; flags: string[] };
+  gpus: { model: string; driver: string | null; vramMb: number | null }[];
+  cudaVersion: string | null;
+}
+
 export interface Measurement {
   sessionCreateMs: number;
   firstInferenceMs: number;
@@ -63,6 +169,13 @@ export interface Measurement {
   histogram: LatencyHistogram;
   /** Why the loop stopped early (e.g. maxDurationMs reached before minIterations), when it did. */
   note?: string;
+  windows: LatencyWindow[];
+  unstable: boolean;
+  /** 256 to 512 latencies taken at even steps through the loop (all of them for shorter loops), in order. */
+  samplesMs: number[];
+  telemetry?: Telemetry;
+  /** flopsPerInference × batch / p50, when the profile could estimate FLOPs. */
+  achievedGflops?: number;
 }
 
 /** What an agent returns for a cell it attempted. */
@@ -73,6 +186,10 @@ export interface CellOutcome {
   measurement?: Measurement;
   /** The session options the child really passed to onnxruntime-node. */
   sessionOptions?: Record<string, unknown>;
+  parity?: Parity;
+  profile?: OperatorProfile;
+  modelFacts?: ModelFacts;
+  provenance?: Provenance;
 }
 
 export interface CellResult extends CellOutcome {

@@ -30,6 +30,18 @@ describe('toHalfBits', () => {
     expect(toHalfBits(2 ** -24)).toBe(0x0001);
     expect(toHalfBits(0)).toBe(0);
   });
+
+  it('rounds half to even, carries into the exponent, and keeps NaN', () => {
+    expect(toHalfBits(1.9999)).toBe(0x4000);
+    expect(toHalfBits(0.49995)).toBe(0x3800);
+    expect(toHalfBits(7.999)).toBe(0x4800);
+    expect(toHalfBits(1 + 2 ** -11)).toBe(0x3c00);
+    expect(toHalfBits(1 + 3 * 2 ** -11)).toBe(0x3c02);
+    expect(toHalfBits(3 * 2 ** -25)).toBe(0x0002);
+    expect(toHalfBits(65520)).toBe(0x7c00);
+    expect(toHalfBits(NaN) & 0x7fff).toBeGreaterThan(0x7c00);
+    expect(toHalfBits(-Infinity)).toBe(0xfc00);
+  });
 });
 
 describe('mulberry32', () => {

@@ -13,16 +13,25 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** IEEE 754 half-precision bits of a number (round to nearest), since Node 20 has no Float16Array. */
+/** IEEE 754 half-precision bits of a number (round half to even), since Node 20 has no Float16Array. */
 export function toHalfBits(value: number): number {
-  const f32 = new Float32Array([value]);
-  const x = new Uint32Array(f32.buffer)[0]!;
+  const x = new Uint32Array(new Float32Array([value]).buffer)[0]!;
   const sign = (x >>> 16) & 0x8000;
-  const exp = ((x >>> 23) & 0xff) - 127 + 15;
+  const exp = (x >>> 23) & 0xff;
   const mant = x & 0x7fffff;
-  if (exp <= 0) return exp < -10 ? sign : sign | ((mant | 0x800000) >> (14 - exp));
-  if (exp >= 31) return sign | 0x7c00;
-  return sign | (exp << 10) | ((mant + 0x1000) >> 13);
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  // Keep `keep` high bits of the 24-bit significand (subnormal results keep fewer) and round the rest.
+  const significand = e > 0 ? mant : mant | 0x800000;
+  const shift = e > 0 ? 13 : 14 - e;
+  if (shift > 24) return sign;
+  let bits = (e > 0 ? e << 10 : 0) | (significand >>> shift);
+  const rest = significand & ((1 << shift) - 1);
+  const halfway = 1 << (shift - 1);
+  // A carry out of the mantissa rolls into the exponent (and to Inf past the largest value), as it should.
+  if (rest > halfway || (rest === halfway && bits & 1)) bits++;
+  return sign | bits;
 }
 
 /**

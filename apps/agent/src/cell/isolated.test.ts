@@ -11,7 +11,7 @@ const limits = { timeoutMs: 60_000, memoryLimitBytes: 4 * 2 ** 30 };
 let models: ReturnType<typeof writeTestModels>;
 
 function job(modelPath: string, over: Partial<CellParams> = {}, inputs: Record<string, InputSpec> = {}) {
-  const params: CellParams = { model: 'm', hardwareClass: 'h', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 1, ...over };
+  const params: CellParams = { model: 'm', hardwareClass: 'h', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 1, interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true, ...over };
   return { kind: 'cell' as const, cell: { id: cellId(params), params }, modelPath, inputs, measure };
 }
 

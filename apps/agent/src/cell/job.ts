@@ -1,12 +1,22 @@
 import type { Cell, CellOutcome, EpAvailability, InputSpec, MeasureSpec } from '@ortfleet/core';
 
+/** One cell to measure: the model file of its precision, and the fp32 file that parity compares against. */
+export interface CellJob {
+  cell: Cell;
+  modelPath: string;
+  /** The same model's fp32 file; absent when the model has none, and then parity is not computed. */
+  referenceModelPath?: string;
+  inputs: Record<string, InputSpec>;
+  measure: MeasureSpec;
+}
+
+export type Phase = 'session' | 'first-inference' | 'warmup' | 'timed-loop' | 'parity' | 'profile';
+
 /** What the agent asks a child process to do. */
-export type ChildJob =
-  | { kind: 'cell'; cell: Cell; modelPath: string; inputs: Record<string, InputSpec>; measure: MeasureSpec }
-  | { kind: 'probe-eps' };
+export type ChildJob = ({ kind: 'cell' } & CellJob) | { kind: 'probe-eps' };
 
 /** What a child process sends back over IPC. */
 export type ChildMessage =
-  | { type: 'phase'; phase: 'session' | 'first-inference' | 'warmup' | 'timed-loop' }
+  | { type: 'phase'; phase: Phase }
   | { type: 'outcome'; outcome: CellOutcome }
   | { type: 'eps'; eps: EpAvailability[] };

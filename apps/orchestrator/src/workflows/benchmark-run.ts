@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { AgentActivities } from '@ortfleet/agent';
-import { fleetEps, planCells, type CellOutcome, type CellResult, type RunProgress, type RunSummary, type Spec } from '@ortfleet/core';
+import { compactResult, fleetEps, planCells, type CellOutcome, type CellResult, type RunProgress, type RunSummary, type Spec } from '@ortfleet/core';
 import type { OrchestratorActivities } from '../activities';
 
 /** A model file as the agents will open it, per precision. */
@@ -58,7 +58,8 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary
   const settle = async (index: number, result: CellResult) => {
     const file = input.models[result.params.model]?.[result.params.precision];
     await orchestrator.persistResult(runId, result, file?.sha256);
-    results[index] = result;
+    // Details stay in the database; the summary must fit in a workflow result however big the matrix.
+    results[index] = compactResult(result);
     progress.done++;
     progress.byStatus[result.status] = (progress.byStatus[result.status] ?? 0) + 1;
   };
@@ -88,11 +89,12 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary
       for (let index = indices.shift(); index !== undefined; index = indices.shift()) {
         const { cell } = planned[index]!;
         const model = spec.models.find((m) => m.name === cell.params.model)!;
-        const file = input.models[cell.params.model]![cell.params.precision]!;
+        const files = input.models[cell.params.model]!;
+        const file = files[cell.params.precision]!;
         progress.running++;
         let outcome: CellOutcome;
         try {
-          outcome = await runCell({ cell, modelPath: file.path, inputs: model.inputs, measure: spec.measure });
+          outcome = await runCell({ cell, modelPath: file.path, referenceModelPath: files.fp32?.path, inputs: model.inputs, measure: spec.measure });
         } catch (err) {
           outcome = failureOutcome(err, taskQueue, scheduleToStartMs);
         } finally {

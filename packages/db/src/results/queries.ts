@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import type { CellResult } from '@ortfleet/core';
+import { isRankable, type CellResult } from '@ortfleet/core';
 import type { Db } from '../client';
 import { results } from './table';
 
@@ -23,6 +23,13 @@ export async function recordResult(db: Db, runId: string, r: CellResult, modelSh
       batch: r.params.batch,
       graphOptimization: r.params.graphOptimization,
       intraOpThreads: r.params.intraOpThreads,
+      interOpThreads: r.params.interOpThreads,
+      executionMode: r.params.executionMode,
+      memoryPattern: r.params.memoryPattern,
+      cpuArena: r.params.cpuArena,
+      epOptions: r.params.epOptions,
+      freeDimensions: r.params.freeDimensions,
+      sessionConfig: r.params.sessionConfig,
       sessionOptions: r.sessionOptions,
       status: r.status,
       reason: r.reason,
@@ -34,6 +41,17 @@ export async function recordResult(db: Db, runId: string, r: CellResult, modelSh
       throughput: m?.throughput,
       ...m?.stats,
       histogram: m?.histogram,
+      windows: m?.windows,
+      samplesMs: m?.samplesMs,
+      unstable: m?.unstable,
+      valid: isRankable(r),
+      achievedGflops: m?.achievedGflops,
+      energyPerInferenceJ: m?.telemetry?.energyPerInferenceJ,
+      telemetry: m?.telemetry,
+      parity: r.parity,
+      profile: r.profile,
+      modelFacts: r.modelFacts,
+      provenance: r.provenance,
       note: m?.note,
     })
     .onConflictDoNothing({ target: [results.runId, results.cellId] })

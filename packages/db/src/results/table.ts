@@ -1,5 +1,15 @@
-import { doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { CELL_STATUSES, type LatencyHistogram } from '@ortfleet/core';
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  CELL_STATUSES,
+  EXECUTION_MODES,
+  type LatencyHistogram,
+  type LatencyWindow,
+  type ModelFacts,
+  type OperatorProfile,
+  type Parity,
+  type Provenance,
+  type Telemetry,
+} from '@ortfleet/core';
 import { runs } from '../runs/table';
 
 /** One row per cell of a run, whatever its status; (run_id, cell_id) is unique so a retried write is a no-op. */
@@ -18,6 +28,13 @@ export const results = pgTable(
     batch: integer('batch').notNull(),
     graphOptimization: text('graph_optimization').notNull(),
     intraOpThreads: integer('intra_op_threads').notNull(),
+    interOpThreads: integer('inter_op_threads').notNull().default(0),
+    executionMode: text('execution_mode', { enum: EXECUTION_MODES }).notNull().default('sequential'),
+    memoryPattern: boolean('memory_pattern').notNull().default(true),
+    cpuArena: boolean('cpu_arena').notNull().default(true),
+    epOptions: jsonb('ep_options').$type<Record<string, unknown>>(),
+    freeDimensions: jsonb('free_dimensions').$type<Record<string, number>>(),
+    sessionConfig: jsonb('session_config').$type<Record<string, string>>(),
     sessionOptions: jsonb('session_options').$type<Record<string, unknown>>(),
     status: text('status', { enum: CELL_STATUSES }).notNull(),
     reason: text('reason'),
@@ -40,6 +57,18 @@ export const results = pgTable(
     p50CiHighMs: doublePrecision('p50_ci_high_ms'),
     cv: doublePrecision('cv'),
     histogram: jsonb('histogram').$type<LatencyHistogram>(),
+    windows: jsonb('windows').$type<LatencyWindow[]>(),
+    samplesMs: jsonb('samples_ms').$type<number[]>(),
+    unstable: boolean('unstable'),
+    /** ok, with parity passed or not computed: the results a ranking may use. */
+    valid: boolean('valid').notNull().default(false),
+    achievedGflops: doublePrecision('achieved_gflops'),
+    energyPerInferenceJ: doublePrecision('energy_per_inference_j'),
+    telemetry: jsonb('telemetry').$type<Telemetry>(),
+    parity: jsonb('parity').$type<Parity>(),
+    profile: jsonb('profile').$type<OperatorProfile>(),
+    modelFacts: jsonb('model_facts').$type<ModelFacts>(),
+    provenance: jsonb('provenance').$type<Provenance>(),
     note: text('note'),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { MachineProbe, Provenance } from '@ortfleet/core';
+import { queryNvidiaGpus } from './nvidia-smi';
+
+const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+
+async function ortfleetVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(`${REPO}package.json`, 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
+/** The checkout's commit; ORTFLEET_COMMIT wins, for images built without the .git folder. */
+async function ortfleetCommit(): Promise<string | null> {
+  if (process.env.ORTFLEET_COMMIT) return process.env.ORTFLEET_COMMIT;
+  try {
+    const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: REPO, timeout: 5000 });
+    return stdout.trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Software and machine versions an agent attaches to every result it produces. */
+export async function provenanceOf(probe: MachineProbe): Promise<Provenance> {
+  const [version, commit, nvidia] = await Promise.all([ortfleetVersion(), ortfleetCommit(), queryNvidiaGpus()]);
+  return {
+    ortfleetVersion: version,
+    ortfleetCommit: commit,
+    onnxruntimeVersion: probe.onnxruntimeVersion,
+    nodeVersion: probe.nodeVersion,
+    os: probe.os,
+    cpu: { brand: probe.cpu.brand, flags: probe.cpu.flags },
+    // nvidia-smi knows NVIDIA drivers better than the generic probe; other GPUs keep what it found.
+    gpus: nvidia
+      ? nvidia.gpus.map((g) => ({ model: g.model, driver: g.driver, vramMb: g.memoryMb }))
+      : probe.gpus.map((g) => ({ model: g.model, driver: g.driver, vramMb: g.vramMb })),
+    cudaVersion: nvidia?.cudaVersion ?? null,
+  };
+}

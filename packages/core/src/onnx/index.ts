@@ -1,0 +1,2 @@
+export { freeDimensionNames, overrideFreeDimensions } from './free-dimensions';
+export { readModelFacts } from './model-facts';
