@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cellId, validateSpec, type CellParams, type InputSpec } from '@ortfleet/core';
+import { cellId, isRankable, validateSpec, type CellParams, type InputSpec } from '@ortfleet/core';
 import { OCR_MODELS, tempHome } from '../../../../test/support/env';
 import { writeTestModels } from '../../../../test/support/models';
 import { runCellIsolated } from './isolated';
@@ -10,9 +10,9 @@ const measure = validateSpec({ name: 't', models: [{ name: 'm', file: 'x' }], ma
 const limits = { timeoutMs: 60_000, memoryLimitBytes: 4 * 2 ** 30 };
 let models: ReturnType<typeof writeTestModels>;
 
-function job(modelPath: string, over: Partial<CellParams> = {}, inputs: Record<string, InputSpec> = {}) {
+function job(modelPath: string, over: Partial<CellParams> = {}, inputs: Record<string, InputSpec> = {}, referenceModelPath?: string) {
   const params: CellParams = { model: 'm', hardwareClass: 'h', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 1, interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true, ...over };
-  return { kind: 'cell' as const, cell: { id: cellId(params), params }, modelPath, inputs, measure };
+  return { kind: 'cell' as const, cell: { id: cellId(params), params }, modelPath, referenceModelPath, inputs, measure };
 }
 
 beforeAll(() => {
@@ -34,6 +34,50 @@ describe('runCellIsolated', () => {
     expect(m.throughput).toBeLessThanOrEqual((2 * 1000) / m.stats.meanMs);
     expect(m.throughput).toBeGreaterThan(0.8 * ((2 * 1000) / m.stats.meanMs));
     expect(outcome.sessionOptions).toMatchObject({ executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1, enableProfiling: false });
+    // Figures that explain the result: windows, telemetry of the loop, model facts, profile, and no parity without a reference.
+    expect(m.windows).toHaveLength(3);
+    expect(m.windows.reduce((s, w) => s + w.iterations, 0)).toBeGreaterThanOrEqual(m.iterations - 3);
+    expect(m.samplesMs.length).toBeGreaterThan(0);
+    expect(m.telemetry!.processCpuPercent).toBeGreaterThan(0);
+    expect(m.telemetry!.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
+    expect(outcome.modelFacts).toMatchObject({ inputs: [expect.objectContaining({ name: 'x', type: 'float32' })], operators: expect.objectContaining({ Conv: expect.any(Number) }) });
+    expect(outcome.profile!.byProvider).toEqual([expect.objectContaining({ provider: 'CPUExecutionProvider', nodeShare: 1, timeShare: 1 })]);
+    expect(outcome.profile!.fallback).toBeUndefined();
+    expect(m.achievedGflops).toBeCloseTo(outcome.profile!.flopsPerInference! / (m.stats.p50Ms / 1000) / 1e9, 6);
+    expect(outcome.parity).toBeUndefined();
+    expect(m.note).toMatch(/parity not computed/);
+  });
+
+  it('compares a fp16 variant with the fp32 CPU reference: small but real differences, parity ok', async () => {
+    const outcome = await runCellIsolated(job(models.matmulFp16, { precision: 'fp16', batch: 16 }, {}, models.matmulFp32), limits);
+    expect(outcome.status).toBe('ok');
+    expect(outcome.parity).toMatchObject({ reference: 'fp32 cpu', ok: true, nonFinite: 0 });
+    expect(outcome.parity!.maxAbsError).toBeGreaterThan(1e-5);
+    expect(outcome.parity!.cosine).toBeGreaterThan(0.999);
+    const same = await runCellIsolated(job(models.matmulFp32, { batch: 16 }, {}, models.matmulFp32), limits);
+    expect(same.parity).toMatchObject({ ok: true, maxAbsError: 0, cosine: 1 });
+  });
+
+  it('says so when outputs hold NaN/Inf, and such a cell is not rankable', async () => {
+    const outcome = await runCellIsolated(job(models.matmulFp32, {}, {}, models.matmulWrong), limits);
+    expect(outcome.parity).toMatchObject({ ok: false, reason: expect.stringMatching(/cosine/) });
+    const nan = await runCellIsolated(job(models.nan, {}, {}, models.nan), limits);
+    expect(nan.status).toBe('ok');
+    expect(nan.parity).toMatchObject({ ok: false, reason: expect.stringMatching(/NaN\/Inf/) });
+    expect(isRankable({ ...nan, cellId: 'c', params: job(models.nan).cell.params })).toBe(false);
+  });
+
+  it('applies free dimensions to the model, and names one the model does not have', async () => {
+    const fixed = await runCellIsolated(job(models.stateful, { batch: 2, freeDimensions: { seq: 16 } }, { ids: { range: [0, 9] } }), limits);
+    expect(fixed.reason).toBeUndefined();
+    expect(fixed.sessionOptions).toMatchObject({ freeDimensionOverrides: { seq: 16 } });
+    const unknown = await runCellIsolated(job(models.stateful, { freeDimensions: { sequence: 16 } }), limits);
+    expect(unknown).toMatchObject({ status: 'failed', reason: "free dimension 'sequence' is not in the model (its free dimensions: batch, seq)" });
+  });
+
+  it("turns EP options onnxruntime-node rejects into the cell's error text", async () => {
+    const badOption = await runCellIsolated(job(models.add, { ep: 'webgpu', epOptions: { noSuchOption: true } }), limits);
+    expect(badOption).toMatchObject({ status: 'failed', reason: expect.stringMatching(/session creation failed: .*unrecognized option: 'noSuchOption'/) });
   });
 
   it('feeds several inputs, integer ones included, with shapes from the spec', async () => {

@@ -1,4 +1,4 @@
-import { rankByModel, type CellResult, type RunProgress, type RunSummary } from '@ortfleet/core';
+import { isRankable, rankByModel, type CellParams, type CellResult, type RunProgress, type RunSummary } from '@ortfleet/core';
 
 function pad(cells: string[][]): string {
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
@@ -16,9 +16,33 @@ export function progressLine(p: RunProgress, elapsedMs: number, width = 30): str
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} cells${p.running ? ` · running ${p.running}` : ''}${counts ? ` · ${counts}` : ''} · ${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, '0')}s`;
 }
 
+/** The knobs a cell sets away from ONNX Runtime's defaults, briefly ('-' when none). */
+function knobs(p: CellParams): string {
+  const set = [
+    p.executionMode === 'parallel' ? `parallel/${p.interOpThreads || 'auto'}` : '',
+    p.memoryPattern ? '' : 'no-mempattern',
+    p.cpuArena ? '' : 'no-arena',
+    p.epOptions ? Object.entries(p.epOptions).map(([k, v]) => `${k}=${String(v)}`).join(',') : '',
+    p.freeDimensions ? Object.entries(p.freeDimensions).map(([k, v]) => `${k}=${v}`).join(',') : '',
+    p.sessionConfig ? Object.entries(p.sessionConfig).map(([k, v]) => `${k}=${v}`).join(',') : '',
+  ].filter(Boolean);
+  return set.join(' ') || '-';
+}
+
 function cellLabel(c: CellResult): string {
   const p = c.params;
-  return `${p.model}/${p.ep}/${p.precision}/b${p.batch}/t${p.intraOpThreads}/${p.graphOptimization}`;
+  const extra = knobs(p);
+  return `${p.model}/${p.ep}/${p.precision}/b${p.batch}/t${p.intraOpThreads}/${p.graphOptimization}${extra === '-' ? '' : `/${extra}`}`;
+}
+
+/** Warnings a performance engineer should see next to a figure. */
+function flags(r: CellResult): string {
+  const m = r.measurement!;
+  return [
+    m.unstable ? 'unstable' : '',
+    r.profile?.fallback ? `cpu-fallback ${Math.round(r.profile.fallback.timeShare * 100)}%` : '',
+    r.parity ? '' : 'no-parity',
+  ].filter(Boolean).join(' ') || '-';
 }
 
 /** The ranked table per model, then the cells that did not end ok, grouped by reason. */
@@ -26,17 +50,21 @@ export function renderSummary(summary: RunSummary): string {
   const out: string[] = [];
   for (const [model, ranked] of rankByModel(summary.cells)) {
     out.push(`\n${model}: ${ranked.length} configuration${ranked.length === 1 ? '' : 's'}, fastest first (latency in ms)`);
-    const rows = [['#', 'hardware', 'ep', 'precision', 'batch', 'threads', 'opt', 'p50', 'p50 95% CI', 'p99', 'items/s', 'iters', 'session', 'first']];
+    const rows = [['#', 'hardware', 'ep', 'precision', 'batch', 'threads', 'opt', 'knobs', 'p50', 'p50 95% CI', 'p99', 'items/s', 'GFLOP/s', 'cpu%', 'iters', 'session', 'first', 'flags']];
     ranked.forEach((r, i) => {
       const m = r.measurement!;
       const p = r.params;
       rows.push([
-        String(i + 1), p.hardwareClass, p.ep, p.precision, String(p.batch), p.intraOpThreads === 0 ? 'auto' : String(p.intraOpThreads), p.graphOptimization,
-        fmt(m.stats.p50Ms), `${fmt(m.stats.p50CiLowMs)}-${fmt(m.stats.p50CiHighMs)}`, fmt(m.stats.p99Ms), m.throughput.toFixed(1), String(m.iterations), fmt(m.sessionCreateMs), fmt(m.firstInferenceMs),
+        String(i + 1), p.hardwareClass, p.ep, p.precision, String(p.batch), p.intraOpThreads === 0 ? 'auto' : String(p.intraOpThreads), p.graphOptimization, knobs(p),
+        fmt(m.stats.p50Ms), `${fmt(m.stats.p50CiLowMs)}-${fmt(m.stats.p50CiHighMs)}`, fmt(m.stats.p99Ms), m.throughput.toFixed(1),
+        m.achievedGflops === undefined ? '-' : m.achievedGflops.toFixed(1), m.telemetry ? m.telemetry.processCpuPercent.toFixed(0) : '-',
+        String(m.iterations), fmt(m.sessionCreateMs), fmt(m.firstInferenceMs), flags(r),
       ]);
     });
     out.push(pad(rows));
   }
+  const unranked = summary.cells.filter((c) => c.status === 'ok' && !isRankable(c));
+  if (unranked.length > 0) out.push(`\nok but not ranked (outputs disagree with the fp32 CPU reference):\n${unranked.map((c) => `  ${cellLabel(c)}: ${c.parity?.reason ?? ''}`).join('\n')}`);
   const notOk = new Map<string, CellResult[]>();
   for (const c of summary.cells) {
     if (c.status === 'ok') continue;
