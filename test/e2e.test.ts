@@ -64,6 +64,17 @@ measure: { warmup: 2, minIterations: 20, minDurationMs: 500, maxDurationMs: 5000
       const fromLatency = (r.batch * 1000) / r.mean_ms;
       expect(r.throughput).toBeLessThanOrEqual(fromLatency);
       expect(r.throughput).toBeGreaterThan(0.8 * fromLatency);
+      // The figures that explain a result travel with it to the database.
+      expect(r).toMatchObject({ valid: true, execution_mode: 'sequential', inter_op_threads: 0, memory_pattern: true, cpu_arena: true });
+      expect(r.session_options).toMatchObject({ intraOpNumThreads: 1, enableProfiling: false, executionMode: 'sequential' });
+      expect(r.parity).toMatchObject({ reference: 'fp32 cpu', ok: true, cosine: 1 });
+      expect(r.profile.byProvider).toEqual([expect.objectContaining({ provider: 'CPUExecutionProvider', nodeShare: 1 })]);
+      expect(r.achieved_gflops).toBeGreaterThan(0);
+      expect(r.telemetry.peakRssBytes).toBeGreaterThan(0);
+      expect(r.windows).toHaveLength(3);
+      expect(r.model_facts.operators.Conv).toBeGreaterThan(10);
+      expect(r.provenance).toMatchObject({ ortfleetVersion: expect.any(String), onnxruntimeVersion: '1.30.0', nodeVersion: process.versions.node });
+      expect(r.provenance.ortfleetCommit).toMatch(/^[0-9a-f]{40}$/);
     }
   });
 });
