@@ -78,7 +78,16 @@ describe('planCells', () => {
     const webgpu = planned.find((p) => p.cell.params.ep === 'webgpu' && 'settled' in p);
     expect(webgpu && 'settled' in webgpu && webgpu.settled).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/webgpu.*No supported adapters.*fleet has: cpu/) });
     const noFp16 = planned.find((p) => p.cell.params.model === 'a' && p.cell.params.precision === 'fp16' && p.cell.params.ep === 'cpu');
-    expect(noFp16 && 'settled' in noFp16 && noFp16.settled).toMatchObject({ status: 'unsupported', reason: "model 'a' has no fp16 file (has: fp32)" });
+    expect(noFp16 && 'settled' in noFp16 && noFp16.settled).toMatchObject({
+      status: 'unsupported',
+      reason: "model 'a' has no fp16 file (has: fp32); `pnpm ortfleet models prepare <spec>` derives fp16 and int8 files from the fp32 one",
+    });
+  });
+
+  it('counts variant files found on disk next to the fp32 file', () => {
+    const planned = planCells(spec, [cpuOnly], { a: ['fp32', 'fp16'], b: ['fp32', 'fp16'] });
+    const aFp16 = planned.find((p) => p.cell.params.model === 'a' && p.cell.params.precision === 'fp16' && p.cell.params.ep === 'cpu');
+    expect(aFp16 && 'dispatch' in aFp16).toBe(true);
   });
 
   it('makes every cell unschedulable when no agent of the target class is live', () => {

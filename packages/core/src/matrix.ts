@@ -84,9 +84,10 @@ export function fleetEps(fleet: FleetClass[]): string[] {
 /**
  * Expands the spec for each targeted hardware class and decides each cell's fate up front: a cell whose class
  * has no live agent is unschedulable, one whose class lacks the EP or whose model lacks the precision is
- * unsupported, the rest go to the class's task queue.
+ * unsupported, the rest go to the class's task queue. `precisions` lists each model's files by precision as
+ * found on disk (variants next to the fp32 file included); without it, the spec's own files count.
  */
-export function planCells(spec: Spec, fleet: FleetClass[]): PlannedCell[] {
+export function planCells(spec: Spec, fleet: FleetClass[], precisions?: Record<string, string[]>): PlannedCell[] {
   const live = fleet.filter((c) => c.liveAgents > 0);
   const liveNames = live.map((c) => c.hardwareClass).join(', ') || 'none';
   const planned: PlannedCell[] = [];
@@ -106,14 +107,15 @@ export function planCells(spec: Spec, fleet: FleetClass[]): PlannedCell[] {
         continue;
       }
       const model = spec.models.find((m) => m.name === cell.params.model);
-      const files = model ? modelFiles(model) : {};
+      const has = precisions?.[cell.params.model] ?? Object.keys(model ? modelFiles(model) : {});
       const ep = fleetClass.eps.find((e) => e.name === cell.params.ep);
-      if (!(cell.params.precision in files)) {
-        planned.push({ cell, settled: { status: 'unsupported', reason: `model '${cell.params.model}' has no ${cell.params.precision} file (has: ${Object.keys(files).join(', ')})` } });
+      if (!has.includes(cell.params.precision)) {
+        const hint = ['fp16', 'int8'].includes(cell.params.precision) && has.includes('fp32') ? '; `pnpm ortfleet models prepare <spec>` derives fp16 and int8 files from the fp32 one' : '';
+        planned.push({ cell, settled: { status: 'unsupported', reason: `model '${cell.params.model}' has no ${cell.params.precision} file (has: ${has.join(', ')})${hint}` } });
       } else if (!ep?.available) {
         const why = ep?.error ? `: ${ep.error}` : ep ? '' : ' (not in this onnxruntime-node build)';
-        const has = fleetClass.eps.filter((e) => e.available).map((e) => e.name).join(', ');
-        planned.push({ cell, settled: { status: 'unsupported', reason: `EP '${cell.params.ep}' is not available on ${hardwareClass}${why}; this class has: ${has}; fleet has: ${fleetEps(fleet).join(', ')}` } });
+        const classEps = fleetClass.eps.filter((e) => e.available).map((e) => e.name).join(', ');
+        planned.push({ cell, settled: { status: 'unsupported', reason: `EP '${cell.params.ep}' is not available on ${hardwareClass}${why}; this class has: ${classEps}; fleet has: ${fleetEps(fleet).join(', ')}` } });
       } else {
         planned.push({ cell, dispatch: { taskQueue: fleetClass.taskQueue } });
       }

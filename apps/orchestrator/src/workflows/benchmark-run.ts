@@ -51,7 +51,8 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary
 
   await orchestrator.createRun({ id: runId, name: spec.name, spec });
   const fleet = await orchestrator.loadFleet();
-  const planned = planCells(spec, fleet);
+  const precisions = Object.fromEntries(Object.entries(input.models).map(([name, files]) => [name, Object.keys(files)]));
+  const planned = planCells(spec, fleet, precisions);
   progress.total = planned.length;
   const results: CellResult[] = new Array(planned.length);
 
