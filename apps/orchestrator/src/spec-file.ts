@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { BadInputError, modelFiles, parseSpec, type Spec } from '@ortfleet/core';
+import { BadInputError, freeDimensionNames, parseSpec, readModelFacts, type Spec } from '@ortfleet/core';
+import { detectVariants } from './models/variants';
 import type { ModelFileRef } from './workflows/benchmark-run';
 
 export interface LoadedSpec {
@@ -20,9 +21,39 @@ function sha256(path: string): Promise<string> {
   });
 }
 
+/** A model's files by precision, as absolute paths: `files` as given, or `file` with the variants beside it. */
+function resolveModelFiles(model: Spec['models'][number], base: string): Record<string, string> {
+  if (model.files) return Object.fromEntries(Object.entries(model.files).map(([precision, file]) => [precision, resolve(base, file)]));
+  const fp32 = resolve(base, model.file as string);
+  return { fp32, ...detectVariants(fp32) };
+}
+
 /**
- * Reads and validates a spec file and resolves its model files relative to it. A model file that is missing
- * or broken is not bad input here: its cells run and fail with ONNX Runtime's own error, the others go on.
+ * Checks `freeDimensions` against the model's own named input dimensions, so a typo stops the run before it
+ * starts. A file that cannot be read or parsed is left for its cells to report.
+ */
+async function checkFreeDimensions(spec: Spec, files: Record<string, Record<string, string>>, source: string): Promise<void> {
+  const problems: string[] = [];
+  for (const [i, model] of spec.models.entries()) {
+    const fp32 = files[model.name]?.fp32;
+    if (!model.freeDimensions || !fp32) continue;
+    let names: string[];
+    try {
+      names = freeDimensionNames(readModelFacts(await readFile(fp32)));
+    } catch {
+      continue;
+    }
+    for (const name of Object.keys(model.freeDimensions))
+      if (!names.includes(name))
+        problems.push(`models[${i}].freeDimensions.${name}: the model has no input dimension named '${name}' (its named dimensions: ${names.join(', ') || 'none'})`);
+  }
+  if (problems.length > 0) throw new BadInputError(`${source} is invalid:\n  ${problems.join('\n  ')}`, problems);
+}
+
+/**
+ * Reads and validates a spec file and resolves its model files relative to it; a model given by `file` also
+ * gets the precision variants found next to it (`model_fp16.onnx`). A model file that is missing or broken is
+ * not bad input here: its cells run and fail with ONNX Runtime's own error, the others go on.
  */
 export async function loadSpecFile(path: string): Promise<LoadedSpec> {
   let text: string;
@@ -33,11 +64,12 @@ export async function loadSpecFile(path: string): Promise<LoadedSpec> {
   }
   const spec = parseSpec(text, path);
   const base = dirname(resolve(path));
+  const files = Object.fromEntries(spec.models.map((m) => [m.name, resolveModelFiles(m, base)]));
+  await checkFreeDimensions(spec, files, path);
   const models: LoadedSpec['models'] = {};
   for (const model of spec.models) {
     models[model.name] = {};
-    for (const [precision, file] of Object.entries(modelFiles(model))) {
-      const full = resolve(base, file);
+    for (const [precision, full] of Object.entries(files[model.name]!)) {
       const hashable = existsSync(full) && statSync(full).isFile();
       models[model.name]![precision] = { path: full, ...(hashable ? { sha256: await sha256(full) } : {}) };
     }

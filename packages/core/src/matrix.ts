@@ -1,6 +1,6 @@
 import { canonicalJson, fnv1a64 } from './hash';
 import type { Spec } from './spec';
-import type { Cell, CellParams, CellStatus, FleetClass } from './types';
+import { DERIVABLE_PRECISIONS, type Cell, type CellParams, type CellStatus, type FleetClass } from './types';
 
 /** A cell together with what the workflow should do with it: send it to a class's queue, or settle it now. */
 export type PlannedCell =
@@ -110,7 +110,7 @@ export function planCells(spec: Spec, fleet: FleetClass[], precisions?: Record<s
       const has = precisions?.[cell.params.model] ?? Object.keys(model ? modelFiles(model) : {});
       const ep = fleetClass.eps.find((e) => e.name === cell.params.ep);
       if (!has.includes(cell.params.precision)) {
-        const hint = ['fp16', 'int8'].includes(cell.params.precision) && has.includes('fp32') ? '; `pnpm ortfleet models prepare <spec>` derives fp16 and int8 files from the fp32 one' : '';
+        const hint = (DERIVABLE_PRECISIONS as readonly string[]).includes(cell.params.precision) && has.includes('fp32') ? '; `pnpm ortfleet models prepare <spec>` derives fp16 and int8 files from the fp32 one' : '';
         planned.push({ cell, settled: { status: 'unsupported', reason: `model '${cell.params.model}' has no ${cell.params.precision} file (has: ${has.join(', ')})${hint}` } });
       } else if (!ep?.available) {
         const why = ep?.error ? `: ${ep.error}` : ep ? '' : ' (not in this onnxruntime-node build)';

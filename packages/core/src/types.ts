@@ -6,6 +6,10 @@ export type CellStatus = (typeof CELL_STATUSES)[number];
 export const GRAPH_OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
 export type GraphOptimization = (typeof GRAPH_OPTIMIZATION_LEVELS)[number];
 
+/** Precisions `ortfleet models prepare` can derive from a model's fp32 file. */
+export const DERIVABLE_PRECISIONS = ['fp16', 'int8'] as const;
+export type DerivablePrecision = (typeof DERIVABLE_PRECISIONS)[number];
+
 export const EXECUTION_MODES = ['sequential', 'parallel'] as const;
 export type ExecutionMode = (typeof EXECUTION_MODES)[number];
 

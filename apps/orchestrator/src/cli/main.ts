@@ -2,6 +2,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { OrtfleetError } from '@ortfleet/core';
 import { agentCommand, workerCommand } from './commands/daemons';
 import { fleetCommand } from './commands/fleet';
+import { modelsCommand } from './commands/models';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { serveCommand } from './commands/serve';
@@ -18,6 +19,7 @@ commands:
   serve           start the dashboard and /api/v1
   fleet           list registered agents
   schema          print the spec file's JSON Schema
+  models prepare  derive a model's fp16 and int8 variants next to it (needs Python onnxruntime and onnx)
 
 environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ORTFLEET_HOME (default ./.ortfleet),
 ORTFLEET_TEMPORAL_BIN, ORTFLEET_CELL_MEMORY_MB. \`pnpm ortfleet <command> --help\` for each command.
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
   serve: serveCommand,
   fleet: fleetCommand,
   schema: schemaCommand,
+  models: modelsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
