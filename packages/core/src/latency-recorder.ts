@@ -1,4 +1,4 @@
-import { HISTOGRAM_GROWTH, histogramPercentile, medianRankInterval, summarize } from './stats';
+import { HISTOGRAM_GROWTH, histogramAtRank, histogramBucket, histogramPercentile, medianRankInterval, summarize } from './stats';
 import type { LatencyHistogram, LatencyStats, LatencyWindow } from './types';
 
 /** Past this many samples the exact array is dropped and percentiles come from the histogram (1% buckets). */
@@ -8,6 +8,8 @@ const TIMELINE_LIMIT = 512;
 /** Triton's perf_analyzer calls a measurement stable when its windows agree within 10%. */
 const WINDOWS = 3;
 const UNSTABLE_SPREAD = 0.1;
+/** Fewer samples per window than this say nothing about stability. */
+const MIN_WINDOW_SAMPLES = 10;
 
 export interface RecordedLatencies {
   stats: LatencyStats;
@@ -22,7 +24,6 @@ export interface RecordedLatencies {
  * moments, exact samples up to a bound, and an evenly decimated timeline for windows and charts.
  */
 export class LatencyRecorder {
-  private readonly logGrowth = Math.log(HISTOGRAM_GROWTH);
   private readonly counts = new Map<number, number>();
   private exact: number[] | null = [];
   private timeline: { atMs: number; ms: number }[] = [];
@@ -33,9 +34,9 @@ export class LatencyRecorder {
   private min = Infinity;
   private max = -Infinity;
 
-  /** Adds one latency (ms) measured `atMs` after the loop started. */
+  /** Adds one latency (ms) of a run that started `atMs` after the loop did. */
   record(ms: number, atMs: number): void {
-    const bucket = Math.floor(Math.log(Math.max(ms * 1000, 1)) / this.logGrowth);
+    const bucket = histogramBucket(ms);
     this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + 1);
     if (this.exact) {
       this.exact.push(ms);
@@ -76,27 +77,29 @@ export class LatencyRecorder {
   private fromHistogram(h: LatencyHistogram): LatencyStats {
     const std = this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : 0;
     const [lo, hi] = medianRankInterval(this.n);
-    const atRank = (rank: number) => histogramPercentile(h, (100 * (rank + 1)) / this.n);
+    // A bucket's middle can fall outside the samples seen; the exact extremes bound it.
+    const clamp = (ms: number) => Math.min(this.max, Math.max(this.min, ms));
+    const at = (q: number) => clamp(histogramPercentile(h, q));
     return {
       minMs: this.min,
       meanMs: this.mean,
       stdMs: std,
-      p50Ms: histogramPercentile(h, 50),
-      p90Ms: histogramPercentile(h, 90),
-      p95Ms: histogramPercentile(h, 95),
-      p99Ms: histogramPercentile(h, 99),
-      p999Ms: histogramPercentile(h, 99.9),
+      p50Ms: at(50),
+      p90Ms: at(90),
+      p95Ms: at(95),
+      p99Ms: at(99),
+      p999Ms: at(99.9),
       maxMs: this.max,
-      p50CiLowMs: atRank(lo),
-      p50CiHighMs: atRank(hi),
+      p50CiLowMs: clamp(histogramAtRank(h, lo + 1)),
+      p50CiHighMs: clamp(histogramAtRank(h, hi + 1)),
       cv: this.mean > 0 ? std / this.mean : 0,
     };
   }
 
-  /** Medians of three equal slices of the timeline (exact when the loop had fewer samples than the timeline holds). */
+  /** Medians of three equal slices of the timeline (the whole loop when it had fewer than 512 samples, evenly thinned otherwise). */
   private windows(): LatencyWindow[] {
     const t = this.timeline;
-    if (t.length < WINDOWS * 3) return [];
+    if (t.length < WINDOWS * MIN_WINDOW_SAMPLES) return [];
     return Array.from({ length: WINDOWS }, (_, w) => {
       const slice = t.slice(Math.floor((w * t.length) / WINDOWS), Math.floor(((w + 1) * t.length) / WINDOWS));
       const sorted = slice.map((s) => s.ms).sort((a, b) => a - b);

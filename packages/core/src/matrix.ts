@@ -39,7 +39,7 @@ function product<T extends Record<string, readonly unknown[]>>(axes: T): { [K in
 
 /**
  * Every combination of the matrix for one hardware class, in spec order. The inter-op thread count only
- * matters in parallel execution mode, so sequential cells take just the first value instead of repeating.
+ * matters in parallel execution mode, so sequential cells are not repeated for each value.
  */
 export function expandMatrix(spec: Spec, hardwareClass: string): Cell[] {
   const m = spec.matrix;
@@ -61,7 +61,8 @@ export function expandMatrix(spec: Spec, hardwareClass: string): Cell[] {
         model: model.name,
         hardwareClass,
         ...row,
-        interOpThreads: row.executionMode === 'parallel' ? row.interOpThreads : m.interOpThreads[0]!,
+        // ORT ignores inter-op threads in sequential mode; 0 says so instead of recording a value with no effect.
+        interOpThreads: row.executionMode === 'parallel' ? row.interOpThreads : 0,
         epOptions: nonEmpty(m.epOptions[row.ep]),
         freeDimensions: nonEmpty(model.freeDimensions),
         sessionConfig: nonEmpty(m.sessionConfig),

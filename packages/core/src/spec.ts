@@ -53,13 +53,11 @@ const EpOptions = z
     webgpu: z.strictObject({
       preferredLayout: z.enum(['NCHW', 'NHWC']).optional(),
       validationMode: webgpuString,
-      weightLoadAcceleration: webgpuString,
       storageBufferCacheMode: webgpuString,
       uniformBufferCacheMode: webgpuString,
       queryResolveBufferCacheMode: webgpuString,
       defaultBufferCacheMode: webgpuString,
       enableRobustness: z.boolean().optional(),
-      enableMatmulFp32Accumulation: z.boolean().optional(),
       forceCpuNodeNames: z.array(z.string().min(1)).optional(),
     }),
     qnn: z.strictObject({ backendType: z.string().min(1).optional(), backendPath: z.string().min(1).optional(), enableFp16Precision: z.boolean().optional() }),

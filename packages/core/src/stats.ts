@@ -54,13 +54,16 @@ export function summarize(samplesMs: readonly number[]): LatencyStats {
 /** Bucket growth factor: 1% wide buckets bound the relative error of a histogram percentile to 1%. */
 export const HISTOGRAM_GROWTH = 1.01;
 
-/** Log-bucketed histogram of latencies (bucket i covers [g^i, g^(i+1)) µs), sparse and mergeable. */
+/** The histogram bucket of a latency: bucket i covers [g^i, g^(i+1)) µs (below 1 µs counts as 1 µs). */
+export function histogramBucket(ms: number, growth = HISTOGRAM_GROWTH): number {
+  return Math.floor(Math.log(Math.max(ms * 1000, 1)) / Math.log(growth));
+}
+
+/** Log-bucketed histogram of latencies, sparse and mergeable. */
 export function histogramOf(samplesMs: readonly number[], growth = HISTOGRAM_GROWTH): LatencyHistogram {
   const counts: Record<string, number> = {};
-  const logG = Math.log(growth);
   for (const ms of samplesMs) {
-    const us = Math.max(ms * 1000, 1);
-    const bucket = Math.floor(Math.log(us) / logG);
+    const bucket = histogramBucket(ms, growth);
     counts[bucket] = (counts[bucket] ?? 0) + 1;
   }
   return { growth, counts };
@@ -76,10 +79,15 @@ export function mergeHistograms(a: LatencyHistogram, b: LatencyHistogram): Laten
 
 /** Percentile (ms) read from a histogram: the geometric middle of the bucket holding that rank. */
 export function histogramPercentile(h: LatencyHistogram, q: number): number {
-  const buckets = Object.entries(h.counts).map(([k, v]) => [Number(k), v] as const).sort((x, y) => x[0] - y[0]);
-  const total = buckets.reduce((s, [, v]) => s + v, 0);
+  const total = Object.values(h.counts).reduce((s, v) => s + v, 0);
   if (total === 0) throw new Error('percentile of an empty histogram');
-  const rank = Math.max(1, Math.ceil((q / 100) * total));
+  return histogramAtRank(h, Math.max(1, Math.ceil((q / 100) * total)));
+}
+
+/** The value (ms) of the sample with 1-based rank `rank` as a histogram knows it: its bucket's geometric middle. */
+export function histogramAtRank(h: LatencyHistogram, rank: number): number {
+  const buckets = Object.entries(h.counts).map(([k, v]) => [Number(k), v] as const).sort((x, y) => x[0] - y[0]);
+  if (buckets.length === 0) throw new Error('percentile of an empty histogram');
   let seen = 0;
   for (const [bucket, count] of buckets) {
     seen += count;

@@ -178,7 +178,7 @@ export interface Measurement {
   /** 256 to 512 latencies taken at even steps through the loop (all of them for shorter loops), in order. */
   samplesMs: number[];
   telemetry?: Telemetry;
-  /** flopsPerInference × batch / p50, when the profile could estimate FLOPs. */
+  /** profile.flopsPerInference (one run, the whole batch) / p50, in GFLOP/s, when the profile could estimate FLOPs. */
   achievedGflops?: number;
 }
 

@@ -13,7 +13,11 @@ function send(message: ChildMessage): Promise<void> {
 process.once('message', (job: ChildJob) => {
   const work =
     job.kind === 'cell'
-      ? measureCell(job, (phase) => void send({ type: 'phase', phase })).then((outcome) => send({ type: 'outcome', outcome }))
+      ? measureCell(
+          job,
+          (phase) => void send({ type: 'phase', phase }),
+          (outcome) => void send({ type: 'measured', outcome }),
+        ).then((outcome) => send({ type: 'outcome', outcome }))
       : probeEps().then((eps) => send({ type: 'eps', eps }));
   work.then(
     () => process.exit(0),

@@ -92,6 +92,9 @@ function fill(type: string, count: number, spec: InputSpec | undefined, rand: ()
   }
 }
 
+/** The model cannot take the cell's batch: no input has a dimension that takes it. */
+export class BatchNotTakenError extends Error {}
+
 const BYTES: Record<string, number> = { float64: 8, int64: 8, uint64: 8, float32: 4, int32: 4, uint32: 4, float16: 2, int16: 2, uint16: 2 };
 
 /** Bound on the memory the input pool may take; past it the pool shrinks (never below one set). */
@@ -115,6 +118,16 @@ export function generateInputPool(
     const shape = resolveShape(meta.name, meta.shape, specs[meta.name], batch);
     return { name: meta.name, type: meta.type, shape, count: shape.reduce((a, b) => a * b, 1) };
   });
+  const takesBatch = session.inputMetadata.some((meta) => {
+    const spec = specs[meta.name]?.shape;
+    const first = meta.isTensor ? meta.shape[0] : undefined;
+    return spec ? spec.includes('batch') : typeof first !== 'number' || first < 0;
+  });
+  // Feeding batch 1 while reporting batch × iterations items would inflate throughput by the batch.
+  if (batch !== 1 && !takesBatch)
+    throw new BatchNotTakenError(
+      `the model cannot take batch ${batch}: no input has an open first dimension (${layouts.map((l) => `${l.name}: [${l.shape.join(', ')}]`).join('; ')}); give a shape with 'batch' in the spec if one of its dimensions is the batch`,
+    );
   const setBytes = layouts.reduce((s, l) => s + l.count * (BYTES[l.type] ?? 1), 0);
   const sets = Math.max(1, Math.min(MAX_SETS, Math.floor(POOL_BYTES / Math.max(setBytes, 1))));
   return Array.from({ length: sets }, (_, k) => {

@@ -108,6 +108,21 @@ describe('runCellIsolated', () => {
     expect((await runCellIsolated(job(models.memoryHog, { batch: 1 }), { ...limits, memoryLimitBytes: 512 * 2 ** 20 })).status).toBe('ok');
   });
 
+  it('ends unsupported, not with inflated throughput, when the model cannot take the batch', async () => {
+    // Fixing the batch dimension through freeDimensions leaves no dimension to take matrix.batch.
+    const outcome = await runCellIsolated(job(models.add, { batch: 4, freeDimensions: { n: 1 } }), limits);
+    expect(outcome).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/cannot take batch 4: no input has an open first dimension \(a: \[1, 4\]/) });
+    expect((await runCellIsolated(job(models.add, { batch: 1, freeDimensions: { n: 1 } }), limits)).status).toBe('ok');
+  });
+
+  it('keeps the measurement when the cell dies after its timed loop, and says which pass did not finish', async () => {
+    const endless = { ...job(join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'), {}, { x: { shape: ['batch', 3, 48, 192] } }), measure: { ...measure, profileIterations: 10_000_000 } };
+    const outcome = await runCellIsolated(endless, { ...limits, timeoutMs: 6000 });
+    expect(outcome.status).toBe('ok');
+    expect(outcome.measurement!.iterations).toBeGreaterThanOrEqual(20);
+    expect(outcome.measurement!.note).toMatch(/profile pass did not finish \(timeout: cell exceeded its 6000 ms timeout/);
+  });
+
   it('ends timeout when the cell outlives its limit', async () => {
     const slow = { ...job(join(OCR_MODELS, 'ch_PP-OCRv4_det_infer.onnx'), {}, { x: { shape: ['batch', 3, 320, 320] } }), measure: { ...measure, minDurationMs: 60_000 } };
     const outcome = await runCellIsolated(slow, { ...limits, timeoutMs: 3000 });

@@ -21,8 +21,8 @@ export interface IsolationLimits {
 }
 
 export type ChildEnd =
-  | { kind: 'message'; message: Exclude<ChildMessage, { type: 'phase' }> }
-  | { kind: 'died'; status: 'crashed' | 'timeout'; reason: string };
+  | { kind: 'message'; message: Exclude<ChildMessage, { type: 'phase' | 'measured' }> }
+  | { kind: 'died'; status: 'crashed' | 'timeout'; reason: string; phase?: string; measured?: CellOutcome };
 
 async function residentBytes(pid: number): Promise<number | undefined> {
   try {
@@ -43,17 +43,22 @@ export function runIsolated(job: ChildJob, limits: IsolationLimits): Promise<Chi
   return new Promise((resolve) => {
     const child = fork(CHILD, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let answer: ChildEnd | undefined;
-    let killedFor: ChildEnd | undefined;
+    let killedFor: Extract<ChildEnd, { kind: 'died' }> | undefined;
+    let phase: string | undefined;
+    let measured: CellOutcome | undefined;
     let stderr = '';
     let peakRss = 0;
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL);
     });
     child.on('message', (message: ChildMessage) => {
-      if (message.type === 'phase') limits.onPhase?.(message.phase);
+      if (message.type === 'phase') {
+        phase = message.phase;
+        limits.onPhase?.(message.phase);
+      } else if (message.type === 'measured') measured = message.outcome;
       else answer = { kind: 'message', message };
     });
-    const kill = (end: ChildEnd) => {
+    const kill = (end: Extract<ChildEnd, { kind: 'died' }>) => {
       killedFor ??= end;
       child.kill('SIGKILL');
     };
@@ -80,18 +85,27 @@ export function runIsolated(job: ChildJob, limits: IsolationLimits): Promise<Chi
       clearTimeout(timer);
       clearInterval(watchdog);
       if (answer) return resolve(answer);
-      if (killedFor) return resolve(killedFor);
+      const context = { ...(phase ? { phase } : {}), ...(measured ? { measured } : {}) };
+      if (killedFor) return resolve({ ...killedFor, ...context });
       const how = signal ? `killed by ${signal}${signal === 'SIGKILL' ? ' (often the kernel OOM killer)' : ''}` : `exited with code ${code}`;
       const tail = stderr.trim().split('\n').slice(-5).join('\n');
-      resolve({ kind: 'died', status: 'crashed', reason: `cell process ${how}${tail ? `: ${tail}` : ''}` });
+      resolve({ kind: 'died', status: 'crashed', reason: `cell process ${how}${tail ? `: ${tail}` : ''}`, ...context });
     });
     child.send(job);
   });
 }
 
-/** Runs one cell in isolation and turns any death into the cell's outcome. */
+/**
+ * Runs one cell in isolation and turns any death into the cell's outcome. A death after the timed loop (in
+ * the parity or profile pass) keeps the measurement and notes what happened.
+ */
 export async function runCellIsolated(job: Extract<ChildJob, { kind: 'cell' }>, limits: IsolationLimits): Promise<CellOutcome> {
   const end = await runIsolated(job, limits);
+  if (end.kind === 'died' && end.measured?.measurement) {
+    const { measurement } = end.measured;
+    const lost = `${end.phase ?? 'a later'} pass did not finish (${end.status}: ${end.reason})`;
+    return { ...end.measured, measurement: { ...measurement, note: measurement.note ? `${measurement.note}; ${lost}` : lost } };
+  }
   if (end.kind === 'died') return { status: end.status, reason: end.reason };
   if (end.message.type !== 'outcome') return { status: 'crashed', reason: `cell process answered '${end.message.type}'` };
   return end.message.outcome;

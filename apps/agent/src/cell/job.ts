@@ -18,5 +18,7 @@ export type ChildJob = ({ kind: 'cell' } & CellJob) | { kind: 'probe-eps' };
 /** What a child process sends back over IPC. */
 export type ChildMessage =
   | { type: 'phase'; phase: Phase }
+  /** The outcome as it stands after the timed loop, before the parity and profile passes. */
+  | { type: 'measured'; outcome: CellOutcome }
   | { type: 'outcome'; outcome: CellOutcome }
   | { type: 'eps'; eps: EpAvailability[] };

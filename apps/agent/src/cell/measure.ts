@@ -1,20 +1,29 @@
 import { readFile } from 'node:fs/promises';
-import * as ort from 'onnxruntime-node';
-import { LatencyRecorder, overrideFreeDimensions, readModelFacts, type CellOutcome, type ModelFacts } from '@ortfleet/core';
-import { generateInputPool } from './inputs';
+import { dirname } from 'node:path';
+import type * as ort from 'onnxruntime-node';
+import { LatencyRecorder, overrideFreeDimensions, readModelFacts, type CellOutcome, type ExecutionProvider, type ModelFacts, type Telemetry } from '@ortfleet/core';
+import { BatchNotTakenError, generateInputPool } from './inputs';
 import type { CellJob, Phase } from './job';
 import { compareOutputs, referenceOutputs } from './parity';
 import { profilePass } from './profile';
-import { sessionOptionsFor } from './session-options';
+import { createSession, sessionOptionsFor } from './session-options';
 import { startTelemetry } from './telemetry';
+
+/** EPs whose work nvidia-smi can see; CPU cells don't pay for a GPU sampler. */
+const GPU_EPS: readonly ExecutionProvider[] = ['cuda', 'tensorrt', 'webgpu'];
 
 function msSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** The model as the session should see it: its path, or its bytes with the spec's free dimensions written in. */
-async function modelSource(path: string, freeDimensions: Record<string, number> | undefined): Promise<string | Uint8Array> {
-  return freeDimensions ? overrideFreeDimensions(await readFile(path), freeDimensions) : path;
+/**
+ * The model as a session should see it: its path, or its bytes with the spec's free dimensions written in.
+ * A model loaded from bytes finds its external data files (if any) through the folder config entry.
+ */
+async function modelSource(path: string, options: ort.InferenceSession.SessionOptions, freeDimensions: Record<string, number> | undefined) {
+  if (!freeDimensions) return { model: path as string | Uint8Array, options };
+  const extra = { ...(options.extra as Record<string, string> | undefined), 'session.model_external_initializers_file_folder_path': dirname(path) };
+  return { model: overrideFreeDimensions(await readFile(path), freeDimensions) as string | Uint8Array, options: { ...options, extra } };
 }
 
 async function modelFacts(path: string): Promise<ModelFacts | undefined> {
@@ -26,11 +35,6 @@ async function modelFacts(path: string): Promise<ModelFacts | undefined> {
   }
 }
 
-function createSession(source: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
-  // Two overloads of create, one per kind of source: TypeScript picks neither for the union.
-  return typeof source === 'string' ? ort.InferenceSession.create(source, options) : ort.InferenceSession.create(source, options);
-}
-
 /**
  * Measures one cell in this process, in passes that never overlap:
  * 1. cold start: session creation (model load included) and the first inference, timed apart;
@@ -39,39 +43,41 @@ function createSession(source: string | Uint8Array, options: ort.InferenceSessio
  *    back to CPU memory, so work on an accelerator is finished before the clock stops;
  * 3. parity: the outputs on the first seeded input set against the fp32 model on the CPU EP;
  * 4. the per-operator profile, in a new session of its own, since profiling slows a session down.
- * A failure in pass 3 or 4 is noted on the result; it does not void the measurement.
+ * `onMeasured` gets the outcome as it stands after pass 2, so that a death in pass 3 or 4 cannot take the
+ * measurement with it; a failure there is noted on the result and does not void it.
  */
-export async function measureCell(job: CellJob, onPhase: (phase: Phase) => void = () => {}): Promise<CellOutcome> {
+export async function measureCell(
+  job: CellJob,
+  onPhase: (phase: Phase) => void = () => {},
+  onMeasured: (outcome: CellOutcome) => void = () => {},
+): Promise<CellOutcome> {
   const { cell, measure } = job;
   const p = cell.params;
-  const options = sessionOptionsFor(cell);
-  const sessionOptions = options as Record<string, unknown>;
-  const facts = await modelFacts(job.modelPath);
-  const withFacts = facts ? { modelFacts: facts } : {};
-  let source: string | Uint8Array;
+  let source: Awaited<ReturnType<typeof modelSource>>;
+  const sessionOptions = sessionOptionsFor(cell);
+  const recorded = sessionOptions as Record<string, unknown>;
   try {
-    source = await modelSource(job.modelPath, p.freeDimensions);
+    source = await modelSource(job.modelPath, sessionOptions, p.freeDimensions);
   } catch (err) {
-    return { status: 'failed', reason: (err as Error).message, sessionOptions, ...withFacts };
+    return { status: 'failed', reason: (err as Error).message, sessionOptions: recorded };
   }
 
   onPhase('session');
   let session: ort.InferenceSession;
   const createStart = process.hrtime.bigint();
   try {
-    session = await createSession(source, options);
+    session = await createSession(source.model, source.options);
   } catch (err) {
-    return { status: 'failed', reason: `session creation failed: ${(err as Error).message}`, sessionOptions, ...withFacts };
+    return { status: 'failed', reason: `session creation failed: ${(err as Error).message}`, sessionOptions: source.options as Record<string, unknown> };
   }
   const sessionCreateMs = msSince(createStart);
+  const options = source.options as Record<string, unknown>;
 
   let pool: Record<string, ort.Tensor>[];
   let firstInferenceMs: number;
   const recorder = new LatencyRecorder();
-  let loop: ReturnType<LatencyRecorder['finish']>;
   let elapsed = 0;
-  let telemetry: Awaited<ReturnType<ReturnType<typeof startTelemetry>['stop']>>;
-  let cellOutputs: Record<string, ort.Tensor>;
+  let telemetry: Telemetry;
   try {
     pool = generateInputPool(session, job.inputs, p.batch, measure.seed);
     onPhase('first-inference');
@@ -83,57 +89,34 @@ export async function measureCell(job: CellJob, onPhase: (phase: Phase) => void 
     for (let i = 0; i < measure.warmup; i++) await session.run(pool[(i + 1) % pool.length]!);
 
     onPhase('timed-loop');
-    const sampler = startTelemetry();
-    const loopStart = process.hrtime.bigint();
-    while ((recorder.count < measure.minIterations || elapsed < measure.minDurationMs) && elapsed < measure.maxDurationMs) {
-      const feeds = pool[recorder.count % pool.length]!;
-      const t0 = process.hrtime.bigint();
-      await session.run(feeds);
-      const t1 = process.hrtime.bigint();
-      elapsed = Number(t1 - loopStart) / 1e6;
-      recorder.record(Number(t1 - t0) / 1e6, elapsed);
+    const sampler = startTelemetry(GPU_EPS.includes(p.ep) ? {} : { nvidiaSmi: null });
+    try {
+      const loopStart = process.hrtime.bigint();
+      while ((recorder.count < measure.minIterations || elapsed < measure.minDurationMs) && elapsed < measure.maxDurationMs) {
+        const feeds = pool[recorder.count % pool.length]!;
+        const t0 = process.hrtime.bigint();
+        await session.run(feeds);
+        const t1 = process.hrtime.bigint();
+        elapsed = Number(t1 - loopStart) / 1e6;
+        recorder.record(Number(t1 - t0) / 1e6, Number(t0 - loopStart) / 1e6);
+      }
+    } finally {
+      telemetry = await sampler.stop(p.batch * recorder.count);
     }
-    telemetry = await sampler.stop(p.batch * recorder.count);
-    loop = recorder.finish();
-    cellOutputs = await session.run(pool[0]!);
   } catch (err) {
-    return { status: 'failed', reason: (err as Error).message, sessionOptions, ...withFacts };
-  } finally {
     await session.release();
+    const status = err instanceof BatchNotTakenError ? 'unsupported' : 'failed';
+    return { status, reason: (err as Error).message, sessionOptions: options };
   }
 
-  const notes: string[] = [];
+  const loop = recorder.finish();
   const iterations = recorder.count;
+  const notes: string[] = [];
   if (iterations < measure.minIterations)
     notes.push(`maxDurationMs (${measure.maxDurationMs}) reached after ${iterations} of ${measure.minIterations} iterations`);
-
-  onPhase('parity');
-  let parity: CellOutcome['parity'];
-  if (job.referenceModelPath) {
-    try {
-      const reference = await referenceOutputs(await modelSource(job.referenceModelPath, p.freeDimensions), pool[0]!);
-      parity = compareOutputs(cellOutputs, reference, { minCosine: measure.parityMinCosine, minTop1: measure.parityMinTop1 });
-    } catch (err) {
-      notes.push(`parity not computed: ${(err as Error).message}`);
-    }
-  } else notes.push(`parity not computed: model '${p.model}' has no fp32 file to serve as the reference`);
-
-  onPhase('profile');
-  let profile: CellOutcome['profile'];
-  if (measure.profileIterations > 0) {
-    try {
-      profile = await profilePass(source, options, pool, measure.profileIterations);
-    } catch (err) {
-      notes.push(`profile not taken: ${(err as Error).message}`);
-    }
-  }
-
-  return {
+  const outcome: CellOutcome = {
     status: 'ok',
-    sessionOptions,
-    ...withFacts,
-    ...(parity ? { parity } : {}),
-    ...(profile ? { profile } : {}),
+    sessionOptions: options,
     measurement: {
       sessionCreateMs,
       firstInferenceMs,
@@ -143,8 +126,44 @@ export async function measureCell(job: CellJob, onPhase: (phase: Phase) => void 
       throughput: (p.batch * iterations) / (elapsed / 1000),
       ...loop,
       telemetry,
-      ...(profile?.flopsPerInference ? { achievedGflops: profile.flopsPerInference / (loop.stats.p50Ms / 1000) / 1e9 } : {}),
-      ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
     },
   };
+  const withNotes = (o: CellOutcome): CellOutcome => (notes.length > 0 ? { ...o, measurement: { ...o.measurement!, note: notes.join('; ') } } : o);
+  onMeasured(withNotes(outcome));
+
+  onPhase('parity');
+  let cellOutputs: Record<string, ort.Tensor> | undefined;
+  try {
+    cellOutputs = await session.run(pool[0]!);
+  } catch (err) {
+    notes.push(`parity not computed: ${(err as Error).message}`);
+  } finally {
+    await session.release();
+  }
+  if (cellOutputs && job.referenceModelPath) {
+    try {
+      const reference = await modelSource(job.referenceModelPath, {}, p.freeDimensions);
+      outcome.parity = compareOutputs(cellOutputs, await referenceOutputs(reference.model, pool[0]!, reference.options), {
+        minCosine: measure.parityMinCosine,
+        minTop1: measure.parityMinTop1,
+      });
+    } catch (err) {
+      notes.push(`parity not computed: ${(err as Error).message}`);
+    }
+  } else if (!job.referenceModelPath) notes.push(`parity not computed: model '${p.model}' has no fp32 file to serve as the reference`);
+
+  onPhase('profile');
+  if (measure.profileIterations > 0) {
+    try {
+      outcome.profile = await profilePass(source.model, source.options, pool, measure.profileIterations);
+      if (outcome.profile.flopsPerInference) outcome.measurement!.achievedGflops = outcome.profile.flopsPerInference / (loop.stats.p50Ms / 1000) / 1e9;
+    } catch (err) {
+      notes.push(`profile not taken: ${(err as Error).message}`);
+    }
+  }
+
+  // Read last: holding the file's bytes earlier would count toward the peak memory of the loop.
+  const facts = await modelFacts(job.modelPath);
+  if (facts) outcome.modelFacts = facts;
+  return withNotes(outcome);
 }

@@ -85,6 +85,13 @@ describe('compareOutputs', () => {
     expect(compareOutputs({ y: f32([1, 2], [2, 1]) }, { y: f32([1, 2], [2, 1]) })).not.toHaveProperty('top1Agreement');
   });
 
+  it('leaves out rows where the reference has no clear winner', () => {
+    // Row 1 is a tie in the reference (an embedding-like row): its flip is not a top-1 disagreement.
+    const ref = f32([0.5, 0.5, 0.1, /**/ 0.9, 0.05, 0.05], [2, 3]);
+    const cell = f32([0.5, 0.5001, 0.1, /**/ 0.9, 0.05, 0.05], [2, 3]);
+    expect(compareOutputs({ y: cell }, { y: ref }).top1Agreement).toBe(1);
+  });
+
   it('takes the worst figure over outputs and names the first failing one', () => {
     const p = compareOutputs({ a: f32([1, 2, 3], [3]), b: f32([1, -2, 3], [3]) }, { a: f32([1, 2, 3], [3]), b: f32([1, 2, 3], [3]) });
     expect(p.outputs.map((o) => o.name)).toEqual(['a', 'b']);

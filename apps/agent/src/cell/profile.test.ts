@@ -80,6 +80,9 @@ describe('summarizeProfile', () => {
     ];
     expect(summarizeProfile(mm, 'cpu', 1).flopsPerInference).toBe(2 * 30 * 7 + 2 * 20 * 6 + 2 * 50 * 4 + 2 * 18 * 4);
     expect(summarizeProfile(events.filter((e) => e.name !== 'conv_kernel_time'), 'cuda', 2).flopsPerInference).toBeUndefined();
+    // TensorRT hides its Conv and MatMul inside compiled nodes: a count of what is left would be wrong.
+    const trt = [...run(100, 30), kernel('TRTKernel_graph_0', 'TRTKernel_graph_main_1', 'TensorrtExecutionProvider', 500)];
+    expect(summarizeProfile(trt, 'tensorrt', 1).flopsPerInference).toBeUndefined();
   });
 
   it('skips malformed events instead of throwing', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { OperatorProfile } from '@ortfleet/core';
+import { createSession } from './session-options';
 
 const CONV_OPS = new Set(['Conv', 'FusedConv', 'NhwcConv', 'QLinearConv', 'ConvInteger', 'ConvTranspose']);
 const MATMUL_OPS = new Set(['MatMul', 'FusedMatMul', 'MatMulInteger', 'QLinearMatMul', 'MatMulNBits', 'Gemm']);
@@ -61,6 +62,12 @@ function flopsOf(e: NodeEvent): number | undefined {
   return undefined;
 }
 
+/**
+ * EPs that compile whole subgraphs into one opaque node: the Conv and MatMul inside are invisible to the
+ * profile, so a FLOP count would cover only what they left to other EPs.
+ */
+const COMPILING_PROVIDERS = new Set(['TensorrtExecutionProvider', 'CoreMLExecutionProvider', 'QNNExecutionProvider', 'NnapiExecutionProvider', 'OpenVINOExecutionProvider', 'VitisAIExecutionProvider']);
+
 /** Summarizes ORT profile trace events of `iterations` runs: time per operator type, slowest nodes, EP placement, fallback, FLOPs. */
 export function summarizeProfile(events: unknown[], cellEp: string, iterations: number): OperatorProfile {
   const byOp = new Map<string, { calls: number; totalUs: number }>();
@@ -106,11 +113,27 @@ export function summarizeProfile(events: unknown[], cellEp: string, iterations: 
       .slice(0, TOP_NODES),
     byProvider: providers,
     ...(cellEp !== 'cpu' && cpu ? { fallback: { nodes: cpu.nodes, nodeShare: cpu.nodeShare, timeShare: cpu.timeShare } } : {}),
-    ...(flops !== undefined && iterations > 0 ? { flopsPerInference: flops / iterations } : {}),
+    ...(flops !== undefined && iterations > 0 && !providers.some((p) => COMPILING_PROVIDERS.has(p.provider)) ? { flopsPerInference: flops / iterations } : {}),
   };
 }
 
-/** Profiles `iterations` runs in a fresh session of its own, so profiling never slows a timed session, and summarizes them. */
+/**
+ * Drops the events of the first run: it pays for lazy allocations and kernel selection, which would skew
+ * per-operator times of a short profile.
+ */
+function afterFirstRun(events: unknown[]): unknown[] {
+  const runs = events
+    .filter((e): e is { name: string; ts: number; dur: number } => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'model_run')
+    .sort((a, b) => a.ts - b.ts);
+  if (runs.length === 0) return events;
+  const firstEnd = runs[0]!.ts + runs[0]!.dur;
+  return events.filter((e) => !(typeof e === 'object' && e !== null && typeof (e as { ts?: unknown }).ts === 'number' && (e as { ts: number }).ts < firstEnd));
+}
+
+/**
+ * Profiles `iterations` runs (after one more that is left out) in a fresh session of its own, so profiling
+ * never slows a timed session, and summarizes them.
+ */
 export async function profilePass(
   model: string | Uint8Array,
   options: ort.InferenceSession.SessionOptions,
@@ -123,13 +146,13 @@ export async function profilePass(
   try {
     // ORT appends _<timestamp>.json to the prefix and writes the file when profiling ends.
     const profiled = { ...options, enableProfiling: true, profileFilePrefix: join(dir, 'profile') };
-    session = typeof model === 'string' ? await ort.InferenceSession.create(model, profiled) : await ort.InferenceSession.create(model, profiled);
-    for (let i = 0; i < iterations; i++) await session.run(feeds[i % feeds.length]!);
+    session = await createSession(model, profiled);
+    for (let i = 0; i <= iterations; i++) await session.run(feeds[i % feeds.length]!);
     session.endProfiling();
     const file = (await readdir(dir)).find((f) => f.endsWith('.json'));
     if (!file) throw new Error(`onnxruntime wrote no profile file under ${dir}`);
     const events: unknown = JSON.parse(await readFile(join(dir, file), 'utf8'));
-    return summarizeProfile(Array.isArray(events) ? events : [], epName(options), iterations);
+    return summarizeProfile(Array.isArray(events) ? afterFirstRun(events) : [], epName(options), iterations);
   } finally {
     await session?.release();
     await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import type * as ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-node';
 import type { Cell } from '@ortfleet/core';
 
 /**
@@ -27,3 +27,9 @@ export function sessionOptionsFor(cell: Cell): ort.InferenceSession.SessionOptio
   };
 }
 
+
+/** Creates a session from a model path or from model bytes. */
+export function createSession(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  // Two overloads of create, one per kind of source: TypeScript picks neither for the union.
+  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+}

@@ -13,23 +13,17 @@ export interface TelemetryOptions {
   gpuIntervalMs?: number;
 }
 
-// The cell child probes PATH once, however many loops it times.
-let nvidiaSmiOnPath: string | null | undefined;
-
 function findNvidiaSmi(): string | null {
-  if (nvidiaSmiOnPath !== undefined) return nvidiaSmiOnPath;
   const name = process.platform === 'win32' ? 'nvidia-smi.exe' : 'nvidia-smi';
-  nvidiaSmiOnPath = null;
   for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
     try {
       accessSync(join(dir, name), constants.X_OK);
-      nvidiaSmiOnPath = join(dir, name);
-      break;
+      return join(dir, name);
     } catch {
       // not in this directory
     }
   }
-  return nvidiaSmiOnPath;
+  return null;
 }
 
 interface RaplPackage {

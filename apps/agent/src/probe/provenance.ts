@@ -8,8 +8,12 @@ import { queryNvidiaGpus } from './nvidia-smi';
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 
 async function ortfleetVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(`${REPO}package.json`, 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
+  try {
+    const pkg = JSON.parse(await readFile(`${REPO}package.json`, 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** The checkout's commit; ORTFLEET_COMMIT wins, for images built without the .git folder. */

@@ -40,7 +40,8 @@ function flags(r: CellResult): string {
   const m = r.measurement!;
   return [
     m.unstable ? 'unstable' : '',
-    r.profile?.fallback ? `cpu-fallback ${Math.round(r.profile.fallback.timeShare * 100)}%` : '',
+    // ORT keeps shape arithmetic on the CPU by design; only a noticeable share of time is worth a flag.
+    r.profile?.fallback && r.profile.fallback.timeShare >= 0.01 ? `cpu-fallback ${Math.round(r.profile.fallback.timeShare * 100)}%` : '',
     r.parity ? '' : 'no-parity',
   ].filter(Boolean).join(' ') || '-';
 }

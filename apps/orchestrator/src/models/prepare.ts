@@ -10,8 +10,6 @@ import { detectVariants, variantPath } from './variants';
 const SCRIPT = fileURLToPath(new URL('./prepare.py', import.meta.url));
 const STDERR_TAIL = 4000;
 
-/** The precisions `models prepare` can derive from an fp32 model. */
-
 // The same pin as scripts/bootstrap.sh installs: an onnx release that ONNX Runtime's tools work with.
 const ONNX_REQUIREMENT = 'onnx==1.23.2';
 

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { AgentActivities } from '@ortfleet/agent';
-import { compactResult, fleetEps, planCells, type CellOutcome, type CellResult, type RunProgress, type RunSummary, type Spec } from '@ortfleet/core';
+import { compactResult, fleetEps, planCells, validateSpec, type CellOutcome, type CellResult, type RunProgress, type RunSummary, type Spec } from '@ortfleet/core';
 import type { OrchestratorActivities } from '../activities';
 
 /** A model file as the agents will open it, per precision. */
@@ -43,7 +43,9 @@ function failureOutcome(err: unknown, taskQueue: string, scheduleToStartMs: numb
  * another), persists every outcome, and returns the summary. Every cell ends with exactly one result.
  */
 export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary> {
-  const { runId, spec } = input;
+  const { runId } = input;
+  // Re-validating fills defaults for knobs added after a run was started, so an older run replays the same.
+  const spec = validateSpec(input.spec);
   const startedAt = new Date().toISOString();
   const scheduleToStartMs = input.scheduleToStartMs ?? DEFAULT_SCHEDULE_TO_START_MS;
   const progress: RunProgress = { runId, total: 0, done: 0, running: 0, byStatus: {}, finished: false };
@@ -59,7 +61,7 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary
   const settle = async (index: number, result: CellResult) => {
     const file = input.models[result.params.model]?.[result.params.precision];
     await orchestrator.persistResult(runId, result, file?.sha256);
-    // Details stay in the database; the summary must fit in a workflow result however big the matrix.
+    // Details stay in the database; the summary keeps the figures, so a workflow result stays small.
     results[index] = compactResult(result);
     progress.done++;
     progress.byStatus[result.status] = (progress.byStatus[result.status] ?? 0) + 1;
