@@ -55,11 +55,16 @@ export function createApp(db: Db): Hono {
     const id = runIdParam(c.req.param('id'));
     const run = await getRun(db, id);
     if (!run) throw new ApiError(404, 'not_found', `no run '${id}'`);
-    const rows = (await listRunResults(db, id)).sort((a, b) => a.model.localeCompare(b.model) || (a.p50Ms ?? Infinity) - (b.p50Ms ?? Infinity));
+    // Valid results first, fastest first: a cell that failed parity is shown, flagged, below them.
+    const rows = (await listRunResults(db, id)).sort(
+      (a, b) => a.model.localeCompare(b.model) || Number(b.valid) - Number(a.valid) || (a.p50Ms ?? Infinity) - (b.p50Ms ?? Infinity),
+    );
+    const flags = (r: (typeof rows)[number]) =>
+      [r.status === 'ok' && !r.valid ? `parity failed: ${r.parity?.reason ?? ''}` : '', r.unstable ? 'unstable' : ''].filter(Boolean).join('; ');
     const ms = (v: number | null) => (v === null ? '' : v.toFixed(2));
     return c.html(page(`run ${run.id}`, html`<p>${run.name} · ${run.status}</p><table>
-      <tr><th>model</th><th>hardware</th><th>ep</th><th>precision</th><th>batch</th><th>threads</th><th>opt</th><th>status</th><th>p50 ms</th><th>p99 ms</th><th>items/s</th><th>reason</th></tr>
-      ${rows.map((r) => html`<tr><td>${r.model}</td><td>${r.hardwareClass}</td><td>${r.ep}</td><td>${r.precision}</td><td>${r.batch}</td><td>${r.intraOpThreads}</td><td>${r.graphOptimization}</td><td>${r.status}</td><td>${ms(r.p50Ms)}</td><td>${ms(r.p99Ms)}</td><td>${r.throughput?.toFixed(1) ?? ''}</td><td>${r.reason ?? ''}</td></tr>`)}</table>`));
+      <tr><th>model</th><th>hardware</th><th>ep</th><th>precision</th><th>batch</th><th>threads</th><th>opt</th><th>mode</th><th>status</th><th>p50 ms</th><th>p99 ms</th><th>items/s</th><th>flags</th><th>reason</th></tr>
+      ${rows.map((r) => html`<tr><td>${r.model}</td><td>${r.hardwareClass}</td><td>${r.ep}</td><td>${r.precision}</td><td>${r.batch}</td><td>${r.intraOpThreads}</td><td>${r.graphOptimization}</td><td>${r.executionMode}${r.executionMode === 'parallel' ? `/${r.interOpThreads}` : ''}${r.memoryPattern ? '' : ' no-mempattern'}${r.cpuArena ? '' : ' no-arena'}</td><td>${r.status}</td><td>${ms(r.p50Ms)}</td><td>${ms(r.p99Ms)}</td><td>${r.throughput?.toFixed(1) ?? ''}</td><td>${flags(r)}</td><td>${r.reason ?? ''}</td></tr>`)}</table>`));
   });
 
   return app;
