@@ -28,6 +28,17 @@ function resolveModelFiles(model: Spec['models'][number], base: string): Record<
   return { fp32, ...detectVariants(fp32) };
 }
 
+/** Reads and validates a spec file; `base` is its folder, which model paths are relative to. */
+export async function readSpecFile(path: string): Promise<{ spec: Spec; base: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new BadInputError(`cannot read spec file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return { spec: parseSpec(text, path), base: dirname(resolve(path)) };
+}
+
 /**
  * Checks `freeDimensions` against the model's own named input dimensions, so a typo stops the run before it
  * starts. A file that cannot be read or parsed is left for its cells to report.
@@ -56,14 +67,7 @@ async function checkFreeDimensions(spec: Spec, files: Record<string, Record<stri
  * not bad input here: its cells run and fail with ONNX Runtime's own error, the others go on.
  */
 export async function loadSpecFile(path: string): Promise<LoadedSpec> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read spec file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const spec = parseSpec(text, path);
-  const base = dirname(resolve(path));
+  const { spec, base } = await readSpecFile(path);
   const files = Object.fromEntries(spec.models.map((m) => [m.name, resolveModelFiles(m, base)]));
   await checkFreeDimensions(spec, files, path);
   const models: LoadedSpec['models'] = {};

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { BadInputError, DERIVABLE_PRECISIONS, parseSpec, type DerivablePrecision } from '@ortfleet/core';
+import { BadInputError, DERIVABLE_PRECISIONS, type DerivablePrecision } from '@ortfleet/core';
 import { findPython, onnxruntimeNodeVersion, planVariants, runPrepare, type PrepareTarget, type VariantReport } from '../../models/prepare';
+import { readSpecFile } from '../../spec-file';
 import { parseCommand } from '../args';
 
 export const MODELS_USAGE = `usage: pnpm ortfleet models prepare <spec.yaml | model.onnx> [--precision fp16,int8] [--python PATH] [--force] [--json]
@@ -37,14 +37,7 @@ function requireFile(path: string, what: string): void {
 
 /** The fp32 models a spec names, checked to exist; a model listing no fp32 file has nothing to derive from. */
 async function specTargets(specPath: string, note: (line: string) => void): Promise<PrepareTarget[]> {
-  let text: string;
-  try {
-    text = await readFile(specPath, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read spec file ${specPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const spec = parseSpec(text, specPath);
-  const base = dirname(resolve(specPath));
+  const { spec, base } = await readSpecFile(specPath);
   const targets: PrepareTarget[] = [];
   spec.models.forEach((model, i) => {
     const file = model.file ?? model.files?.fp32;
