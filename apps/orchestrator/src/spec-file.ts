@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { BadInputError, freeDimensionNames, parseSpec, readModelFacts, type Spec } from '@ortfleet/core';
+import { BadInputError, freeDimensionNames, parseSpec, readModelFacts, unknownFreeDimensions, type ModelFacts, type Spec } from '@ortfleet/core';
 import { detectVariants } from './models/variants';
 import type { ModelFileRef } from './workflows/benchmark-run';
 
@@ -48,15 +48,15 @@ async function checkFreeDimensions(spec: Spec, files: Record<string, Record<stri
   for (const [i, model] of spec.models.entries()) {
     const fp32 = files[model.name]?.fp32;
     if (!model.freeDimensions || !fp32) continue;
-    let names: string[];
+    let facts: ModelFacts;
     try {
-      names = freeDimensionNames(readModelFacts(await readFile(fp32)));
+      facts = readModelFacts(await readFile(fp32));
     } catch {
       continue;
     }
-    for (const name of Object.keys(model.freeDimensions))
-      if (!names.includes(name))
-        problems.push(`models[${i}].freeDimensions.${name}: the model has no input dimension named '${name}' (its named dimensions: ${names.join(', ') || 'none'})`);
+    const names = freeDimensionNames(facts);
+    for (const name of unknownFreeDimensions(facts, model.freeDimensions))
+      problems.push(`models[${i}].freeDimensions.${name}: the model has no input dimension named '${name}' (its named dimensions: ${names.join(', ') || 'none'})`);
   }
   if (problems.length > 0) throw new BadInputError(`${source} is invalid:\n  ${problems.join('\n  ')}`, problems);
 }

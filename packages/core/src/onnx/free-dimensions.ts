@@ -10,6 +10,12 @@ export function freeDimensionNames(facts: ModelFacts): string[] {
   return [...names].sort();
 }
 
+/** The names in `overrides` that are not named dimensions of the model's graph inputs. */
+export function unknownFreeDimensions(facts: ModelFacts, overrides: Record<string, number>): string[] {
+  const known = freeDimensionNames(facts);
+  return Object.keys(overrides).filter((name) => !known.includes(name));
+}
+
 /**
  * Fixes named input dimensions by rewriting the model: onnxruntime-node 1.30's binding ignores the
  * `freeDimensionOverrides` session option, so the model itself must say `batch = 4`.
@@ -18,9 +24,10 @@ export function overrideFreeDimensions(bytes: Uint8Array, overrides: Record<stri
   const bad = Object.entries(overrides).filter(([, n]) => !Number.isSafeInteger(n) || n < 1);
   if (bad.length > 0)
     throw new BadInputError(bad.map(([name, n]) => `free dimension '${name}' must be a positive integer, not ${n}`).join('; '));
-  const known = freeDimensionNames(readModelFacts(bytes));
-  const unknown = Object.keys(overrides).filter((name) => !known.includes(name));
+  const facts = readModelFacts(bytes);
+  const unknown = unknownFreeDimensions(facts, overrides);
   if (unknown.length > 0) {
+    const known = freeDimensionNames(facts);
     const names = unknown.map((name) => `'${name}'`).join(', ');
     const theirs = known.length > 0 ? `its free dimensions: ${known.join(', ')}` : 'it has no free dimensions';
     throw new BadInputError(`free dimension${unknown.length > 1 ? 's' : ''} ${names} ${unknown.length > 1 ? 'are' : 'is'} not in the model (${theirs})`);

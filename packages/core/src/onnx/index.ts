@@ -1,2 +1,2 @@
-export { freeDimensionNames, overrideFreeDimensions } from './free-dimensions';
+export { freeDimensionNames, overrideFreeDimensions, unknownFreeDimensions } from './free-dimensions';
 export { readModelFacts } from './model-facts';
