@@ -4,17 +4,21 @@
 # binaries are installed (the integration tests start a throwaway server from them). With --with-python it
 # makes a venv under .ortfleet/tools/python with ONNX Runtime's Python package (the same release as
 # onnxruntime-node) and onnx, which `pnpm ortfleet models prepare` uses to derive fp16 and int8 models.
+# With --with-chromium it makes sure Debian's chromium package is installed (the dashboard's browser tests
+# drive it with playwright-core) unless ORTFLEET_CHROMIUM names another build.
 # Safe to run again: each step is skipped when what it installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_postgres=0
 with_python=0
+with_chromium=0
 for arg in "$@"; do
   case "$arg" in
     --with-postgres) with_postgres=1 ;;
     --with-python) with_python=1 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --with-chromium) with_chromium=1 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -72,5 +76,16 @@ if [ "$with_postgres" = 1 ] && [ ! -x /usr/lib/postgresql/15/bin/initdb ] && [ -
   if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq
   DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq postgresql-15 >/dev/null
+fi
+
+if [ "$with_chromium" = 1 ] && [ ! -x /usr/bin/chromium ] && [ -z "${ORTFLEET_CHROMIUM:-}" ]; then
+  say "installing Chromium (Debian package chromium)"
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  install_chromium() { DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium >/dev/null; }
+  # The package lists are refreshed only when they don't know chromium or are too stale to fetch it.
+  if ! apt-cache show chromium >/dev/null 2>&1 || ! install_chromium; then
+    $apt_get update -qq
+    install_chromium
+  fi
 fi
 say "ready"

@@ -15,9 +15,10 @@ export function createAgentActivities(agent: { agentId: string; memoryLimitBytes
     async runCell(input: CellJob): Promise<CellOutcome> {
       const ctx = Context.current();
       let phase = 'starting';
-      const beat = setInterval(() => ctx.heartbeat({ phase }), HEARTBEAT_MS);
+      // The cell id lets a live progress view say which cell each agent is on.
+      const beat = setInterval(() => ctx.heartbeat({ phase, cellId: input.cell.id }), HEARTBEAT_MS);
       try {
-        ctx.heartbeat({ phase });
+        ctx.heartbeat({ phase, cellId: input.cell.id });
         const outcome = await runCellIsolated(
           { kind: 'cell', ...input },
           {
@@ -26,7 +27,7 @@ export function createAgentActivities(agent: { agentId: string; memoryLimitBytes
             signal: ctx.cancellationSignal,
             onPhase: (p) => {
               phase = p;
-              ctx.heartbeat({ phase });
+              ctx.heartbeat({ phase, cellId: input.cell.id });
             },
           },
         );

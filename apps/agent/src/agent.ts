@@ -17,6 +17,8 @@ export interface AgentOptions {
   memoryLimitBytes: number;
   /** Overrides the probed hardware class (operators grouping machines by hand, tests faking a fleet). */
   hardwareClass?: string;
+  /** Operator labels recorded with the registration. */
+  labels?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -45,7 +47,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const eps = await probeEpsIsolated();
   const probe = await probeMachine(eps);
   const hardwareClass = opts.hardwareClass ?? hardwareClassOf(probe);
-  const registration: AgentRegistration = { agentId: opts.agentId, hardwareClass, taskQueue: agentQueue(hardwareClass), probe };
+  const registration: AgentRegistration = { agentId: opts.agentId, hardwareClass, taskQueue: agentQueue(hardwareClass), probe, labels: opts.labels ?? {} };
   log(`agent ${opts.agentId}: class ${hardwareClass}; EPs ${eps.map((e) => `${e.name}${e.available ? '' : ' (unavailable)'}`).join(', ')}`);
 
   const worker = await Worker.create({

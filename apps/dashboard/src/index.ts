@@ -1,1 +1,3 @@
-export { createApp, ApiError } from './app';
+export { createApp, type DashboardDeps } from './app';
+export { ApiError } from './errors';
+export type { LiveRun, RunControl, RunningCell } from './runs/control';

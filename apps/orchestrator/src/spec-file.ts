@@ -68,8 +68,13 @@ async function checkFreeDimensions(spec: Spec, files: Record<string, Record<stri
  */
 export async function loadSpecFile(path: string): Promise<LoadedSpec> {
   const { spec, base } = await readSpecFile(path);
+  return resolveSpec(spec, base, path);
+}
+
+/** Resolves a validated spec's model files relative to `base` (see loadSpecFile); `source` names it in errors. */
+export async function resolveSpec(spec: Spec, base: string, source: string): Promise<LoadedSpec> {
   const files = Object.fromEntries(spec.models.map((m) => [m.name, resolveModelFiles(m, base)]));
-  await checkFreeDimensions(spec, files, path);
+  await checkFreeDimensions(spec, files, source);
   const models: LoadedSpec['models'] = {};
   for (const model of spec.models) {
     models[model.name] = {};

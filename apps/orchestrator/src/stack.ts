@@ -22,7 +22,7 @@ export function cellMemoryLimitBytes(config: Config): number {
 /** Starts what a command needs and returns one handle that stops all of it in the right order. */
 export async function startStack(
   config: Config,
-  want: { worker: boolean; agent: boolean; agentId?: string; hardwareClass?: string },
+  want: { worker: boolean; agent: boolean; agentId?: string; hardwareClass?: string; labels?: Record<string, string> },
   log: (line: string) => void,
 ): Promise<Stack> {
   const temporal = await connectTemporal(config, log);
@@ -47,6 +47,7 @@ export async function startStack(
         namespace: temporal.namespace,
         agentId: want.agentId ?? hostname(),
         hardwareClass: want.hardwareClass,
+        labels: want.labels,
         memoryLimitBytes: cellMemoryLimitBytes(config),
         log,
       });

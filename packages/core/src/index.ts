@@ -9,3 +9,6 @@ export * from './spec';
 export * from './stats';
 export * from './types';
 export * from './queues';
+export * from './labels';
+export * from './leaderboard';
+export * from './compare';

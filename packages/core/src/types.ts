@@ -226,6 +226,8 @@ export interface AgentRegistration {
   hardwareClass: string;
   taskQueue: string;
   probe: MachineProbe;
+  /** Operator labels, e.g. region or price_per_hour. */
+  labels?: Record<string, string>;
 }
 
 /** A hardware class as the workflow sees it when routing: which EPs it has and how many agents poll it. */

@@ -6,6 +6,7 @@ import { modelsCommand } from './commands/models';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { serveCommand } from './commands/serve';
+import { tokenCommand } from './commands/token';
 
 const USAGE = `usage: pnpm ortfleet <command> [options]
 
@@ -16,7 +17,8 @@ commands:
   run <spec>      run a spec's benchmark matrix and print a ranked table (--json: the run summary)
   agent           start an agent on this machine (needs TEMPORAL_ADDRESS)
   worker          start the orchestrator's workflow worker (needs TEMPORAL_ADDRESS)
-  serve           start the dashboard and /api/v1
+  serve           start the dashboard, /api/v1 and /api/docs
+  token           create, list and revoke API tokens
   fleet           list registered agents
   schema          print the spec file's JSON Schema
   models prepare  derive a model's fp16 and int8 variants next to it (needs Python onnxruntime and onnx)
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
   fleet: fleetCommand,
   schema: schemaCommand,
   models: modelsCommand,
+  token: tokenCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

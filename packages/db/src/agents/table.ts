@@ -10,6 +10,8 @@ export const agents = pgTable(
     hardwareClass: text('hardware_class').notNull(),
     taskQueue: text('task_queue').notNull(),
     probe: jsonb('probe').$type<MachineProbe>().notNull(),
+    /** Operator labels (`--labels region=eu,price_per_hour=1.2`). */
+    labels: jsonb('labels').$type<Record<string, string>>().notNull().default({}),
     registeredAt: timestamp('registered_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -75,5 +75,10 @@ export const results = pgTable(
   (t) => [
     uniqueIndex('results_run_cell_uq').on(t.runId, t.cellId),
     index('results_model_hw_idx').on(t.model, t.hardwareClass),
+    // Keyset pagination walks (filter, id); the common filters each get an index ending in id.
+    index('results_model_id_idx').on(t.model, t.id),
+    index('results_hw_id_idx').on(t.hardwareClass, t.id),
+    index('results_cell_id_idx').on(t.cellId, t.id),
+    index('results_recorded_at_idx').on(t.recordedAt, t.id),
   ],
 );

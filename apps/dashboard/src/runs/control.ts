@@ -1,0 +1,27 @@
+/** A cell an agent is working on now, as Temporal reports it. */
+export interface RunningCell {
+  cellId: string | null;
+  agentId: string | null;
+  phase: string | null;
+  attempt: number;
+  startedAt: string | null;
+}
+
+/** What Temporal knows about a run in flight. */
+export interface LiveRun {
+  total: number;
+  done: number;
+  running: RunningCell[];
+  finished: boolean;
+}
+
+/**
+ * The dashboard's handle on Temporal, given by `ortfleet serve` when it can reach one: starting runs and
+ * following them live. Without it the dashboard reads the database only.
+ */
+export interface RunControl {
+  /** Starts a run; throws BadInputError (with every problem) for a spec that does not validate. */
+  start(spec: unknown, runId?: string): Promise<{ runId: string }>;
+  /** The live state of a run, or undefined when Temporal does not know it (finished long ago, or another server). */
+  live(runId: string): Promise<LiveRun | undefined>;
+}

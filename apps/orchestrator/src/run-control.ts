@@ -1,0 +1,54 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { BadInputError, validateSpec } from '@ortfleet/core';
+import type { LiveRun, RunControl, RunningCell } from '@ortfleet/dashboard';
+import { resolveSpec } from './spec-file';
+import { assertOrchestratorWorker, isRunId, startRun } from './start-run';
+import type { TemporalHandle } from './temporal';
+import { progressQuery } from './workflows';
+
+/**
+ * The dashboard's RunControl over Temporal: starts runs submitted through the API (model paths relative to
+ * `base`, the server's working folder) and reads a run's live state from its progress query and its pending
+ * activities (which agent holds which cell, from the agent's heartbeat).
+ */
+export function temporalRunControl(temporal: TemporalHandle, base: string): RunControl {
+  return {
+    async start(raw, runId) {
+      if (runId !== undefined && !isRunId(runId)) throw new BadInputError("runId may use letters, digits, '.', '_' and '-'");
+      const loaded = await resolveSpec(validateSpec(raw, 'spec'), base, 'spec');
+      await assertOrchestratorWorker(temporal);
+      try {
+        return { runId: (await startRun(temporal, loaded, { runId })).runId };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) throw new BadInputError(`a run with id '${runId}' exists already`);
+        throw err;
+      }
+    },
+
+    async live(runId): Promise<LiveRun | undefined> {
+      const handle = temporal.client.workflow.getHandle(runId);
+      try {
+        const [progress, description] = await Promise.all([handle.query(progressQuery), handle.describe()]);
+        const running: RunningCell[] = (description.raw.pendingActivities ?? [])
+          .filter((a) => a.activityType?.name === 'runCell')
+          .map((a) => {
+            const beat = a.heartbeatDetails?.payloads?.[0];
+            const details = beat ? (defaultPayloadConverter.fromPayload(beat) as { phase?: string; cellId?: string }) : {};
+            const started = a.lastStartedTime?.seconds;
+            return {
+              cellId: details.cellId ?? null,
+              agentId: a.lastWorkerIdentity || null,
+              phase: details.phase ?? null,
+              attempt: a.attempt ?? 1,
+              startedAt: started ? new Date(Number(started) * 1000).toISOString() : null,
+            };
+          });
+        return { total: progress.total, done: progress.done, running, finished: progress.finished };
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+  };
+}
