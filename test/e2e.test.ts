@@ -116,10 +116,14 @@ describe('ortfleet run, bad input', () => {
     expect(env.code).toBe(2);
     expect(env.stderr).toMatch(/TEMPORAL_ADDRESS: expected host:port/);
     expect(env.stderr).toMatch(/DATABASE_URL: expected a postgres/);
+    // An agent with bad labels says so and never registers, even before it looks for Temporal.
+    const agent = await ortfleet(['agent', '--labels', 'region=eu,price_per_hour=cheap,oops'], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(agent.code).toBe(2);
+    expect(agent.stderr).toMatch(/invalid --labels:\n {2}'oops': expected key=value[\s\S]*price_per_hour must be a non-negative number, got 'cheap'/);
   });
 
   it('answers --help for every command with exit 0', async () => {
-    for (const command of ['run', 'demo', 'agent', 'worker', 'serve', 'fleet', 'schema', 'models']) {
+    for (const command of ['run', 'demo', 'agent', 'worker', 'serve', 'fleet', 'schema', 'models', 'token']) {
       const res = await ortfleet([command, '--help'], {});
       expect(res.code, command).toBe(0);
       expect(res.stdout, command).toMatch(new RegExp(`usage: pnpm ortfleet ${command}`));
