@@ -278,7 +278,7 @@ describe('dashboard pages', () => {
 
   it('compares two runs with the ratio and a marked significant verdict, and offers pickers', async () => {
     const body = await page('/compare?runA=run-1&runB=run-2');
-    expect(body).toMatch(/<td class="num">1\.333×<\/td><td class="num">\+33\.3%<\/td><td><span class="flag ">slower \(significant\)<\/span>/);
+    expect(body).toMatch(/<td class="num">1\.333×<\/td><td class="num">\+33\.3%<\/td><td><span class="flag">slower \(significant\)<\/span>/);
     expect(body).toContain('<strong>1</strong> significantly slower');
     expect(body).toContain('<option value="run-1" selected>');
     const bare = await page('/compare');

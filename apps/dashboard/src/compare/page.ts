@@ -49,12 +49,12 @@ function result(cmp: LoadedComparison, query: Record<string, string>): Html {
     r
       ? html`<td class="num"><a href="/results/${r.id}">${ms(r.p50Ms) || r.status}</a></td><td class="num">${r.p50CiLowMs === null ? '' : `${ms(r.p50CiLowMs)}–${ms(r.p50CiHighMs)}`}</td>`
       : html`<td class="muted">absent</td><td></td>`;
-  const rows = cmp.rows.map(({ baseline, candidate, comparison }) => {
+  const rows = [...cmp.rows].sort(byVerdictThenKnobs).map(({ baseline, candidate, comparison }) => {
     const any = (baseline ?? candidate)!;
     const v = comparison;
     const verdict = v
       ? v.significant
-        ? html`<span class="flag ${v.verdict === 'faster' ? 'good' : ''}">${v.verdict} (significant)</span>`
+        ? html`<span class="${v.verdict === 'faster' ? 'flag good' : 'flag'}">${v.verdict} (significant)</span>`
         : html`${v.verdict}`
       : html`<span class="muted">only in the ${baseline ? 'baseline' : 'candidate'}</span>`;
     return html`<tr><td>${any.model}</td>${byRun ? html`<td>${any.hardwareClass}</td>` : ''}${configurationCells(any)}${side(baseline)}${side(candidate)}<td class="num">${v?.ratio != null ? `${num(v.ratio, 3)}×` : ''}</td><td class="num">${v?.change != null ? `${v.change > 0 ? '+' : ''}${pct(v.change)}` : ''}</td><td>${verdict}</td><td class="wrap">${v?.reason}${baseline ? flags(baseline) : ''}${candidate ? flags(candidate) : ''}</td>${
@@ -72,4 +72,16 @@ ${table(
   rows,
   'nothing to compare',
 )}`;
+}
+
+/** Significantly slower first (the question a nightly comparison answers), then faster, same, not comparable, absent. */
+function byVerdictThenKnobs(a: LoadedComparison['rows'][number], b: LoadedComparison['rows'][number]): number {
+  const group = (r: typeof a) => (!r.comparison ? 4 : r.comparison.significant ? (r.comparison.verdict === 'slower' ? 0 : 1) : r.comparison.verdict === 'same' ? 2 : 3);
+  const knobs = (r: typeof a) => {
+    const x = (r.baseline ?? r.candidate)!;
+    return [x.model, x.hardwareClass, x.ep, x.precision, x.batch, x.intraOpThreads, x.graphOptimization, x.executionMode, x.interOpThreads];
+  };
+  const [ka, kb] = [knobs(a), knobs(b)];
+  const differs = ka.findIndex((v, i) => v !== kb[i]);
+  return group(a) - group(b) || (differs < 0 ? 0 : ka[differs]! < kb[differs]! ? -1 : 1);
 }

@@ -16,17 +16,17 @@ export function historyPage(app: Hono, deps: DashboardDeps): void {
     const points = await configurationHistory(deps.db, q.cell, { from: q.from, to: q.to, limit: q.limit });
     if (points.length === 0) throw new ApiError(404, 'not_found', `no results for configuration '${q.cell}' in this range`);
     const last = points.at(-1)!;
-    const body = html`<p>${last.model} on ${last.hardwareClass} · <a href="${href('/leaderboard', { model: last.model })}">leaderboard</a> · <a href="${href('/api/v1/history', query)}">JSON</a></p>
+    const body = html`<p>Configuration ${q.cell} · <a href="${href('/leaderboard', { model: last.model })}">leaderboard</a> · <a href="${href('/api/v1/history', query)}">JSON</a></p>
 ${table(html`<tr>${configurationHead}</tr>`, [html`<tr>${configurationCells(last)}</tr>`])}
 <form class="filters" method="get" action="/history"><input type="hidden" name="cell" value="${q.cell}">
 <label>from (ISO time)<input name="from" value="${query.from ?? ''}" placeholder="2026-01-01T00:00:00Z"></label>
 <label>to (ISO time)<input name="to" value="${query.to ?? ''}" placeholder="2026-12-31T00:00:00Z"></label>
-<label>at most<input name="limit" value="${query.limit ?? ''}" placeholder="${q.limit}" inputmode="numeric"></label>
+<label>at most (points)<input name="limit" value="${query.limit ?? ''}" placeholder="${q.limit}" inputmode="numeric"></label>
 <button>Apply</button></form>
 ${historyChart(points)}
 <h2>Points</h2>
 ${pointsTable(points)}`;
-    return c.html(layout(`History of ${q.cell}`, body, { charts: true }));
+    return c.html(layout(`History: ${last.model} on ${last.hardwareClass}`, body, { charts: true }));
   });
 }
 

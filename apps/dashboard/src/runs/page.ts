@@ -111,7 +111,7 @@ function heatMaps(rows: ResultSummary[]): Html {
         if (!top) {
           const r = rs[0]!;
           const what = r.status === 'ok' ? 'parity failed' : r.status;
-          return html`<td style="background:${NO_FIGURE}" class="wrap" title="${r.reason ?? r.parityReason ?? ''}${more}"><a href="/results/${r.id}">${what}</a></td>`;
+          return html`<td style="background:${NO_FIGURE}" title="${r.reason ?? r.parityReason ?? ''}${more}"><a href="/results/${r.id}">${what}</a></td>`;
         }
         const ratio = top.p50Ms! / fastest.get(batch)!;
         const color = HEAT.find((h) => ratio <= h.upTo)!.color;
