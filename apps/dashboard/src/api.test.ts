@@ -239,6 +239,17 @@ describe('tokens, writes and the OpenAPI document', () => {
     const closed = createApp({ db: database.db, readRequiresToken: true });
     expect((await closed.request('/api/v1/runs')).status).toBe(401);
     expect((await closed.request('/api/v1/runs', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    // A browser signs in once; the cookie then opens pages and the API alike.
+    const page = await closed.request('/leaderboard?model=det', { headers: { accept: 'text/html' } });
+    expect([page.status, page.headers.get('location')]).toEqual([303, '/login?next=%2Fleaderboard%3Fmodel%3Ddet']);
+    const login = (tokenText: string, next: string) => closed.request('/login', { method: 'POST', body: new URLSearchParams({ token: tokenText, next }) });
+    expect((await login('ortf_nope', '/')).status).toBe(401);
+    const signedIn = await login(token, '//evil.example/');
+    expect([signedIn.status, signedIn.headers.get('location')]).toEqual([303, '/']);
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+    expect(signedIn.headers.get('set-cookie')).toMatch(/HttpOnly/);
+    expect((await closed.request('/leaderboard?model=det', { headers: { cookie } })).status).toBe(200);
+    expect((await closed.request('/api/v1/runs', { headers: { cookie } })).status).toBe(200);
   });
 
   it('generates an OpenAPI 3.1 document covering every route, and a docs page', async () => {

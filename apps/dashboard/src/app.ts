@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { Db } from '@ortfleet/db';
 import { apiRoutes } from './api';
+import { protectPages } from './auth';
 import { ApiError } from './errors';
 import { pageRoutes } from './pages';
 import type { RunControl } from './runs/control';
@@ -13,7 +14,7 @@ export interface DashboardDeps {
   runs?: RunControl;
   /** Where uploaded models are stored by content; absent, uploads are refused. */
   modelDir?: string;
-  /** Whether reading the API needs a token too (writing always does). */
+  /** Whether reading (the API and the pages) needs a token too; writing always does. */
   readRequiresToken?: boolean;
 }
 
@@ -32,6 +33,7 @@ export function createApp(deps: DashboardDeps): OpenAPIHono {
   });
   app.notFound((c) => c.json({ code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
 
+  if (deps.readRequiresToken) protectPages(app, deps.db);
   app.route('/', apiRoutes(deps));
   app.route('/', pageRoutes(deps));
   return app;
