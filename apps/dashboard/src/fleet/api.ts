@@ -27,7 +27,10 @@ export function fleetApi(deps: DashboardDeps) {
     }),
     async (c) => {
       const rows = await listAgents(deps.db);
-      const agents = rows.map((a) => ({ ...a, eps: a.probe.eps.map((e) => ({ name: e.name, available: e.available, ...(e.error ? { error: e.error } : {}) })), probe: undefined }));
+      const agents = rows.map(({ probe, ...agent }) => ({
+        ...agent,
+        eps: probe.eps.map((e) => ({ name: e.name, available: e.available, ...(e.error ? { error: e.error } : {}) })),
+      }));
       const classes = [...new Set(rows.map((a) => a.hardwareClass))].sort().map((hardwareClass) => ({ hardwareClass, agents: rows.filter((a) => a.hardwareClass === hardwareClass).map((a) => a.id) }));
       return c.json({ agents, classes }, 200);
     },
