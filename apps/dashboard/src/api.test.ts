@@ -156,6 +156,13 @@ describe('leaderboard, compare and history API', () => {
     expect(body.recommendation.every((r: { meetsBudget: boolean }) => r.meetsBudget)).toBe(true);
   });
 
+  it('returns the best `limit` configurations in full, with counts of all', async () => {
+    const { body } = await get('/api/v1/leaderboard?model=det&limit=3');
+    expect(body).toMatchObject({ configurations: 14, rankedTotal: 12, unrankedTotal: 2, unrankedByReason: { failed: 1, 'failed parity': 1 } });
+    expect(body.ranked.map((r: { rank: number }) => r.rank)).toEqual([1, 2, 3]);
+    expect(body.ranked[0].result).toHaveProperty('cellId');
+  });
+
   it('keeps a result that failed parity out of the ranking, with why', async () => {
     const { body } = await get('/api/v1/leaderboard?model=det&precision=int8,fp16');
     expect(body.ranked).toEqual([]);

@@ -140,6 +140,7 @@ export const LeaderboardQuery = z
     objective: z.enum(OBJECTIVES).default('p50').openapi({ description: 'what ranks the configurations' }),
     budget: Budget,
     prices: Prices,
+    limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ type: 'integer', description: 'how many ranked (and unranked) configurations to return in full; counts cover all' }),
     ...filterFields,
   })
   .strict();

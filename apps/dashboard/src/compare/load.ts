@@ -1,6 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import { compareFigures, pairConfigurations } from '@ortfleet/core';
-import { getRun, latestConfigurations, runResultSummaries, type Db, type ResultSummary } from '@ortfleet/db';
+import { getRun, latestConfigurations, resultSummariesByIds, runResultSummaries, type Db, type ResultSummary } from '@ortfleet/db';
 import { ApiError } from '../errors';
 import type { CompareQuery } from '../schemas';
 
@@ -22,10 +22,9 @@ export async function loadComparison(db: Db, q: z.output<typeof CompareQuery>) {
     [baseline, candidate] = await Promise.all([runResultSummaries(db, q.runA), runResultSummaries(db, q.runB)]);
     keyOf = (r) => r.cellId;
   } else {
-    [baseline, candidate] = await Promise.all([
-      latestConfigurations(db, q.model!, { hardwareClass: [q.classA!] }),
-      latestConfigurations(db, q.model!, { hardwareClass: [q.classB!] }),
-    ]);
+    const newest = async (hardwareClass: string) =>
+      resultSummariesByIds(db, (await latestConfigurations(db, q.model!, { hardwareClass: [hardwareClass] })).map((c) => c.resultId));
+    [baseline, candidate] = await Promise.all([newest(q.classA!), newest(q.classB!)]);
     keyOf = configurationKey;
   }
   const rows = pairConfigurations(baseline, candidate, keyOf).map((p) => ({

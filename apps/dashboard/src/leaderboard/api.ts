@@ -19,7 +19,11 @@ const LeaderboardBody = z
     objective: z.enum(OBJECTIVES),
     budget: z.object({ metric: z.enum(BUDGET_METRICS), maxMs: z.number() }).nullable(),
     prices: z.record(z.string(), z.number()).openapi({ description: 'price per hour per hardware class used for cost' }),
-    ranked: z.array(Ranked).openapi({ description: 'configurations with the objective figure, best first; unstable ones are ranked and flagged' }),
+    configurations: z.number().int().openapi({ description: 'configurations matching the filters' }),
+    rankedTotal: z.number().int(),
+    unrankedTotal: z.number().int(),
+    unrankedByReason: z.record(z.string(), z.number().int()),
+    ranked: z.array(Ranked).openapi({ description: 'the `limit` best configurations with the objective figure, best first; unstable ones are ranked and flagged' }),
     unranked: z.array(z.object({ why: z.string(), result: ResultSummaryBody })),
     recommendation: z.array(Ranked).openapi({ description: 'per hardware class, the best stable configuration that passed parity and meets the budget' }),
   })

@@ -69,9 +69,10 @@ function body(board: LoadedLeaderboard, current: Record<string, string>): Html {
     ? html`<h2>Recommendation</h2><p>The best configuration of each hardware class by ${objective.label} with ${formatBudget(budget)}; unstable results and results that failed parity are never recommended.</p>
 ${table(head(budgetHead), board.recommendation.map((r) => row(r.row, r.rank, r.score, r.meetsBudget)), `no configuration meets ${formatBudget(budget)}`)}`
     : '';
-  const ranked = html`<h2>Ranking</h2><p class="muted">The newest result of every configuration, best ${objective.label} first.</p>
+  const shown = (n: number, total: number) => (n < total ? html` Showing the first ${n} of ${total}; raise <code>limit</code> in the URL for more.` : '');
+  const ranked = html`<h2>Ranking</h2><p class="muted">The newest result of every configuration, best ${objective.label} first.${shown(board.ranked.length, board.rankedTotal)}</p>
 ${table(head(budgetHead), board.ranked.map((r) => row(r.row, r.rank, r.score, r.meetsBudget)), 'no configuration has this figure')}`;
-  const unranked = html`<h2>Not ranked</h2>
+  const unranked = html`<h2>Not ranked</h2>${board.unranked.length < board.unrankedTotal ? html`<p class="muted">${Object.entries(board.unrankedByReason).map(([why, n]) => `${n} × ${why}`).join(", ")}.${shown(board.unranked.length, board.unrankedTotal)}</p>` : ""}
 ${table(
   html`<tr><th>hardware class</th>${configurationHead}<th>status</th><th>why</th><th class="num">p50 ms</th><th>flags</th><th>details</th></tr>`,
   board.unranked.map(

@@ -1,17 +1,54 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { resultConditions, resultSummaryColumns, type ResultFilter } from '../results/search';
+import { resultSummaryColumns } from '../results/search';
 import { results } from '../results/table';
 import { latestResults } from './table';
 
-/** The newest result of every configuration of one model, narrowed by a filter (EP, precision, batch, hardware). */
-export async function latestConfigurations(db: Db, model: string, filter: Omit<ResultFilter, 'model'> = {}) {
+/** Filters of a leaderboard: each list matches any of its values. */
+export interface ConfigurationFilter {
+  ep?: string[];
+  precision?: string[];
+  batch?: number[];
+  hardwareClass?: string[];
+}
+
+/** The ranking figures of the newest result of every configuration of one model, narrowed by a filter. */
+export async function latestConfigurations(db: Db, model: string, filter: ConfigurationFilter = {}) {
+  const list = <T>(column: Parameters<typeof inArray>[0], values: T[] | undefined) => (values && values.length > 0 ? [inArray(column, values)] : []);
   return db
-    .select(resultSummaryColumns)
+    .select({
+      resultId: latestResults.resultId,
+      hardwareClass: latestResults.hardwareClass,
+      status: sql<string>`coalesce(${latestResults.status}, '')`,
+      valid: sql<boolean>`coalesce(${latestResults.valid}, false)`,
+      unstable: latestResults.unstable,
+      batch: sql<number>`coalesce(${latestResults.batch}, 1)`,
+      p50Ms: latestResults.p50Ms,
+      p90Ms: latestResults.p90Ms,
+      p95Ms: latestResults.p95Ms,
+      p99Ms: latestResults.p99Ms,
+      throughput: latestResults.throughput,
+      energyPerInferenceJ: latestResults.energyPerInferenceJ,
+    })
     .from(latestResults)
-    .innerJoin(results, eq(results.id, latestResults.resultId))
-    .where(and(eq(latestResults.model, model), ...resultConditions(filter)))
-    .orderBy(asc(results.hardwareClass), asc(results.id));
+    .where(
+      and(
+        eq(latestResults.model, model),
+        ...list(latestResults.ep, filter.ep),
+        ...list(latestResults.precision, filter.precision),
+        ...list(latestResults.batch, filter.batch),
+        ...list(latestResults.hardwareClass, filter.hardwareClass),
+      ),
+    )
+    .orderBy(asc(latestResults.hardwareClass), asc(latestResults.resultId));
+}
+
+/** Result summaries by id, in the order of `ids`. */
+export async function resultSummariesByIds(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  const rows = await db.select(resultSummaryColumns).from(results).where(inArray(results.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
 }
 
 /** Models with recorded results, with how many configurations and hardware classes each has. */

@@ -1,9 +1,10 @@
-import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { results } from '../results/table';
 
 /**
- * The newest result of each configuration (cell id), kept by a trigger on `results` (migration 0002), so a
- * leaderboard reads one row per configuration instead of scanning a model's whole history.
+ * The newest result of each configuration (cell id) with the figures a ranking needs, kept by a trigger on
+ * `results` (migrations 0002 and 0003), so a leaderboard reads one narrow row per configuration instead of
+ * scanning a model's whole history; the full result is read only for the rows a page shows.
  */
 export const latestResults = pgTable(
   'latest_results',
@@ -14,6 +15,18 @@ export const latestResults = pgTable(
       .references(() => results.id),
     model: text('model').notNull(),
     hardwareClass: text('hardware_class').notNull(),
+    ep: text('ep'),
+    precision: text('precision'),
+    batch: integer('batch'),
+    status: text('status'),
+    valid: boolean('valid'),
+    unstable: boolean('unstable'),
+    p50Ms: doublePrecision('p50_ms'),
+    p90Ms: doublePrecision('p90_ms'),
+    p95Ms: doublePrecision('p95_ms'),
+    p99Ms: doublePrecision('p99_ms'),
+    throughput: doublePrecision('throughput'),
+    energyPerInferenceJ: doublePrecision('energy_per_inference_j'),
   },
   (t) => [index('latest_results_model_idx').on(t.model, t.hardwareClass)],
 );

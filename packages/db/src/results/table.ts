@@ -74,10 +74,11 @@ export const results = pgTable(
   },
   (t) => [
     uniqueIndex('results_run_cell_uq').on(t.runId, t.cellId),
-    index('results_model_hw_idx').on(t.model, t.hardwareClass),
-    // Keyset pagination walks (filter, id); the common filters each get an index ending in id.
-    index('results_model_id_idx').on(t.model, t.id),
-    index('results_hw_id_idx').on(t.hardwareClass, t.id),
+    // Results are read newest first by keyset (recorded_at, id) under the common filters: each filter's index
+    // ends in those two columns, so a page is an index range however deep it is (bench/api.ts).
+    index('results_model_hw_recorded_idx').on(t.model, t.hardwareClass, t.recordedAt, t.id),
+    index('results_model_recorded_idx').on(t.model, t.recordedAt, t.id),
+    index('results_hw_recorded_idx').on(t.hardwareClass, t.recordedAt, t.id),
     index('results_cell_id_idx').on(t.cellId, t.id),
     index('results_recorded_at_idx').on(t.recordedAt, t.id),
   ],
