@@ -324,8 +324,9 @@ function rowsIn(body: string): number {
 async function measure(app: App, pool: Pool, shape: Shape): Promise<Measured> {
   let body = '';
   const captured = await capture(pool, async () => (body = await request(app, shape.url)));
-  // The leaderboard also reads agents' price labels (a tiny table); its main statement is the one on results.
-  const statement = captured.find((q) => /"results"/.test(q.text));
+  // A leaderboard ranks from latest_results (then reads the shown rows and agents' price labels by key);
+  // a results query's main statement is the one on results.
+  const statement = captured.find((q) => /from "latest_results"/.test(q.text)) ?? captured.find((q) => /"results"/.test(q.text));
   if (!statement) throw new Error(`${shape.label}: no statement on results among ${captured.length} captured`);
   const api = figures(await timeIt(REQUESTS, () => request(app, shape.url)));
   const direct = figures(await timeIt(REQUESTS, () => pool.query({ text: statement.text, values: statement.values, rowMode: 'array' })));
