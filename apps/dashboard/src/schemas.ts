@@ -250,5 +250,5 @@ export const ResultDetailBody = ResultSummaryBody.extend({
 export const ResultPage = z.object({ items: z.array(ResultSummaryBody), nextCursor: z.string().nullable() }).openapi('ResultPage');
 
 export const RunBody = z
-  .object({ id: z.string(), name: z.string(), status: z.enum(RUN_STATUSES), startedAt: z.string(), finishedAt: z.string().nullable() })
+  .object({ id: z.string(), name: z.string(), status: z.enum(RUN_STATUSES), schedule: z.string().nullable().openapi({ description: 'the `ortfleet schedule` that started it' }), startedAt: z.string(), finishedAt: z.string().nullable() })
   .openapi('Run');

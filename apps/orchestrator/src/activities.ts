@@ -32,8 +32,8 @@ export function createOrchestratorActivities(deps: { db: Db; client: Client; nam
       await upsertAgent(db, reg);
     },
 
-    /** Records a run as started (idempotent). */
-    async createRun(run: { id: string; name: string; spec: unknown }): Promise<void> {
+    /** Records a run as started (idempotent), with the schedule that started it, if any. */
+    async createRun(run: { id: string; name: string; spec: unknown; schedule?: string; workflowId?: string }): Promise<void> {
       await createRun(db, run);
     },
 

@@ -26,8 +26,8 @@ export function temporalRunControl(temporal: TemporalHandle, base: string): RunC
       }
     },
 
-    async live(runId): Promise<LiveRun | undefined> {
-      const handle = temporal.client.workflow.getHandle(runId);
+    async live(workflowId): Promise<LiveRun | undefined> {
+      const handle = temporal.client.workflow.getHandle(workflowId);
       try {
         const [progress, description] = await Promise.all([handle.query(progressQuery), handle.describe()]);
         const running: RunningCell[] = (description.raw.pendingActivities ?? [])

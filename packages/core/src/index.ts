@@ -12,3 +12,4 @@ export * from './queues';
 export * from './labels';
 export * from './leaderboard';
 export * from './compare';
+export * from './regression';

@@ -22,6 +22,6 @@ export interface LiveRun {
 export interface RunControl {
   /** Starts a run; throws BadInputError (with every problem) for a spec that does not validate. */
   start(spec: unknown, runId?: string): Promise<{ runId: string }>;
-  /** The live state of a run, or undefined when Temporal does not know it (finished long ago, or another server). */
-  live(runId: string): Promise<LiveRun | undefined>;
+  /** The live state of a run's workflow, or undefined when Temporal does not know it (finished long ago, or another server). */
+  live(workflowId: string): Promise<LiveRun | undefined>;
 }

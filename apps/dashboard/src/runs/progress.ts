@@ -19,7 +19,7 @@ export async function loadProgress(db: Db, runId: string, control?: RunControl) 
   }
   const recorded = counts.reduce((n, c) => n + c.count, 0);
   let live: LiveRun | undefined;
-  if (run.status === 'running' && control) live = await control.live(runId).catch(() => undefined);
+  if (run.status === 'running' && control) live = await control.live(run.workflowId ?? runId).catch(() => undefined);
   return {
     runId,
     status: run.status,

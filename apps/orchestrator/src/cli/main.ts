@@ -1,9 +1,11 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { OrtfleetError } from '@ortfleet/core';
+import { compareCommand } from './commands/compare';
 import { agentCommand, workerCommand } from './commands/daemons';
 import { fleetCommand } from './commands/fleet';
 import { modelsCommand } from './commands/models';
 import { runCommand } from './commands/run';
+import { scheduleCommand } from './commands/schedule';
 import { schemaCommand } from './commands/schema';
 import { serveCommand } from './commands/serve';
 import { tokenCommand } from './commands/token';
@@ -18,7 +20,10 @@ commands:
   agent           start an agent on this machine (needs TEMPORAL_ADDRESS)
   worker          start the orchestrator's workflow worker (needs TEMPORAL_ADDRESS)
   serve           start the dashboard, /api/v1 and /api/docs
+  schedule        rerun a spec on a cron with a Temporal Schedule: create, list, describe, pause, unpause, trigger,
+                  delete (needs TEMPORAL_ADDRESS)
   token           create, list and revoke API tokens
+  compare A B     judge run B against run A cell by cell (--fail-on-regression: exit 1 on a regression)
   fleet           list registered agents
   schema          print the spec file's JSON Schema
   models prepare  derive a model's fp16 and int8 variants next to it (needs Python onnxruntime and onnx)
@@ -37,6 +42,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
   schema: schemaCommand,
   models: modelsCommand,
   token: tokenCommand,
+  compare: compareCommand,
+  schedule: scheduleCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

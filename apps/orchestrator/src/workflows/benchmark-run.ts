@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
-import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AgentActivities } from '@ortfleet/agent';
 import { compactResult, fleetEps, planCells, validateSpec, type CellOutcome, type CellResult, type RunProgress, type RunSummary, type Spec } from '@ortfleet/core';
 import type { OrchestratorActivities } from '../activities';
@@ -11,12 +11,24 @@ export interface ModelFileRef {
 }
 
 export interface BenchmarkRunInput {
-  runId: string;
+  /** Default: from the workflow id (see runIdOf), which is how a run started by a schedule gets its id. */
+  runId?: string;
   spec: Spec;
   /** model name → precision → file. */
   models: Record<string, Record<string, ModelFileRef>>;
   /** How long a dispatched cell may wait for an agent to pick it up before it is `unschedulable`. */
   scheduleToStartMs?: number;
+  /** The `ortfleet schedule` that started this run, recorded with it so a schedule's runs form one series. */
+  schedule?: string;
+}
+
+/**
+ * A run id from a workflow id. A schedule names each workflow it starts `<prefix>-<RFC 3339 time>`, and a
+ * run id may hold only letters, digits, '.', '_' and '-' (it appears in URLs), so the time's ':' go:
+ * `nightly-2026-11-21T02:00:00Z` is run `nightly-2026-11-21T020000Z`.
+ */
+export function runIdOf(workflowId: string): string {
+  return workflowId.replace(/[^A-Za-z0-9._-]/g, '');
 }
 
 export const progressQuery = defineQuery<RunProgress>('progress');
@@ -43,7 +55,8 @@ function failureOutcome(err: unknown, taskQueue: string, scheduleToStartMs: numb
  * another), persists every outcome, and returns the summary. Every cell ends with exactly one result.
  */
 export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary> {
-  const { runId } = input;
+  const { workflowId } = workflowInfo();
+  const runId = input.runId ?? runIdOf(workflowId);
   // Re-validating fills defaults for knobs added after a run was started, so an older run replays the same.
   const spec = validateSpec(input.spec);
   const startedAt = new Date().toISOString();
@@ -51,7 +64,7 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary
   const progress: RunProgress = { runId, total: 0, done: 0, running: 0, byStatus: {}, finished: false };
   setHandler(progressQuery, () => progress);
 
-  await orchestrator.createRun({ id: runId, name: spec.name, spec });
+  await orchestrator.createRun({ id: runId, name: spec.name, spec, schedule: input.schedule, workflowId: workflowId === runId ? undefined : workflowId });
   const fleet = await orchestrator.loadFleet();
   const precisions = Object.fromEntries(Object.entries(input.models).map(([name, files]) => [name, Object.keys(files)]));
   const planned = planCells(spec, fleet, precisions);

@@ -1,0 +1,361 @@
+import { describe, expect, it } from 'vitest';
+import { BadInputError } from './errors';
+import { type SeriesPoint, JudgeOptionsSchema, environmentDrift, judgeSeries, mannWhitneyU, medianRatioInterval, shouldAutoAccept } from './regression';
+import { percentile } from './stats';
+import type { Provenance } from './types';
+
+/** Seeded standard normal draws (mulberry32 + Box–Muller), so every test sees the same samples. */
+function normals(seed: number): () => number {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
+  };
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+/** n latencies around levelMs with a relative spread of noise. */
+function latencies(levelMs: number, seed: number, n = 256, noise = 0.01): number[] {
+  const z = normals(seed);
+  return Array.from({ length: n }, () => levelMs * (1 + noise * z()));
+}
+
+const PROVENANCE: Partial<Provenance> = {
+  onnxruntimeVersion: '1.29.0',
+  nodeVersion: '22.11.0',
+  ortfleetVersion: '0.2.0',
+  os: { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0-18-amd64', arch: 'x64' },
+  cpu: { brand: 'AMD EPYC 7763', flags: [] },
+  gpus: [{ model: 'NVIDIA L4', driver: '550.54.15', vramMb: 23034 }],
+  cudaVersion: '12.4',
+};
+
+/** One night of the series: a result with its samples around levelMs. */
+function night(id: number, levelMs: number, over: Partial<SeriesPoint> = {}): SeriesPoint {
+  const samplesMs = latencies(levelMs, id);
+  return {
+    resultId: id,
+    runId: `run-${id}`,
+    recordedAt: `2025-03-${String(id).padStart(2, '0')}T02:00:00Z`,
+    p50Ms: percentile([...samplesMs].sort((a, b) => a - b), 50),
+    samplesMs,
+    valid: true,
+    unstable: false,
+    provenance: PROVENANCE,
+    hardwareClass: 'nvidia-l4',
+    modelSha256: 'abc123',
+    ...over,
+  };
+}
+
+/** Nights 1..levels.length at the given levels (small night-to-night wobble, as real series have). */
+function nights(levels: number[], firstId = 1): SeriesPoint[] {
+  return levels.map((level, i) => night(firstId + i, level));
+}
+
+const STEADY = [10, 10.1, 9.95, 10.05, 9.9];
+
+describe('mannWhitneyU', () => {
+  it("matches scipy's asymptotic result on its documentation example", () => {
+    // scipy.stats.mannwhitneyu([19, 22, 16, 29, 24], [20, 11, 17, 12], method='asymptotic') → U 17, p 0.11134688653314041
+    const r = mannWhitneyU([19, 22, 16, 29, 24], [20, 11, 17, 12]);
+    expect(r.u).toBe(17);
+    expect(r.pTwoSided).toBeCloseTo(0.11134688653314041, 6);
+    expect(r.z).toBeGreaterThan(0);
+  });
+
+  it('gives the hand-computed figures for fully separated samples', () => {
+    // U 0, mean 12.5, σ² = 25·11/12; z = -(12.5 - 0.5)/σ = -2.50672, p = 2·Φ(-2.50672) = 0.012185
+    const r = mannWhitneyU([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]);
+    expect(r.u).toBe(0);
+    expect(r.z).toBeCloseTo(-12 / Math.sqrt(275 / 12), 9);
+    expect(r.pTwoSided).toBeCloseTo(0.012185, 5);
+  });
+
+  it('gives ties half a pair and corrects the variance for them', () => {
+    // Ranks: 1→1, the three 2s→3, the two 3s→5.5, 4→7, 5→8; R_a = 12.5, U = 12.5 - 4·5/2 = 2.5.
+    // Tie term 3³-3 + 2³-2 = 30; σ² = 16/12 · (9 - 30/56); z = -(5.5 - 0.5)/σ.
+    const a = [1, 2, 2, 3];
+    const b = [2, 3, 4, 5];
+    const r = mannWhitneyU(a, b);
+    expect(r.u).toBe(2.5);
+    expect(r.u).toBe(pairwiseU(a, b));
+    expect(r.z).toBeCloseTo(-5 / Math.sqrt((16 / 12) * (9 - 30 / 56)), 9);
+    expect(r.pTwoSided).toBeCloseTo(0.1367, 3);
+    const swapped = mannWhitneyU(b, a);
+    expect(swapped.u).toBe(16 - 2.5);
+    expect(swapped.z).toBeCloseTo(-r.z, 12);
+    expect(swapped.pTwoSided).toBeCloseTo(r.pTwoSided, 12);
+  });
+
+  it('counts U as pairs won on heavily tied latencies rounded to 0.1 ms', () => {
+    const a = latencies(10, 1, 60, 0.02).map((x) => Math.round(x * 10) / 10);
+    const b = latencies(10.1, 2, 80, 0.02).map((x) => Math.round(x * 10) / 10);
+    expect(mannWhitneyU(a, b).u).toBe(pairwiseU(a, b));
+  });
+
+  it('gives p = 1 when every value is the same', () => {
+    expect(mannWhitneyU([5, 5, 5], [5, 5])).toEqual({ u: 3, z: 0, pTwoSided: 1 });
+  });
+
+  it('gives a large p for samples from the same distribution', () => {
+    expect(mannWhitneyU(latencies(10, 11, 200), latencies(10, 12, 200)).pTwoSided).toBeGreaterThan(0.05);
+  });
+
+  it('gives a tiny p for a 10% shift with 200 samples each', () => {
+    const r = mannWhitneyU(latencies(11, 13, 200, 0.03), latencies(10, 14, 200, 0.03));
+    expect(r.pTwoSided).toBeLessThan(1e-20);
+    expect(r.z).toBeGreaterThan(9);
+  });
+
+  it('refuses an empty side', () => {
+    expect(() => mannWhitneyU([], [1])).toThrow(/both sides/);
+  });
+});
+
+describe('medianRatioInterval', () => {
+  it('is the same for the same seed and differs for another', () => {
+    const base = latencies(10, 21, 300);
+    const cand = latencies(10.5, 22, 300);
+    const one = medianRatioInterval(base, cand, { seed: 7 });
+    expect(medianRatioInterval(base, cand, { seed: 7 })).toEqual(one);
+    expect(medianRatioInterval(base, cand, { seed: 8 })).not.toEqual(one);
+  });
+
+  it('brackets the ratio of the medians', () => {
+    const r = medianRatioInterval(latencies(10, 23, 400), latencies(11, 24, 400));
+    expect(r.ratio).toBeCloseTo(1.1, 2);
+    expect(r.low).toBeLessThan(r.ratio);
+    expect(r.high).toBeGreaterThan(r.ratio);
+    expect(r.low).toBeGreaterThan(1.08);
+    expect(r.high).toBeLessThan(1.12);
+  });
+
+  it('takes medians as numpy does, averaging the two middle values of an even count', () => {
+    expect(medianRatioInterval([4, 1, 3, 2], [5]).ratio).toBe(2);
+    expect(medianRatioInterval([[1, 9, 2], [4], [3, 100]], [7]).ratio).toBe(7 / 4);
+  });
+
+  it('treats one group like flat samples', () => {
+    const base = latencies(10, 25, 100);
+    const cand = latencies(10.2, 26, 100);
+    expect(medianRatioInterval([base], cand)).toEqual(medianRatioInterval(base, cand));
+  });
+
+  it('widens with night-to-night spread that pooled samples would hide', () => {
+    const spread = [latencies(9.5, 27), latencies(10, 28), latencies(10.5, 29)];
+    const grouped = medianRatioInterval(spread, latencies(10, 30));
+    const pooled = medianRatioInterval(spread.flat(), latencies(10, 30));
+    expect(grouped.high - grouped.low).toBeGreaterThan(3 * (pooled.high - pooled.low));
+    expect(grouped.low).toBeLessThan(0.96);
+    expect(grouped.high).toBeGreaterThan(1.04);
+  });
+
+  it('refuses empty samples and bad options', () => {
+    expect(() => medianRatioInterval([], [1])).toThrow(/both sides/);
+    expect(() => medianRatioInterval([[1], []], [1])).toThrow(/both sides/);
+    expect(() => medianRatioInterval([1], [1], { confidence: 1 })).toThrow(/confidence/);
+  });
+});
+
+describe('JudgeOptionsSchema', () => {
+  it('has the documented defaults', () => {
+    expect(JudgeOptionsSchema.parse({})).toEqual({
+      lookback: 7,
+      minHistory: 3,
+      minEffect: 0.05,
+      alpha: 0.001,
+      maxNoise: 0.1,
+      consecutive: 2,
+      autoAcceptAfter: null,
+      confidence: 0.99,
+    });
+  });
+
+  it('rejects unknown keys and a minHistory above the lookback, naming the field', () => {
+    expect(JudgeOptionsSchema.safeParse({ lookbak: 7 }).success).toBe(false);
+    expect(() => judgeSeries([], night(1, 10), { lookback: 2, minHistory: 3 })).toThrow(BadInputError);
+    expect(() => judgeSeries([], night(1, 10), { lookback: 2, minHistory: 3 })).toThrow(/judge\.minHistory: must be <= lookback/);
+  });
+});
+
+describe('judgeSeries', () => {
+  it('calls a result in line with its history unchanged', () => {
+    const j = judgeSeries(nights(STEADY), night(6, 10.02));
+    expect(j).toMatchObject({ verdict: 'unchanged', confirmed: false, step: null, drift: [] });
+    expect(j.ratio).toBeCloseTo(1, 1);
+    expect(j.baseline).toMatchObject({ resultIds: [1, 2, 3, 4, 5], from: '2025-03-01T02:00:00Z', to: '2025-03-05T02:00:00Z' });
+    expect(j.baseline!.p50Ms).toBeCloseTo(10, 1);
+    expect(j.interval!.low).toBeLessThan(1);
+    expect(j.interval!.high).toBeGreaterThan(1);
+  });
+
+  it('calls a 10% slower result a regression, unconfirmed on its first night', () => {
+    const j = judgeSeries(nights(STEADY), night(6, 11));
+    expect(j).toMatchObject({ verdict: 'regression', confirmed: false, step: { since: { resultId: 6 }, nights: 1 } });
+    expect(j.ratio).toBeCloseTo(1.1, 1);
+    expect(j.interval!.low).toBeGreaterThan(1);
+    expect(j.pValue).toBeLessThan(1e-10);
+    expect(j.reasons.join('\n')).toMatch(/not confirmed yet: night 1 of 2 needed/);
+  });
+
+  it('calls a 10% faster result an improvement', () => {
+    const j = judgeSeries(nights(STEADY), night(6, 9));
+    expect(j).toMatchObject({ verdict: 'improvement', confirmed: false, step: { nights: 1 } });
+    expect(j.interval!.high).toBeLessThan(1);
+  });
+
+  it('calls a real but 2% shift unchanged: significant, below the minimum effect', () => {
+    const j = judgeSeries(nights([10, 10, 10, 10, 10]), night(6, 10.2));
+    expect(j.verdict).toBe('unchanged');
+    expect(j.pValue).toBeLessThan(1e-10);
+    expect(j.reasons.join('\n')).toMatch(/below the minimum effect of 5%/);
+    expect(judgeSeries(nights([10, 10, 10, 10, 10]), night(6, 10.2), { minEffect: 0.01 }).verdict).toBe('regression');
+  });
+
+  it('calls a shift unchanged when the baseline nights themselves spread that far', () => {
+    // Nights between 9.2 and 10.8 ms (CV 6%, under maxNoise): 10.6 ms is 6% above their median yet inside their spread.
+    const j = judgeSeries(nights([9.2, 10.8, 10, 9.4, 10.6]), night(6, 10.6));
+    expect(j.verdict).toBe('unchanged');
+    expect(j.pValue).toBeLessThan(0.001);
+    expect(j.interval!.low).toBeLessThanOrEqual(1);
+  });
+
+  it('calls a series with noisy history unstable', () => {
+    const j = judgeSeries(nights([8, 12, 10, 9, 11.5]), night(6, 13));
+    expect(j.verdict).toBe('unstable');
+    expect(j.reasons[0]).toMatch(/baseline p50s vary by CV .* above the limit of 10%/);
+    expect(j.ratio).not.toBeNull();
+  });
+
+  it('calls a candidate flagged unstable unstable, even without history', () => {
+    expect(judgeSeries(nights(STEADY), night(6, 13, { unstable: true })).verdict).toBe('unstable');
+    expect(judgeSeries([], night(1, 13, { unstable: true })).verdict).toBe('unstable');
+  });
+
+  it('needs minHistory valid, stable results', () => {
+    const history = [night(1, 10), night(2, 10, { valid: false }), night(3, 10, { unstable: true }), night(4, 10)];
+    const j = judgeSeries(history, night(5, 20));
+    expect(j).toMatchObject({ verdict: 'insufficient history', ratio: null, pValue: null, baseline: { resultIds: [1, 4] } });
+    expect(j.reasons).toEqual(['2 baseline results, 3 needed']);
+    expect(judgeSeries([], night(1, 10))).toMatchObject({ verdict: 'insufficient history', baseline: null });
+  });
+
+  it('refuses to judge an invalid candidate', () => {
+    expect(() => judgeSeries(nights(STEADY), night(6, 10, { valid: false }))).toThrow(/cannot be judged/);
+    expect(() => judgeSeries(nights(STEADY), night(6, 10, { samplesMs: [] }))).toThrow(/cannot be judged/);
+  });
+
+  it('uses only the newest lookback results', () => {
+    const j = judgeSeries(nights([10, 10, 10, 10, 10, 10, 10, 10, 10, 10]), night(11, 10));
+    expect(j.baseline!.resultIds).toEqual([4, 5, 6, 7, 8, 9, 10]);
+    expect(judgeSeries(nights([10, 10, 10, 10]), night(5, 10), { lookback: 3 }).baseline!.resultIds).toEqual([2, 3, 4]);
+  });
+
+  it('confirms a regression that the previous night showed against the same baseline', () => {
+    const history = nights([...STEADY, 11]);
+    const j = judgeSeries(history, night(7, 11.05));
+    expect(j).toMatchObject({ verdict: 'regression', confirmed: true, step: { since: { resultId: 6 }, nights: 2 } });
+    expect(j.baseline!.resultIds).toEqual([1, 2, 3, 4, 5]);
+    expect(j.reasons.join('\n')).toMatch(/confirmed: night 2 of this step, since 2025-03-06/);
+    expect(judgeSeries(history, night(7, 11.05), { consecutive: 3 }).confirmed).toBe(false);
+    expect(judgeSeries(nights(STEADY), night(6, 11), { consecutive: 1 }).confirmed).toBe(true);
+  });
+
+  it('does not confirm when the previous night went the other way or was in line', () => {
+    expect(judgeSeries(nights([...STEADY, 9]), night(7, 11))).toMatchObject({ verdict: 'regression', confirmed: false, step: { nights: 1 } });
+    expect(judgeSeries(nights([...STEADY, 10]), night(7, 11))).toMatchObject({ verdict: 'regression', confirmed: false, step: { nights: 1 } });
+  });
+
+  it('lets an invalid night neither join the baseline nor break a step', () => {
+    const history = [...nights([...STEADY, 11]), night(7, 10, { valid: false })];
+    expect(judgeSeries(history, night(8, 11))).toMatchObject({ verdict: 'regression', confirmed: true, step: { since: { resultId: 6 }, nights: 2 } });
+  });
+
+  it('keeps a persisting step out of the baseline until it is accepted', () => {
+    const history = nights([10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 11, 11, 11, 11]);
+    const j = judgeSeries(history, night(16, 11));
+    expect(j).toMatchObject({ verdict: 'regression', confirmed: true, step: { since: { resultId: 8 }, nights: 9 } });
+    expect(j.baseline!.resultIds).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('keeps a one-night spike out of the baseline', () => {
+    const j = judgeSeries(nights([10, 10, 10, 10, 13, 10]), night(7, 10));
+    expect(j.verdict).toBe('unchanged');
+    expect(j.baseline!.resultIds).toEqual([1, 2, 3, 4, 6]);
+  });
+
+  it('starts the baseline over at an accepted result', () => {
+    const history = nights([10, 10, 10, 10, 10, 12, 12, 12]);
+    expect(judgeSeries(history, night(9, 12)).verdict).toBe('regression');
+    history[5]!.acceptedBaseline = true;
+    const j = judgeSeries(history, night(9, 12));
+    expect(j.verdict).toBe('unchanged');
+    expect(j.baseline!.resultIds).toEqual([6, 7, 8]);
+    expect(judgeSeries(history.slice(0, 7), night(8, 12)).verdict).toBe('insufficient history');
+    expect(judgeSeries(history, night(9, 10)).verdict).toBe('improvement');
+  });
+
+  it('accepts a step by itself after autoAcceptAfter nights when configured', () => {
+    const opts = { autoAcceptAfter: 3 };
+    const history = nights([...STEADY, 11, 11]);
+    const third = judgeSeries(history, night(8, 11), opts);
+    expect(third).toMatchObject({ verdict: 'regression', confirmed: true, step: { since: { resultId: 6 }, nights: 3 } });
+    expect(shouldAutoAccept(third, opts)).toBe(true);
+    expect(shouldAutoAccept(third)).toBe(false);
+    expect(shouldAutoAccept(judgeSeries(nights([...STEADY, 11]), night(7, 11), opts), opts)).toBe(false);
+
+    // The next night the step is the baseline, whether or not the caller stored the acceptance.
+    const next = judgeSeries([...history, night(8, 11)], night(9, 11), opts);
+    expect(next).toMatchObject({ verdict: 'unchanged', baseline: { resultIds: [6, 7, 8] } });
+    const stored = [...history, night(8, 11)];
+    stored[5] = { ...stored[5]!, acceptedBaseline: true };
+    expect(judgeSeries(stored, night(9, 11), opts)).toEqual(next);
+  });
+
+  it('is deterministic', () => {
+    const history = nights([...STEADY, 11]);
+    expect(judgeSeries(history, night(7, 11))).toEqual(judgeSeries(history, night(7, 11)));
+  });
+
+  it('attributes environment drift between the newest baseline result and the candidate', () => {
+    const upgraded: Partial<Provenance> = {
+      ...PROVENANCE,
+      onnxruntimeVersion: '1.30.0',
+      gpus: [{ model: 'NVIDIA L4', driver: '560.35.03', vramMb: 23034 }],
+      os: { ...PROVENANCE.os!, kernel: '6.1.0-25-amd64' },
+    };
+    const j = judgeSeries(nights(STEADY), night(6, 11, { provenance: upgraded, modelSha256: 'def456' }));
+    expect(j.verdict).toBe('regression');
+    expect(j.drift).toEqual([
+      { field: 'onnxruntimeVersion', baseline: '1.29.0', now: '1.30.0' },
+      { field: 'gpus.driver', baseline: '550.54.15', now: '560.35.03' },
+      { field: 'os.kernel', baseline: '6.1.0-18-amd64', now: '6.1.0-25-amd64' },
+      { field: 'modelSha256', baseline: 'abc123', now: 'def456' },
+    ]);
+    expect(j.reasons).toContain('ONNX Runtime changed 1.29.0 → 1.30.0');
+    expect(j.reasons).toContain('GPU driver changed 550.54.15 → 560.35.03');
+  });
+
+  it('compares the environment only where both sides know it', () => {
+    const before = night(1, 10);
+    expect(environmentDrift(before, night(2, 10, { provenance: null, modelSha256: null }))).toEqual([]);
+    expect(environmentDrift(before, night(2, 10, { provenance: { onnxruntimeVersion: '1.30.0' } }))).toEqual([
+      { field: 'onnxruntimeVersion', baseline: '1.29.0', now: '1.30.0' },
+    ]);
+    expect(environmentDrift(before, night(2, 10, { hardwareClass: 'nvidia-l4-new', provenance: { ...PROVENANCE, cpu: { brand: 'AMD EPYC 9454', flags: [] } } }))).toEqual([
+      { field: 'cpu.brand', baseline: 'AMD EPYC 7763', now: 'AMD EPYC 9454' },
+      { field: 'hardwareClass', baseline: 'nvidia-l4', now: 'nvidia-l4-new' },
+    ]);
+  });
+});
+
+/** U by counting pairs: the definition the rank formula must agree with. */
+function pairwiseU(a: number[], b: number[]): number {
+  let u = 0;
+  for (const x of a) for (const y of b) u += x > y ? 1 : x === y ? 0.5 : 0;
+  return u;
+}
