@@ -123,7 +123,7 @@ describe('ortfleet run, bad input', () => {
   });
 
   it('answers --help for every command with exit 0', async () => {
-    for (const command of ['run', 'demo', 'agent', 'worker', 'serve', 'fleet', 'schema', 'models', 'token', 'schedule']) {
+    for (const command of ['run', 'demo', 'agent', 'worker', 'serve', 'fleet', 'schema', 'models', 'token', 'schedule', 'compare', 'baseline']) {
       const res = await ortfleet([command, '--help'], {});
       expect(res.code, command).toBe(0);
       expect(res.stdout, command).toMatch(new RegExp(`usage: pnpm ortfleet ${command}`));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellId, LatencyRecorder, type CellParams, type CellResult, type MachineProbe } from '@ortfleet/core';
-import { createApiToken, createRun, openDatabase, recordResult, revokeApiToken, upsertAgent, type Database } from '@ortfleet/db';
+import { createApiToken, createRun, openDatabase, recordJudgement, recordResult, revokeApiToken, upsertAgent, type Database } from '@ortfleet/db';
 import { freshDatabase, tempHome } from '../../../test/support/env';
 import { createApp } from './app';
 import type { RunControl } from './runs/control';
@@ -204,6 +204,25 @@ describe('leaderboard, compare and history API', () => {
   });
 });
 
+describe('regressions API', () => {
+  it('lists judged regressions newest first, and other verdicts on request', async () => {
+    const { db } = database;
+    const { body: results } = await get('/api/v1/results?run=run-2&hardwareClass=cpu-b&limit=2');
+    const at = (r: { id: number; cellId: string }) => ({ resultId: r.id, runId: 'run-2', cellId: r.cellId, model: 'det', hardwareClass: 'cpu-b' });
+    const judgement = { verdict: 'regression' as const, confirmed: false, ratio: 1.2, interval: { low: 1.15, high: 1.25 }, pValue: 1e-9, baseline: { resultIds: [1], p50Ms: 8, from: 'a', to: 'b' }, step: null, drift: [{ field: 'onnxruntimeVersion', baseline: '1.29.0', now: '1.30.0' }], reasons: [] };
+    await recordJudgement(db, at(results.items[0]), judgement);
+    await recordJudgement(db, at(results.items[1]), { ...judgement, verdict: 'unchanged', ratio: 1, drift: [] });
+    const regressions = await get('/api/v1/regressions');
+    expect(regressions.body.items.map((j: { verdict: string; ratio: number }) => [j.verdict, j.ratio])).toEqual([['regression', 1.2]]);
+    const both = await get('/api/v1/regressions?verdict=regression,unchanged&hardwareClass=cpu-b');
+    expect(both.body.items.map((j: { verdict: string }) => j.verdict)).toEqual(['unchanged', 'regression']);
+    expect((await get('/api/v1/regressions?verdict=worse')).body.message).toMatch(/parameter 'verdict\[0\]'/);
+    const page = await (await app.request('/regressions')).text();
+    expect(page).toContain('det on cpu-b');
+    expect(page).toContain('onnxruntimeVersion 1.29.0 → 1.30.0');
+  });
+});
+
 describe('tokens, writes and the OpenAPI document', () => {
   const spec = { name: 'x', models: [{ name: 'm', file: 'm.onnx' }] };
 
@@ -263,7 +282,7 @@ describe('tokens, writes and the OpenAPI document', () => {
     const doc = (await (await app.request('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/api/v1/compare', '/api/v1/fleet', '/api/v1/history', '/api/v1/leaderboard', '/api/v1/models', '/api/v1/models/files', '/api/v1/models/files/{sha256}', '/api/v1/results', '/api/v1/results/export', '/api/v1/results/{id}', '/api/v1/runs', '/api/v1/runs/{id}', '/api/v1/runs/{id}/progress', '/api/v1/runs/{id}/results'].sort(),
+      ['/api/v1/compare', '/api/v1/fleet', '/api/v1/regressions', '/api/v1/history', '/api/v1/leaderboard', '/api/v1/models', '/api/v1/models/files', '/api/v1/models/files/{sha256}', '/api/v1/results', '/api/v1/results/export', '/api/v1/results/{id}', '/api/v1/runs', '/api/v1/runs/{id}', '/api/v1/runs/{id}/progress', '/api/v1/runs/{id}/results'].sort(),
     );
     const docs = await (await app.request('/api/docs')).text();
     expect(docs).toContain('/api/v1/leaderboard');

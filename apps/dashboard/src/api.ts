@@ -8,6 +8,7 @@ import { fleetApi } from './fleet/api';
 import { historyApi } from './history/api';
 import { leaderboardApi } from './leaderboard/api';
 import { modelsApi } from './models/api';
+import { regressionsApi } from './regressions/api';
 import { resultsApi } from './results/api';
 import { runsApi } from './runs/api';
 
@@ -17,7 +18,7 @@ const VERSION = '1';
 export function apiRoutes(deps: DashboardDeps): OpenAPIHono {
   const api = apiRouter();
   if (deps.readRequiresToken) api.use('/api/v1/*', requireToken(deps.db));
-  for (const feature of [runsApi, resultsApi, leaderboardApi, historyApi, compareApi, fleetApi, modelsApi]) api.route('/', feature(deps));
+  for (const feature of [runsApi, resultsApi, leaderboardApi, historyApi, compareApi, fleetApi, modelsApi, regressionsApi]) api.route('/', feature(deps));
   mountOpenApi(api, VERSION);
   return api;
 }

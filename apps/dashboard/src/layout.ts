@@ -50,7 +50,7 @@ export function layout(title: string, body: Html, opts: { refreshSeconds?: numbe
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
 ${opts.refreshSeconds ? html`<meta http-equiv="refresh" content="${opts.refreshSeconds}">` : ''}
 <title>${title} · ortfleet</title><style>${raw(CSS)}</style></head>
-<body><header><a class="brand" href="/">ortfleet</a><nav><a href="/leaderboard">Leaderboards</a><a href="/runs">Runs</a><a href="/compare">Compare</a><a href="/fleet">Fleet</a></nav><a class="docs" href="/api/docs">API docs</a></header>
+<body><header><a class="brand" href="/">ortfleet</a><nav><a href="/leaderboard">Leaderboards</a><a href="/runs">Runs</a><a href="/compare">Compare</a><a href="/regressions">Regressions</a><a href="/fleet">Fleet</a></nav><a class="docs" href="/api/docs">API docs</a></header>
 <main><h1>${title}</h1>
 ${body}
 </main>

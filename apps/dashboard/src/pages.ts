@@ -5,6 +5,7 @@ import type { DashboardDeps } from './app';
 import { assetRoutes } from './assets';
 import { comparePage } from './compare/page';
 import { fleetPage } from './fleet/page';
+import { regressionsPage } from './regressions/page';
 import { historyPage } from './history/page';
 import { layout } from './layout';
 import { leaderboardPage, modelsTable } from './leaderboard/page';
@@ -31,5 +32,6 @@ export function pageRoutes(deps: DashboardDeps): Hono {
   comparePage(app, deps);
   historyPage(app, deps);
   fleetPage(app, deps);
+  regressionsPage(app, deps);
   return app;
 }

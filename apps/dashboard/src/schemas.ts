@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { BUDGET_METRICS, CELL_STATUSES, EXECUTION_PROVIDERS, OBJECTIVES, parseBudget } from '@ortfleet/core';
+import { BUDGET_METRICS, CELL_STATUSES, EXECUTION_PROVIDERS, JUDGEMENT_VERDICTS, OBJECTIVES, parseBudget } from '@ortfleet/core';
 import { RESULT_SORT_FIELDS, RUN_STATUSES, type ResultCursor } from '@ortfleet/db';
 
 /**
@@ -167,6 +167,17 @@ export const CompareQuery = z
     message: 'give either runA and runB, or model, classA and classB',
     path: ['runA'],
   });
+
+export const RegressionsQuery = z
+  .object({
+    verdict: list(z.enum(JUDGEMENT_VERDICTS), `verdicts (${JUDGEMENT_VERDICTS.join(', ')}); default regression`, 'regression,improvement').transform((v) => v ?? ['regression']),
+    model: resultFilterFields.model,
+    hardwareClass: filterFields.hardwareClass,
+    run: resultFilterFields.run,
+    cell: list(z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'expected a cell id'), 'cell ids', 'e5da65169c3c8a18'),
+    limit: z.coerce.number().int().min(1).max(1000).default(200).openapi({ type: 'integer' }),
+  })
+  .strict();
 
 export const RunsQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ type: 'integer' }) })

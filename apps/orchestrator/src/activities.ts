@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { judgeRun, type JudgedCell } from './judging/judge-run';
 import protos from '@temporalio/proto';
 import type { AgentRegistration, CellResult, EpAvailability, FleetClass } from '@ortfleet/core';
 import { createRun, finishRun, listAgents, recordResult, upsertAgent, type Db, type RUN_STATUSES } from '@ortfleet/db';
@@ -63,6 +64,11 @@ export function createOrchestratorActivities(deps: { db: Db; client: Client; nam
     /** Writes one cell's result; a retry of this activity never duplicates the row. */
     async persistResult(runId: string, result: CellResult, modelSha256?: string): Promise<void> {
       await recordResult(db, runId, result, modelSha256);
+    },
+
+    /** Judges the run's valid results against their series' history and stores the judgements. */
+    async judgeRun(runId: string): Promise<JudgedCell[]> {
+      return judgeRun(db, runId);
     },
 
     /** Marks a run finished. */

@@ -1,6 +1,7 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { BadInputError } from './errors';
+import { JudgeOptionsSchema } from './regression';
 import { EXECUTION_MODES, EXECUTION_PROVIDERS, GRAPH_OPTIMIZATION_LEVELS } from './types';
 
 /** How to fill one model input: its shape (where the model leaves dimensions open) and, for non-float inputs, values. */
@@ -117,6 +118,8 @@ export const SpecSchema = z
     matrix: Matrix,
     measure: Measure.prefault({}),
     targets: z.array(Target).min(1).default(['any']),
+    /** How nightly runs of this spec are judged against their history (docs/regressions.md). */
+    judge: JudgeOptionsSchema.prefault({}),
   })
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();

@@ -7,3 +7,4 @@ export * from './results/search';
 export * from './leaderboard/queries';
 export * from './tokens/queries';
 export { RUN_STATUSES } from './runs/table';
+export * from './judgements/queries';

@@ -3,3 +3,4 @@ export { runs } from './runs/table';
 export { results } from './results/table';
 export { latestResults } from './leaderboard/table';
 export { apiTokens } from './tokens/table';
+export { acceptedBaselines, judgements } from './judgements/table';

@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { OrtfleetError } from '@ortfleet/core';
+import { baselineCommand } from './commands/baseline';
 import { compareCommand } from './commands/compare';
 import { agentCommand, workerCommand } from './commands/daemons';
 import { fleetCommand } from './commands/fleet';
@@ -24,6 +25,7 @@ commands:
                   delete (needs TEMPORAL_ADDRESS)
   token           create, list and revoke API tokens
   compare A B     judge run B against run A cell by cell (--fail-on-regression: exit 1 on a regression)
+  baseline accept make a result the new baseline of its series
   fleet           list registered agents
   schema          print the spec file's JSON Schema
   models prepare  derive a model's fp16 and int8 variants next to it (needs Python onnxruntime and onnx)
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
   models: modelsCommand,
   token: tokenCommand,
   compare: compareCommand,
+  baseline: baselineCommand,
   schedule: scheduleCommand,
 };
 

@@ -4,7 +4,7 @@ import type { listRunResults } from '@ortfleet/db';
 type ResultRow = Awaited<ReturnType<typeof listRunResults>>[number];
 
 /** A stored result as a point of its series, or undefined when it cannot be judged (not valid, no samples). */
-export function seriesPoint(r: ResultRow): SeriesPoint | undefined {
+export function seriesPoint(r: ResultRow, acceptedBaseline = false): SeriesPoint | undefined {
   if (!r.valid || r.p50Ms === null || !r.samplesMs?.length) return undefined;
   return {
     resultId: r.id,
@@ -17,5 +17,6 @@ export function seriesPoint(r: ResultRow): SeriesPoint | undefined {
     provenance: r.provenance,
     hardwareClass: r.hardwareClass,
     modelSha256: r.modelSha256,
+    acceptedBaseline,
   };
 }

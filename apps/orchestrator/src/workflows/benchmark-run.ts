@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
-import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AgentActivities } from '@ortfleet/agent';
 import { compactResult, fleetEps, planCells, validateSpec, type CellOutcome, type CellResult, type RunProgress, type RunSummary, type Spec } from '@ortfleet/core';
 import type { OrchestratorActivities } from '../activities';
@@ -39,6 +39,12 @@ const DEFAULT_SCHEDULE_TO_START_MS = 120_000;
 const orchestrator = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// Judging a large run tests every series: it gets longer than a database write.
+const judging = proxyActivities<OrchestratorActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
 function failureOutcome(err: unknown, taskQueue: string, scheduleToStartMs: number): CellOutcome {
@@ -126,6 +132,9 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary
   const bad = results.some((r) => r.status !== 'ok' && r.status !== 'unsupported');
   const status = bad ? 'completed_with_failures' : 'completed';
   await orchestrator.finishRun(runId, status);
+  // Runs started before judging existed replay without it. Judging reads what is recorded; when it keeps
+  // failing, the run still ends with its results, and `ortfleet compare` can judge them later.
+  if (patched('judge-run')) await judging.judgeRun(runId).catch(() => undefined);
   progress.finished = true;
   return { runId, name: spec.name, status, startedAt, finishedAt: new Date().toISOString(), fleetEps: fleetEps(fleet), cells: results };
 }

@@ -1,0 +1,217 @@
+/**
+ * How often the nightly judge is right on this machine. The same real cell is rerun K times through the isolated
+ * runner (a fresh child process and session each time, as every night of a nightly run gets), and the reruns are
+ * judged as K nights with `judgeSeries`: on the unchanged reruns, every regression or improvement is a false
+ * alarm; on the same reruns with a planted 5% or 10% slowdown, the share judged a regression is the detection
+ * rate. A planted slowdown scales the measured samples and p50 of a real rerun, so its noise is real and its
+ * effect exact. Optionally, a few more nights run the cell on a larger input, a real slowdown of about that size.
+ *
+ *   pnpm exec tsx bench/detection.ts [--reruns K] [--seconds S] [--threads T] [--model PATH [--input NAME=D0,D1,...]]
+ *                                     [--slower NAME=D0,D1,... ...|--slower none]
+ */
+import { totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { runCellIsolated } from '../apps/agent/src/cell/isolated';
+import { JudgeOptionsSchema, judgeSeries, type JudgeOptionsInput, type Judgement, type JudgementVerdict, type SeriesPoint } from '../packages/core/src/index';
+import { DET, benchCells, machineLine, median, modelFromFlags, type BenchModel } from './common';
+
+const { values } = parseArgs({
+  options: {
+    reruns: { type: 'string' },
+    seconds: { type: 'string' },
+    threads: { type: 'string' },
+    model: { type: 'string' },
+    input: { type: 'string', multiple: true },
+    slower: { type: 'string', multiple: true },
+  },
+});
+const model = modelFromFlags(values.model, values.input ?? []) ?? DET;
+const reruns = Number(values.reruns ?? 16);
+const seconds = Number(values.seconds ?? 5);
+const threads = Number(values.threads ?? 1);
+if (!Number.isInteger(reruns) || reruns < 2) throw new Error(`--reruns must be an integer of at least 2, got ${values.reruns}`);
+
+// PaddleOCR's detector wants sides that are multiples of 32: 224×480 has 5% more pixels than 320×320, 320×352 10%.
+const DET_SLOWER = ['x=1,3,224,480', 'x=1,3,320,352'];
+const slowerFlags = values.slower ?? (model === DET ? DET_SLOWER : []);
+const slower: BenchModel[] = slowerFlags
+  .filter((flag) => flag !== 'none')
+  .map((flag) => ({ ...model, inputs: { ...model.inputs, ...modelFromFlags(model.path, [flag])!.inputs } }));
+const REAL_NIGHTS = 2;
+
+const defaults = JudgeOptionsSchema.parse({});
+// minEffect is the knob that decides whether a step of about its own size is seen; the other rows show its price.
+const variants: { label: string; options: JudgeOptionsInput }[] = [
+  { label: `defaults (minEffect ${pct(defaults.minEffect)})`, options: {} },
+  { label: 'minEffect 3%', options: { minEffect: 0.03 } },
+  { label: 'minEffect 2%', options: { minEffect: 0.02 } },
+];
+const PLANTED = [1.05, 1.1];
+
+const shapes = (m: BenchModel) => Object.entries(m.inputs).map(([n, s]) => `${n}[${s.join(',')}]`).join(' ');
+console.log(`${model.name} ${shapes(model)}, CPU EP, intra-op threads ${threads}, ~${seconds} s timed per rerun, ${reruns} reruns`);
+console.log(machineLine());
+
+let nextId = 1;
+/** One night: the cell run exactly as an agent runs it, profile pass included, as the series point it would store. */
+async function night(m: BenchModel): Promise<SeriesPoint> {
+  const bench = benchCells(m, [threads], seconds, 10);
+  const job = { kind: 'cell' as const, cell: bench.cells[0]!, modelPath: m.path, inputs: bench.inputs, measure: bench.measure };
+  const outcome = await runCellIsolated(job, { timeoutMs: bench.measure.cellTimeoutMs, memoryLimitBytes: Math.floor(0.75 * totalmem()) });
+  if (outcome.status !== 'ok') throw new Error(`a rerun of ${shapes(m)} ended ${outcome.status}: ${outcome.reason}`);
+  const me = outcome.measurement!;
+  const id = nextId++;
+  return {
+    resultId: id,
+    runId: `detection-${id}`,
+    recordedAt: new Date().toISOString(),
+    p50Ms: me.stats.p50Ms,
+    samplesMs: me.samplesMs,
+    valid: true,
+    unstable: me.unstable,
+    provenance: outcome.provenance ?? null,
+    hardwareClass: 'this-machine',
+    modelSha256: null,
+  };
+}
+
+function describe(p: SeriesPoint): string {
+  return `p50 ${p.p50Ms.toFixed(3)} ms (${p.samplesMs.length} samples${p.unstable ? ', flagged unstable' : ''})`;
+}
+
+const points: SeriesPoint[] = [];
+for (let i = 0; i < reruns; i++) {
+  points.push(await night(model));
+  console.log(`rerun ${String(i + 1).padStart(2)}/${reruns}  ${describe(points[i]!)}`);
+}
+const real: { model: BenchModel; nights: SeriesPoint[] }[] = [];
+for (const m of slower) {
+  const nights: SeriesPoint[] = [];
+  for (let n = 0; n < REAL_NIGHTS; n++) {
+    nights.push(await night(m));
+    console.log(`larger ${shapes(m)} night ${n + 1}  ${describe(nights[n]!)}`);
+  }
+  real.push({ model: m, nights });
+}
+
+/** The night's result with every latency scaled by `factor`: a slowdown of exactly that size on real noise. */
+function planted(p: SeriesPoint, factor: number): SeriesPoint {
+  return { ...p, p50Ms: p.p50Ms * factor, samplesMs: p.samplesMs.map((ms) => ms * factor) };
+}
+
+interface Figures {
+  verdicts: Record<JudgementVerdict, number>;
+  falseConfirmed: number;
+  falseUnconfirmed: number;
+  /** Planted factor → [first-night judgements, second-night judgements]. */
+  planted: Map<number, [Judgement[], Judgement[]]>;
+  unchangedRatios: number[];
+}
+
+function figures(options: JudgeOptionsInput): Figures {
+  const { minHistory } = JudgeOptionsSchema.parse(options);
+  const verdicts = { regression: 0, improvement: 0, unchanged: 0, unstable: 0, 'insufficient history': 0 };
+  let falseConfirmed = 0;
+  let falseUnconfirmed = 0;
+  const unchangedRatios: number[] = [];
+  points.forEach((p, i) => {
+    const j = judgeSeries(points.slice(0, i), p, options);
+    verdicts[j.verdict]++;
+    if (j.verdict === 'regression' || j.verdict === 'improvement') {
+      if (j.confirmed) falseConfirmed++;
+      else falseUnconfirmed++;
+    }
+    if (j.ratio !== null) unchangedRatios.push(j.ratio);
+  });
+  const plantedOut = new Map<number, [Judgement[], Judgement[]]>();
+  for (const factor of PLANTED) {
+    const first: Judgement[] = [];
+    const second: Judgement[] = [];
+    for (let i = minHistory; i < points.length; i++) {
+      const history = points.slice(0, i);
+      first.push(judgeSeries(history, planted(points[i]!, factor), options));
+      // The step lasts a second night: confirmation needs the next real rerun slowed the same way.
+      if (i + 1 < points.length) second.push(judgeSeries([...history, planted(points[i]!, factor)], planted(points[i + 1]!, factor), options));
+    }
+    plantedOut.set(factor, [first, second]);
+  }
+  return { verdicts, falseConfirmed, falseUnconfirmed, planted: plantedOut, unchangedRatios };
+}
+
+function pct(x: number, digits = 0): string {
+  return `${(x * 100).toFixed(digits)}%`;
+}
+
+function share(hits: number, of: number): string {
+  return of === 0 ? '-' : `${hits}/${of} ${pct(hits / of)}`;
+}
+
+function cv(xs: number[]): number {
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)) / mean;
+}
+
+const p50s = points.map((p) => p.p50Ms);
+const steps = p50s.slice(1).map((x, i) => Math.abs(x / p50s[i]! - 1));
+console.log();
+console.log(
+  `p50 over ${reruns} reruns: median ${median(p50s).toFixed(3)} ms, max/min − 1 ${pct(Math.max(...p50s) / Math.min(...p50s) - 1, 1)}, ` +
+    `CV ${pct(cv(p50s), 1)}, median change from the rerun before ${pct(median(steps), 1)}; ` +
+    `${points.filter((p) => p.unstable).length} of ${reruns} flagged unstable by the agent`,
+);
+console.log(
+  `planted slowdowns scale the measured samples and p50 of real reruns ${defaults.minHistory + 1}..${reruns} (confirmed: that rerun and the next), ` +
+    'judged against the real reruns before them: the noise is real, the effect exact',
+);
+console.log();
+
+const header = ['judge options', 'K', 'false alarms conf/unconf', 'unstable', '5% first night', '5% confirmed', '10% first night', '10% confirmed'];
+const rows: string[][] = [];
+let defaultFigures: Figures | undefined;
+for (const v of variants) {
+  const f = figures(v.options);
+  defaultFigures ??= f;
+  const detected = (factor: number, nightIndex: 0 | 1) => {
+    const js = f.planted.get(factor)![nightIndex];
+    return share(js.filter((j) => j.verdict === 'regression' && (nightIndex === 0 || j.confirmed)).length, js.length);
+  };
+  rows.push([v.label, String(reruns), `${f.falseConfirmed} / ${f.falseUnconfirmed}`, String(f.verdicts.unstable), detected(1.05, 0), detected(1.05, 1), detected(1.1, 0), detected(1.1, 1)]);
+}
+const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+for (const r of [header, ...rows]) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+
+const d = defaultFigures!;
+console.log();
+console.log(`unchanged reruns with the defaults: ${Object.entries(d.verdicts).map(([verdict, n]) => `${n} ${verdict}`).join(', ')}`);
+const off = d.unchangedRatios.map((r) => Math.abs(r - 1));
+if (off.length > 0) console.log(`  |p50 / baseline − 1| of the unchanged reruns with a baseline: median ${pct(median(off), 1)}, max ${pct(Math.max(...off), 1)}`);
+for (const factor of PLANTED) {
+  const [first] = d.planted.get(factor)!;
+  const missed = first.filter((j) => j.verdict !== 'regression');
+  const why = new Map<string, number>();
+  for (const j of missed) {
+    const reason = j.verdict === 'unchanged' ? (j.reasons[1] ?? 'unchanged') : j.verdict;
+    why.set(reason, (why.get(reason) ?? 0) + 1);
+  }
+  const ratios = first.filter((j) => j.ratio !== null).map((j) => j.ratio!);
+  console.log(
+    `  planted ${pct(factor - 1)}: judged ratios ${ratios.length > 0 ? `${pct(Math.min(...ratios) - 1, 1)} to ${pct(Math.max(...ratios) - 1, 1)}` : '-'}; ` +
+      `missed ${missed.length}${missed.length > 0 ? ` (${[...why].map(([r, n]) => `${n}: ${r}`).join('; ')})` : ''}`,
+  );
+}
+
+if (real.length > 0) {
+  console.log();
+  console.log(`real slowdowns, ${REAL_NIGHTS} nights each after the ${reruns} reruns, judged with the defaults against them:`);
+  for (const { model: m, nights } of real) {
+    const history = [...points];
+    for (const [n, p] of nights.entries()) {
+      const j = judgeSeries(history, p);
+      console.log(
+        `  ${shapes(m).padEnd(16)} night ${n + 1}  p50 ${p.p50Ms.toFixed(3)} ms  ${j.ratio === null ? '' : `${(j.ratio - 1) * 100 >= 0 ? '+' : ''}${((j.ratio - 1) * 100).toFixed(1)}%  `}` +
+          `${j.verdict}${j.verdict === 'regression' || j.verdict === 'improvement' ? (j.confirmed ? ', confirmed' : ', not confirmed') : ''}`,
+      );
+      history.push(p);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import type { Judgement } from '@ortfleet/core';
+import type { Db } from '../client';
+import { results } from '../results/table';
+import { acceptedBaselines, judgements } from './table';
+
+/** A series' results before `beforeId`, oldest first (the newest `limit`), and which of them were accepted as baselines. */
+export async function seriesHistory(db: Db, cellId: string, beforeId: number, limit = 90) {
+  const rows = await db
+    .select()
+    .from(results)
+    .where(and(eq(results.cellId, cellId), lt(results.id, beforeId)))
+    .orderBy(desc(results.id))
+    .limit(limit);
+  const accepted = rows.length
+    ? new Set((await db.select({ id: acceptedBaselines.resultId }).from(acceptedBaselines).where(inArray(acceptedBaselines.resultId, rows.map((r) => r.id)))).map((a) => a.id))
+    : new Set<number>();
+  return rows.reverse().map((row) => ({ row, accepted: accepted.has(row.id) }));
+}
+
+/** Stores a result's judgement; judging a result again (a retried activity) keeps the first. */
+export async function recordJudgement(db: Db, at: { resultId: number; runId: string; cellId: string; model: string; hardwareClass: string }, j: Judgement): Promise<void> {
+  await db
+    .insert(judgements)
+    .values({
+      ...at,
+      verdict: j.verdict,
+      confirmed: j.confirmed,
+      ratio: j.ratio,
+      intervalLow: j.interval?.low,
+      intervalHigh: j.interval?.high,
+      pValue: j.pValue,
+      baseline: j.baseline,
+      drift: j.drift,
+      reasons: j.reasons,
+    })
+    .onConflictDoNothing({ target: judgements.resultId });
+}
+
+/** Accepts a result as its series' new baseline; returns its cell id, or undefined when there is no such result. */
+export async function acceptBaseline(db: Db, resultId: number, note?: string): Promise<string | undefined> {
+  const [row] = await db.select({ cellId: results.cellId }).from(results).where(eq(results.id, resultId));
+  if (!row) return undefined;
+  await db.insert(acceptedBaselines).values({ resultId, cellId: row.cellId, note }).onConflictDoNothing();
+  return row.cellId;
+}
+
+/** Judgements, newest first, narrowed by verdict, model, hardware class or run. */
+export async function listJudgements(db: Db, f: { verdict?: string[]; model?: string[]; hardwareClass?: string[]; runId?: string[]; cellId?: string[]; limit: number }) {
+  const list = <T>(column: Parameters<typeof inArray>[0], values: T[] | undefined) => (values && values.length > 0 ? [inArray(column, values)] : []);
+  return db
+    .select()
+    .from(judgements)
+    .where(and(...list(judgements.verdict, f.verdict), ...list(judgements.model, f.model), ...list(judgements.hardwareClass, f.hardwareClass), ...list(judgements.runId, f.runId), ...list(judgements.cellId, f.cellId)))
+    .orderBy(desc(judgements.id))
+    .limit(f.limit);
+}

@@ -1,0 +1,40 @@
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import type { EnvironmentDrift, JudgementVerdict } from '@ortfleet/core';
+import { results } from '../results/table';
+
+/** How each valid result was judged against its series' history when its run finished (docs/regressions.md). */
+export const judgements = pgTable(
+  'judgements',
+  {
+    id: serial('id').primaryKey(),
+    resultId: integer('result_id')
+      .notNull()
+      .unique()
+      .references(() => results.id),
+    runId: text('run_id').notNull(),
+    cellId: text('cell_id').notNull(),
+    model: text('model').notNull(),
+    hardwareClass: text('hardware_class').notNull(),
+    verdict: text('verdict').$type<JudgementVerdict>().notNull(),
+    confirmed: boolean('confirmed').notNull(),
+    ratio: doublePrecision('ratio'),
+    intervalLow: doublePrecision('interval_low'),
+    intervalHigh: doublePrecision('interval_high'),
+    pValue: doublePrecision('p_value'),
+    baseline: jsonb('baseline').$type<{ resultIds: number[]; p50Ms: number; from: string; to: string }>(),
+    drift: jsonb('drift').$type<EnvironmentDrift[]>().notNull(),
+    reasons: jsonb('reasons').$type<string[]>().notNull(),
+    judgedAt: timestamp('judged_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('judgements_verdict_idx').on(t.verdict, t.id), index('judgements_cell_idx').on(t.cellId, t.id)],
+);
+
+/** Results a person (or autoAcceptAfter) accepted as the new baseline of their series. */
+export const acceptedBaselines = pgTable('accepted_baselines', {
+  resultId: integer('result_id')
+    .primaryKey()
+    .references(() => results.id),
+  cellId: text('cell_id').notNull(),
+  note: text('note'),
+  acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull().defaultNow(),
+});
