@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
+import type { AlertTarget, RunAlert } from './judging/alert-message';
 import { judgeRun, type JudgedCell } from './judging/judge-run';
+import { postAlert } from './judging/post-alert';
 import protos from '@temporalio/proto';
 import type { AgentRegistration, CellResult, EpAvailability, FleetClass } from '@ortfleet/core';
 import { createRun, finishRun, listAgents, recordResult, upsertAgent, type Db, type RUN_STATUSES } from '@ortfleet/db';
@@ -69,6 +71,11 @@ export function createOrchestratorActivities(deps: { db: Db; client: Client; nam
     /** Judges the run's valid results against their series' history and stores the judgements. */
     async judgeRun(runId: string): Promise<JudgedCell[]> {
       return judgeRun(db, runId);
+    },
+
+    /** Posts a run's alert to one webhook (retried by Temporal). */
+    async postAlert(target: AlertTarget, alert: RunAlert): Promise<void> {
+      await postAlert(target, alert);
     },
 
     /** Marks a run finished. */

@@ -8,6 +8,8 @@ export interface JudgedCell {
   cellId: string;
   label: string;
   judgement: Judgement;
+  /** The run of the newest baseline result, for a compare link. */
+  baselineRunId: string | null;
 }
 
 /**
@@ -22,11 +24,18 @@ export async function judgeRun(db: Db, runId: string): Promise<JudgedCell[]> {
   for (const r of await listRunResults(db, runId)) {
     const candidate = seriesPoint(r);
     if (!candidate) continue;
-    const history = (await seriesHistory(db, r.cellId, r.id)).map(({ row, accepted }) => seriesPoint(row, accepted)).filter((p) => p !== undefined);
+    const rows = await seriesHistory(db, r.cellId, r.id);
+    const history = rows.map(({ row, accepted }) => seriesPoint(row, accepted)).filter((p) => p !== undefined);
     const judgement = judgeSeries(history, candidate, options);
     await recordJudgement(db, { resultId: r.id, runId, cellId: r.cellId, model: r.model, hardwareClass: r.hardwareClass }, judgement);
     if (judgement.verdict === 'regression' || judgement.verdict === 'improvement')
-      steps.push({ resultId: r.id, cellId: r.cellId, label: `${r.model} on ${r.hardwareClass}: ${r.ep} ${r.precision} batch ${r.batch}, ${r.intraOpThreads} threads, ${r.graphOptimization}`, judgement });
+      steps.push({
+        resultId: r.id,
+        cellId: r.cellId,
+        label: `${r.model} on ${r.hardwareClass}: ${r.ep} ${r.precision} batch ${r.batch}, ${r.intraOpThreads} threads, ${r.graphOptimization}`,
+        judgement,
+        baselineRunId: rows.find(({ row }) => row.id === Math.max(...(judgement.baseline?.resultIds ?? [])))?.row.runId ?? null,
+      });
   }
   return steps;
 }

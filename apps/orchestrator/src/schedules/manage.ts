@@ -19,6 +19,8 @@ export interface ScheduleDefinition {
   /** Pause it; when false, an existing schedule stays paused or running as it was. */
   paused: boolean;
   note?: string;
+  /** Webhooks told about each run's regressions. */
+  alerts?: BenchmarkRunInput['alerts'];
 }
 
 /** What the schedule keeps beside its action, for `describe` and `list` (Temporal keeps the cron only compiled). */
@@ -32,7 +34,7 @@ export type ScheduleMemo = {
  * workflow takes its run id from the id Temporal gives each scheduled workflow, `NAME-<scheduled time>`.
  */
 function runAction(def: ScheduleDefinition): ScheduleOptionsStartWorkflowAction<typeof benchmarkRun> {
-  const input: BenchmarkRunInput = { spec: def.loaded.spec, models: def.loaded.models, schedule: def.name };
+  const input: BenchmarkRunInput = { spec: def.loaded.spec, models: def.loaded.models, schedule: def.name, alerts: def.alerts };
   const memo: ScheduleMemo = { cron: def.cron, specFile: def.specFile };
   return { type: 'startWorkflow', workflowType: benchmarkRun, taskQueue: ORCHESTRATOR_QUEUE, workflowId: def.name, args: [input], memo };
 }

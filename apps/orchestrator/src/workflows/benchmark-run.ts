@@ -1,8 +1,10 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
-import { defineQuery, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { AgentActivities } from '@ortfleet/agent';
 import { compactResult, fleetEps, planCells, validateSpec, type CellOutcome, type CellResult, type RunProgress, type RunSummary, type Spec } from '@ortfleet/core';
 import type { OrchestratorActivities } from '../activities';
+import type { AlertTarget } from '../judging/alert-message';
+import { sendAlerts } from './send-alerts';
 
 /** A model file as the agents will open it, per precision. */
 export interface ModelFileRef {
@@ -20,6 +22,8 @@ export interface BenchmarkRunInput {
   scheduleToStartMs?: number;
   /** The `ortfleet schedule` that started this run, recorded with it so a schedule's runs form one series. */
   schedule?: string;
+  /** Webhooks told about the run's regressions, and the dashboard address their links use. */
+  alerts?: { targets: AlertTarget[]; dashboardUrl?: string };
 }
 
 /**
@@ -134,7 +138,16 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary
   await orchestrator.finishRun(runId, status);
   // Runs started before judging existed replay without it. Judging reads what is recorded; when it keeps
   // failing, the run still ends with its results, and `ortfleet compare` can judge them later.
-  if (patched('judge-run')) await judging.judgeRun(runId).catch(() => undefined);
+  if (patched('judge-run')) {
+    const steps = (await judging.judgeRun(runId).catch(() => undefined)) ?? [];
+    const regressions = steps.filter((s) => s.judgement.verdict === 'regression');
+    if (regressions.length > 0 && input.alerts?.targets.length)
+      await startChild(sendAlerts, {
+        workflowId: `${workflowId}-alerts`,
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [input.alerts.targets, { runId, schedule: input.schedule ?? null, dashboardUrl: input.alerts.dashboardUrl ?? null, regressions }],
+      });
+  }
   progress.finished = true;
   return { runId, name: spec.name, status, startedAt, finishedAt: new Date().toISOString(), fleetEps: fleetEps(fleet), cells: results };
 }

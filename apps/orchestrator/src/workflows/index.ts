@@ -1,3 +1,4 @@
 // All workflows, for the worker's workflowsPath.
 export { benchmarkRun, progressQuery } from './benchmark-run';
 export { registerAgent } from './register-agent';
+export { sendAlerts } from './send-alerts';

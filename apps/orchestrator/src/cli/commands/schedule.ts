@@ -4,7 +4,7 @@ import { loadConfig } from '../../config';
 import { checkCron } from '../../schedules/cron';
 import { describeSchedule, listSchedules, type ScheduleListItem, type ScheduleView } from '../../schedules/describe';
 import { parseCatchupWindow } from '../../schedules/duration';
-import { deleteSchedule, pauseSchedule, unpauseSchedule, upsertSchedule } from '../../schedules/manage';
+import { deleteSchedule, pauseSchedule, unpauseSchedule, upsertSchedule, type ScheduleDefinition } from '../../schedules/manage';
 import { checkScheduleName, scheduleId } from '../../schedules/names';
 import { checkTimezone } from '../../schedules/timezone';
 import { triggerSchedule } from '../../schedules/trigger';
@@ -14,7 +14,8 @@ import { connectTemporal, type TemporalHandle } from '../../temporal';
 import { parseCommand } from '../args';
 
 export const SCHEDULE_USAGE = `usage: pnpm ortfleet schedule create NAME --cron EXPR [--cron EXPR...] [--timezone TZ] [--catchup-window DURATION]
-                                       [--paused] [--note TEXT] <spec.yaml>
+                                       [--paused] [--note TEXT]
+                                       [--webhook URL] [--slack-webhook URL] [--dashboard-url URL] <spec.yaml>
        pnpm ortfleet schedule list [--json]
        pnpm ortfleet schedule describe NAME [--json]
        pnpm ortfleet schedule pause NAME [--note TEXT]
@@ -40,6 +41,10 @@ create NAME <spec.yaml>   creates the schedule; when NAME exists, updates it in 
                           work, and the next night's run measures the same thing)
   --paused                create it paused (or pause it on update)
   --note TEXT             a note kept with the schedule, e.g. why it is paused
+  --webhook URL           after each run, POST its regressions as JSON here (repeatable); a webhook that is
+                          down is retried with backoff for about an hour, the run's results never wait on it
+  --slack-webhook URL     the same as a Slack incoming-webhook message ({"text": ...}) (repeatable)
+  --dashboard-url URL     the dashboard's address, for the compare and history links in alerts
 list                      every schedule: cron, time zone, state, next run, last run and its status
 describe NAME             spec, models, cron, catch-up window, overlap policy, state and note, recent runs,
                           the next three times
@@ -53,7 +58,7 @@ skipped, never queued or run beside it: two benchmarks on one agent would measur
 Exit codes: 0 done, 2 bad input (flags, cron, time zone, spec, an unknown NAME, no TEMPORAL_ADDRESS).`;
 
 const ACTIONS: Record<string, { args: string[]; flags: string[] }> = {
-  create: { args: ['NAME', 'spec.yaml'], flags: ['cron', 'timezone', 'catchup-window', 'paused', 'note'] },
+  create: { args: ['NAME', 'spec.yaml'], flags: ['cron', 'timezone', 'catchup-window', 'paused', 'note', 'webhook', 'slack-webhook', 'dashboard-url'] },
   list: { args: [], flags: ['json'] },
   describe: { args: ['NAME'], flags: ['json'] },
   pause: { args: ['NAME'], flags: ['note'] },
@@ -69,9 +74,29 @@ const OPTIONS = {
   'catchup-window': { type: 'string' },
   paused: { type: 'boolean' },
   note: { type: 'string' },
+  webhook: { type: 'string', multiple: true },
+  'slack-webhook': { type: 'string', multiple: true },
+  'dashboard-url': { type: 'string' },
 } as const;
 
 const DEFAULT_CATCHUP_WINDOW = '1h';
+
+/** Webhook flags as alert targets; every URL must be http(s). */
+function alertsOf(json: string[], slack: string[], dashboardUrl: string | undefined): ScheduleDefinition['alerts'] {
+  const url = (flag: string, value: string) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(value);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) throw new BadInputError(`--${flag} must be an http(s) URL, got '${value}'`);
+    return value;
+  };
+  const targets = [...json.map((u) => ({ url: url('webhook', u), format: 'json' as const })), ...slack.map((u) => ({ url: url('slack-webhook', u), format: 'slack' as const }))];
+  if (targets.length === 0 && dashboardUrl === undefined) return undefined;
+  return { targets, dashboardUrl: dashboardUrl === undefined ? undefined : url('dashboard-url', dashboardUrl) };
+}
 
 /** Lines of columns padded to the widest cell. */
 function table(rows: string[][]): string {
@@ -122,7 +147,7 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
   if (args.length < shape.args.length) throw new BadInputError(`schedule ${action} needs ${shape.args.join(' and ')}\n\n${SCHEDULE_USAGE}`);
   const name = shape.args.length > 0 ? checkScheduleName(args[0]) : '';
 
-  let create: { cron: string[]; timezone: string; catchupWindowMs: number; specPath: string } | undefined;
+  let create: { cron: string[]; timezone: string; catchupWindowMs: number; specPath: string; alerts: ScheduleDefinition['alerts'] } | undefined;
   if (action === 'create') {
     if (!values.cron?.length) throw new BadInputError(`schedule create needs --cron, e.g. --cron '0 2 * * *' for 02:00 every day\n\n${SCHEDULE_USAGE}`);
     create = {
@@ -130,6 +155,7 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
       timezone: checkTimezone(values.timezone ?? 'UTC'),
       catchupWindowMs: parseCatchupWindow(values['catchup-window'] ?? DEFAULT_CATCHUP_WINDOW),
       specPath: args[1]!,
+      alerts: alertsOf(values.webhook ?? [], values['slack-webhook'] ?? [], values['dashboard-url']),
     };
   }
   const config = loadConfig();
@@ -142,8 +168,8 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
   try {
     switch (action) {
       case 'create': {
-        const { cron, timezone, catchupWindowMs, specPath } = create!;
-        const done = await upsertSchedule(client, { name, loaded: loaded!, specFile: resolve(specPath), cron, timezone, catchupWindowMs, paused: Boolean(values.paused), note: values.note });
+        const { cron, timezone, catchupWindowMs, specPath, alerts } = create!;
+        const done = await upsertSchedule(client, { name, loaded: loaded!, specFile: resolve(specPath), cron, timezone, catchupWindowMs, paused: Boolean(values.paused), note: values.note, alerts });
         const v = await describeSchedule(client, name, 0);
         const next = v.paused ? 'paused' : `next run ${v.nextRuns[0] ?? 'never'}`;
         console.log(`${done} schedule ${name} (Temporal schedule ${scheduleId(name)}): ${cron.join(' | ')} in ${timezone}, catch-up window ${v.catchupWindow}, overlap ${v.overlap}; ${next}`);
