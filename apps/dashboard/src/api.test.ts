@@ -220,6 +220,11 @@ describe('regressions API', () => {
     const page = await (await app.request('/regressions')).text();
     expect(page).toContain('det on cpu-b');
     expect(page).toContain('onnxruntimeVersion 1.29.0 → 1.30.0');
+    // The history page marks the judged night on its chart and in its table.
+    const history = await (await app.request(`/history?cell=${results.items[0].cellId}`)).text();
+    const data = JSON.parse(/<script type="application\/json" id="chart-history">(.*?)<\/script>/s.exec(history)![1]!) as { data: { datasets: { label: string; data: (number | null)[] }[] } };
+    expect(data.data.datasets.find((d) => d.label === 'regression')!.data.filter((v) => v !== null)).toHaveLength(1);
+    expect(history).toContain('<span class="flag">regression</span>');
   });
 });
 

@@ -264,7 +264,7 @@ describe('dashboard pages', () => {
     const body = await page(`/history?cell=${cellId(base)}`);
     const chart = charts(body)['chart-history']!;
     expect(chart.data.labels).toHaveLength(2);
-    expect(chart.data.datasets.map((d) => d.label)).toEqual(['95% CI of p50 (low)', '95% CI of p50', 'p50', 'p99']);
+    expect(chart.data.datasets.map((d) => d.label)).toEqual(['95% CI of p50 (low)', '95% CI of p50', 'p50', 'p99', 'regression', 'improvement']);
     expect(chart.data.datasets[1]!.fill).toBe('-1');
     expect(chart.options.scales.y.title.text).toBe('latency (ms)');
     const points = section(body, 'Points');

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { configurationHistory } from '@ortfleet/db';
+import { configurationHistory, listJudgements } from '@ortfleet/db';
 import type { DashboardDeps } from '../app';
 import { ApiError } from '../errors';
 import { axis, chart, configurationCells, configurationHead, flags, href, layout, ms, num, parseQuery, table, when, type Html } from '../layout';
@@ -15,6 +15,8 @@ export function historyPage(app: Hono, deps: DashboardDeps): void {
     const q = parseQuery(HistoryQuery, query);
     const points = await configurationHistory(deps.db, q.cell, { from: q.from, to: q.to, limit: q.limit });
     if (points.length === 0) throw new ApiError(404, 'not_found', `no results for configuration '${q.cell}' in this range`);
+    const judged = await listJudgements(deps.db, { cellId: [q.cell], verdict: ['regression', 'improvement'], limit: 5000 });
+    const steps = new Map(judged.map((j) => [j.resultId, j]));
     const last = points.at(-1)!;
     const body = html`<p>Configuration ${q.cell} · <a href="${href('/leaderboard', { model: last.model })}">leaderboard</a> · <a href="${href('/api/v1/history', query)}">JSON</a></p>
 ${table(html`<tr>${configurationHead}</tr>`, [html`<tr>${configurationCells(last)}</tr>`])}
@@ -23,14 +25,16 @@ ${table(html`<tr>${configurationHead}</tr>`, [html`<tr>${configurationCells(last
 <label>to (ISO time)<input name="to" value="${query.to ?? ''}" placeholder="2026-12-31T00:00:00Z"></label>
 <label>at most (points)<input name="limit" value="${query.limit ?? ''}" placeholder="${q.limit}" inputmode="numeric"></label>
 <button>Apply</button></form>
-${historyChart(points)}
+${historyChart(points, steps)}
 <h2>Points</h2>
-${pointsTable(points)}`;
+${pointsTable(points, steps)}`;
     return c.html(layout(`History: ${last.model} on ${last.hardwareClass}`, body, { charts: true }));
   });
 }
 
-function historyChart(points: Point[]): Html {
+type Steps = Map<number, Awaited<ReturnType<typeof listJudgements>>[number]>;
+
+function historyChart(points: Point[], steps: Steps): Html {
   const values = (f: (p: Point) => number | null) => points.map((p) => (p.valid ? f(p) : null));
   const band = 'rgba(78,121,167,0.18)';
   return chart('chart-history', {
@@ -42,6 +46,9 @@ function historyChart(points: Point[]): Html {
         { label: '95% CI of p50', unit: 'ms', data: values((p) => p.p50CiHighMs), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: band },
         { label: 'p50', unit: 'ms', data: values((p) => p.p50Ms), borderColor: '#4e79a7', backgroundColor: '#4e79a7', borderWidth: 2 },
         { label: 'p99', unit: 'ms', data: values((p) => p.p99Ms), borderColor: '#f28e2b', backgroundColor: '#f28e2b', borderWidth: 2, borderDash: [6, 4] },
+        // Nights judged a regression or an improvement, drawn as marks on the p50 line.
+        { label: 'regression', unit: 'ms', data: values((p) => (steps.get(p.id)?.verdict === 'regression' ? p.p50Ms : null)), showLine: false, pointRadius: 7, pointStyle: 'triangle', borderColor: '#e15759', backgroundColor: '#e15759' },
+        { label: 'improvement', unit: 'ms', data: values((p) => (steps.get(p.id)?.verdict === 'improvement' ? p.p50Ms : null)), showLine: false, pointRadius: 7, pointStyle: 'rectRot', borderColor: '#59a14f', backgroundColor: '#59a14f' },
       ],
     },
     options: {
@@ -52,7 +59,7 @@ function historyChart(points: Point[]): Html {
 }
 
 /** Every point, marking where the model file or ONNX Runtime changed: the usual explanations of a step. */
-function pointsTable(points: Point[]): Html {
+function pointsTable(points: Point[], steps: Steps): Html {
   const rows = points.map((p, i) => {
     const before = points.slice(0, i).reverse();
     const prevSha = before.find((b) => b.modelSha256 !== null)?.modelSha256;
@@ -60,7 +67,7 @@ function pointsTable(points: Point[]): Html {
     const shaChanged = p.modelSha256 !== null && prevSha !== undefined && prevSha !== p.modelSha256;
     const ortChanged = p.onnxruntimeVersion !== null && prevOrt !== undefined && prevOrt !== p.onnxruntimeVersion;
     const previous = points[i - 1];
-    return html`<tr><td><a href="/runs/${p.runId}">${p.runId}</a></td><td>${when(p.recordedAt)}</td><td class="num">${ms(p.p50Ms)}</td><td class="num">${p.p50CiLowMs === null ? '' : `${ms(p.p50CiLowMs)}–${ms(p.p50CiHighMs)}`}</td><td class="num">${ms(p.p99Ms)}</td><td class="num">${num(p.throughput)}</td><td>${p.status} ${flags(p)}</td>
+    return html`<tr><td><a href="/runs/${p.runId}">${p.runId}</a></td><td>${when(p.recordedAt)}</td><td class="num">${ms(p.p50Ms)}</td><td class="num">${p.p50CiLowMs === null ? '' : `${ms(p.p50CiLowMs)}–${ms(p.p50CiHighMs)}`}</td><td class="num">${ms(p.p99Ms)}</td><td class="num">${num(p.throughput)}</td><td>${p.status} ${flags(p)}${steps.has(p.id) ? html` <span class="flag">${steps.get(p.id)!.verdict}${steps.get(p.id)!.confirmed ? ' (confirmed)' : ''}</span>` : ''}</td>
 <td title="${p.modelSha256 ?? ''}">${p.modelSha256?.slice(0, 12)}${shaChanged ? html` <span class="flag warn">model changed</span>` : ''}</td>
 <td>${p.onnxruntimeVersion}${ortChanged ? html` <span class="flag warn">ORT changed from ${prevOrt}</span>` : ''}</td>
 <td><a href="/results/${p.id}">result</a>${previous && previous.runId !== p.runId ? html` · <a href="${href('/compare', { runA: previous.runId, runB: p.runId })}">compare with previous</a>` : ''}</td></tr>`;
