@@ -151,6 +151,8 @@ function cv(xs: number[]): number {
   return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)) / mean;
 }
 
+// The load of a shared machine moves during the bench, and with it the figures.
+console.log(`at the end: ${machineLine()}`);
 const p50s = points.map((p) => p.p50Ms);
 const steps = p50s.slice(1).map((x, i) => Math.abs(x / p50s[i]! - 1));
 console.log();
