@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -7,8 +6,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '@ortfleet/core';
 import { startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
-import { ortfleet } from './support/cli';
-import { freshDatabase, OCR_MODELS, REPO, tempHome, temporalBinary } from './support/env';
+import { ortfleet, startDaemon, type Daemon } from './support/cli';
+import { freshDatabase, OCR_MODELS, tempHome, temporalBinary } from './support/env';
 import { waitFor } from './support/wait';
 
 /** A TCP port nothing listens on now. */
@@ -27,16 +26,14 @@ function freePort(): Promise<number> {
 describe('ortfleet against a running Temporal and PostgreSQL', () => {
   let server: DevServer;
   let env: Record<string, string>;
-  const daemons: { name: string; child: ChildProcess; stderr: string }[] = [];
+  const daemons: Daemon[] = [];
 
   function daemon(name: string, args: string[], extra: Record<string, string> = {}) {
-    // Node itself rather than pnpm, so that SIGTERM reaches the ortfleet process as a supervisor's would.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/orchestrator/src/cli/main.ts', ...args], { cwd: REPO, env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
-    const entry = { name, child, stderr: '' };
-    child.stderr!.on('data', (d: Buffer) => (entry.stderr += d.toString()));
-    daemons.push(entry);
-    return entry;
+    const started = startDaemon(name, args, { ...env, ...extra });
+    daemons.push(started);
+    return started;
   }
+
 
   beforeAll(async () => {
     const home = tempHome();

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
 import type { ScheduleListItem, ScheduleView } from '../apps/orchestrator/src/schedules/describe';
-import { ortfleet } from './support/cli';
-import { freshDatabase, OCR_MODELS, REPO, tempHome, temporalBinary } from './support/env';
+import { ortfleet, startDaemon, type Daemon } from './support/cli';
+import { freshDatabase, OCR_MODELS, tempHome, temporalBinary } from './support/env';
 import { waitFor } from './support/wait';
 
 // Schedules live on a Temporal server of their own here, as in a deployment: `ortfleet schedule` talks to it
@@ -16,14 +15,14 @@ describe('ortfleet schedule against a running Temporal', () => {
   let env: Record<string, string>;
   let spec: string;
   let db: pg.Client;
-  const daemons: { name: string; child: ChildProcess; stderr: string }[] = [];
+  const daemons: Daemon[] = [];
 
   function daemon(name: string, args: string[], extra: Record<string, string> = {}) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/orchestrator/src/cli/main.ts', ...args], { cwd: REPO, env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
-    const entry = { name, child, stderr: '' };
-    child.stderr!.on('data', (d: Buffer) => (entry.stderr += d.toString()));
-    daemons.push(entry);
+    const started = startDaemon(name, args, { ...env, ...extra });
+    daemons.push(started);
+    return started;
   }
+
 
   const schedule = (args: string[], extra: Record<string, string> = {}) => ortfleet(['schedule', ...args], { ...env, ...extra });
   const describeJson = async (name: string) => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { REPO } from './env';
 
 export interface CliResult {
@@ -22,4 +22,22 @@ export function ortfleet(args: string[], env: Record<string, string>, timeoutMs 
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** A long-running `ortfleet` process (worker, agent, serve) and what it printed on stderr. */
+export interface Daemon {
+  name: string;
+  child: ChildProcess;
+  stderr: string;
+}
+
+/**
+ * Starts `ortfleet <args>` as a daemon with Node itself rather than pnpm, so that a signal reaches the ortfleet
+ * process as a supervisor's would. `env` is read when called, so a suite can fill it in `beforeAll`.
+ */
+export function startDaemon(name: string, args: string[], env: Record<string, string>): Daemon {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/orchestrator/src/cli/main.ts', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const daemon: Daemon = { name, child, stderr: '' };
+  child.stderr!.on('data', (d: Buffer) => (daemon.stderr += d.toString()));
+  return daemon;
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeModel, tinyAddModel } from '@ortfleet/agent';
-import { mulberry32 } from '../../apps/agent/src/cell/inputs';
+import { mulberry32 } from '@ortfleet/core';
 
 /** Seeded weights in [-1, 1): almost none of them is exactly representable in fp16. */
 function weights(seed: number, count: number): number[] {

@@ -13,3 +13,4 @@ export * from './labels';
 export * from './leaderboard';
 export * from './compare';
 export * from './regression';
+export * from './random';

@@ -1,6 +1,7 @@
 /** Judges a series' newest result against its recent history: the nightly regression verdicts (docs/regressions.md). */
 import { z } from 'zod';
 import { BadInputError } from './errors';
+import { mulberry32 } from './random';
 import { percentile } from './stats';
 import type { Provenance } from './types';
 
@@ -363,18 +364,6 @@ function coefficientOfVariation(xs: readonly number[]): number {
   if (xs.length < 2 || mean <= 0) return 0;
   const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1);
   return Math.sqrt(variance) / mean;
-}
-
-/** A small seeded PRNG (mulberry32): deterministic resamples without Math.random. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Complementary error function (Numerical Recipes' erfcc): relative error below 1.2e-7 everywhere, tails included. */

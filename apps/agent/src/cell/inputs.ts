@@ -1,17 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { InputSpec } from '@ortfleet/core';
-
-/** Mulberry32: a small, fast, seedable PRNG so a rerun feeds the model exactly the same inputs. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, type InputSpec } from '@ortfleet/core';
 
 /** IEEE 754 half-precision bits of a number (round half to even), since Node 20 has no Float16Array. */
 export function toHalfBits(value: number): number {

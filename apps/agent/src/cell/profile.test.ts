@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { OCR_MODELS } from '../../../../test/support/env';
 import { encodeModel } from '../probe/onnx-writer';
-import { mulberry32 } from './inputs';
+import { mulberry32 } from '@ortfleet/core';
 import { profilePass, summarizeProfile } from './profile';
 
 const CLS = join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
