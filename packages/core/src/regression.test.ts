@@ -231,9 +231,13 @@ describe('judgeSeries', () => {
     expect(j.ratio).not.toBeNull();
   });
 
-  it('calls a candidate flagged unstable unstable, even without history', () => {
-    expect(judgeSeries(nights(STEADY), night(6, 13, { unstable: true })).verdict).toBe('unstable');
+  it('calls a candidate flagged unstable unstable, even without history, unless its whole interval is beyond the minimum effect', () => {
+    expect(judgeSeries(nights(STEADY), night(6, 10.4, { unstable: true })).verdict).toBe('unstable');
     expect(judgeSeries([], night(1, 13, { unstable: true })).verdict).toBe('unstable');
+    const large = judgeSeries(nights(STEADY), night(6, 13, { unstable: true }));
+    expect(large.verdict).toBe('regression');
+    expect(large.interval!.low).toBeGreaterThan(1.05);
+    expect(large.reasons.join(' ')).toMatch(/flagged unstable.*but its whole interval is beyond the minimum effect/);
   });
 
   it('needs minHistory valid, stable results', () => {
@@ -314,6 +318,11 @@ describe('judgeSeries', () => {
     const stored = [...history, night(8, 11)];
     stored[5] = { ...stored[5]!, acceptedBaseline: true };
     expect(judgeSeries(stored, night(9, 11), opts)).toEqual(next);
+  });
+
+  it('starts the baseline at an accepted result even when it was flagged unstable', () => {
+    const history = [...nights(STEADY), night(6, 11, { unstable: true, acceptedBaseline: true })];
+    expect(judgeSeries(history, night(7, 11), { minHistory: 1 })).toMatchObject({ verdict: 'unchanged', baseline: { resultIds: [6] } });
   });
 
   it('is deterministic', () => {

@@ -254,13 +254,15 @@ function replay(history: readonly SeriesPoint[], opts: JudgeOptions): { baseline
   let inLine: SeriesPoint[] = [];
   let step: { direction: JudgementVerdict; points: SeriesPoint[] } | null = null;
   for (const p of history.slice(start)) {
-    // A result flagged unstable moved during its own loop: not a reference, and no evidence for or against a step.
-    if (!usable(p) || p.unstable === true) continue;
-    // Only the newest accepted result is in this slice; it starts the baseline whatever it measured.
+    if (!usable(p)) continue;
+    // Only the newest accepted result is in this slice; it starts the baseline whatever it measured, since a
+    // person chose it.
     if (p.acceptedBaseline) {
       inLine.push(p);
       continue;
     }
+    // A result flagged unstable moved during its own loop: not a reference, and no evidence for or against a step.
+    if (p.unstable === true) continue;
     const { verdict } = assess(p, inLine.slice(-opts.lookback), opts, false);
     if (verdict !== 'regression' && verdict !== 'improvement') {
       inLine.push(p);
@@ -304,13 +306,22 @@ function assess(p: SeriesPoint, baseline: readonly SeriesPoint[], opts: JudgeOpt
   const stats = { ratio, interval, pValue: test.pTwoSided };
   const summary = `p50 ${fmtMs(p.p50Ms)} vs baseline ${fmtMs(baseP50)} (${fmtChange(ratio)}; ${fmtPct(opts.confidence)} interval ${fmtChange(ci.low)} to ${fmtChange(ci.high)}; Mann–Whitney p = ${test.pTwoSided.toPrecision(2)})`;
 
-  if (flagged) return { verdict: 'unstable', ...stats, reasons: ['the result is flagged unstable (its loop medians disagree by more than 10%)', summary] };
   if (noisy)
     return { verdict: 'unstable', ...stats, reasons: [`baseline p50s vary by CV ${fmtPct(noise)}, above the limit of ${fmtPct(opts.maxNoise)}`, summary] };
 
   const significant = test.pTwoSided < opts.alpha;
-  if (significant && !withinEffect && test.z > 0 && ratio > 1 && ci.low > 1) return { verdict: 'regression', ...stats, reasons: [summary] };
-  if (significant && !withinEffect && test.z < 0 && ratio < 1 && ci.high < 1) return { verdict: 'improvement', ...stats, reasons: [summary] };
+  const slower = significant && !withinEffect && test.z > 0 && ratio > 1 && ci.low > 1;
+  const faster = significant && !withinEffect && test.z < 0 && ratio < 1 && ci.high < 1;
+  if (flagged) {
+    // A result that moved during its own loop is no evidence of a small step, but one whose whole interval
+    // lies beyond the minimum effect is a step however its loop wandered.
+    const flaggedReason = 'the result is flagged unstable (its loop medians disagree by more than 10%)';
+    if (slower && ci.low > 1 + opts.minEffect) return { verdict: 'regression', ...stats, reasons: [summary, `${flaggedReason}, but its whole interval is beyond the minimum effect`] };
+    if (faster && ci.high < 1 - opts.minEffect) return { verdict: 'improvement', ...stats, reasons: [summary, `${flaggedReason}, but its whole interval is beyond the minimum effect`] };
+    return { verdict: 'unstable', ...stats, reasons: [flaggedReason, summary] };
+  }
+  if (slower) return { verdict: 'regression', ...stats, reasons: [summary] };
+  if (faster) return { verdict: 'improvement', ...stats, reasons: [summary] };
   const why = withinEffect
     ? `change below the minimum effect of ${fmtPct(opts.minEffect)}`
     : !significant

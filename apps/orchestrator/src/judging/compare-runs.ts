@@ -29,7 +29,8 @@ export async function compareRuns(db: Db, baselineRun: string, candidateRun: str
     const label = `${any.model}/${any.hardwareClass}/${any.ep}/${any.precision}/b${any.batch}/t${any.intraOpThreads}/${any.graphOptimization}`;
     const row = { cellId, label, baselineP50Ms: base?.p50Ms ?? null, candidateP50Ms: cand?.p50Ms ?? null, judgement: null };
     if (!base || !cand) return { ...row, skipped: `only in the ${base ? 'baseline' : 'candidate'} run` };
-    const [basePoint, candPoint] = [seriesPoint(base), seriesPoint(cand)];
+    // The baseline run was chosen by whoever compares: it is the baseline even if its loop was flagged unstable.
+    const [basePoint, candPoint] = [seriesPoint(base, true), seriesPoint(cand)];
     if (!basePoint || !candPoint) return { ...row, skipped: `${basePoint ? 'candidate' : 'baseline'} result is ${(basePoint ? cand : base).status === 'ok' ? 'not valid or has no samples' : (basePoint ? cand : base).status}` };
     // One baseline result is the whole history here, so the history rules are relaxed to it.
     return { ...row, judgement: judgeSeries([basePoint], candPoint, { minHistory: 1, lookback: 1, consecutive: 1, ...options }) };
