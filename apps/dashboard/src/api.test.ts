@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cellId, LatencyRecorder, type CellParams, type CellResult, type MachineProbe } from '@ortfleet/core';
+import { cellId, LatencyRecorder, type CellParams, type CellResult } from '@ortfleet/core';
 import { createApiToken, createRun, openDatabase, recordJudgement, recordResult, revokeApiToken, upsertAgent, type Database } from '@ortfleet/db';
 import { freshDatabase, tempHome } from '../../../test/support/env';
+import { probeFixture } from '../../../test/support/probe';
 import { createApp } from './app';
 import type { RunControl } from './runs/control';
 
@@ -27,24 +28,13 @@ function measured(params: CellParams, p50: number, extra: Partial<CellResult> = 
   };
 }
 
-const probe = (hostname: string): MachineProbe => ({
-  hostname,
-  os: { platform: 'linux', distro: 'debian', release: '12', kernel: '6.1', arch: 'x64' },
-  cpu: { vendor: 'AMD', brand: 'EPYC', family: '25', model: '1', cores: 2, physicalCores: 1, flags: ['avx2'] },
-  memoryBytes: 2 ** 34,
-  gpus: [],
-  onnxruntimeVersion: '1.30.0',
-  nodeVersion: '20',
-  eps: [{ name: 'cpu', available: true }],
-});
-
 const control: RunControl = {
   async start(spec, runId) {
     started.push(spec);
     return { runId: runId ?? 'api-run-1' };
   },
   async live() {
-    return { total: 10, done: 3, finished: false, running: [{ cellId: 'c1', agentId: 'cpu-a-agent', phase: 'measuring', attempt: 1, startedAt: null }] };
+    return { total: 10, running: [{ cellId: 'c1', agentId: 'cpu-a-agent', phase: 'measuring', attempt: 1, startedAt: null }] };
   },
 };
 
@@ -53,8 +43,8 @@ beforeAll(async () => {
   const { db } = database;
   app = createApp({ db, runs: control, modelDir: tempHome() });
   token = (await createApiToken(db, 'ci')).token;
-  await upsertAgent(db, { agentId: 'cpu-a-agent', hardwareClass: 'cpu-a', taskQueue: 'q-a', probe: probe('a'), labels: { price_per_hour: '2' } });
-  await upsertAgent(db, { agentId: 'cpu-b-agent', hardwareClass: 'cpu-b', taskQueue: 'q-b', probe: probe('b'), labels: { price_per_hour: '1' } });
+  await upsertAgent(db, { agentId: 'cpu-a-agent', hardwareClass: 'cpu-a', taskQueue: 'q-a', probe: probeFixture('a'), labels: { price_per_hour: '2' } });
+  await upsertAgent(db, { agentId: 'cpu-b-agent', hardwareClass: 'cpu-b', taskQueue: 'q-b', probe: probeFixture('b'), labels: { price_per_hour: '1' } });
   // Two runs of the same 2 classes × 3 batches × 2 threads = 12 cells each; run-2 is 20% slower on cpu-b.
   for (const [run, slowB] of [['run-1', 1], ['run-2', 1.2]] as const) {
     await createRun(db, { id: run, name: 'nightly', spec: {} });

@@ -1,9 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
 import type { Db } from '@ortfleet/db';
 import { apiRoutes } from './api';
 import { protectPages } from './auth';
 import { ApiError } from './errors';
+import { layout } from './layout';
 import { pageRoutes } from './pages';
 import type { RunControl } from './runs/control';
 
@@ -39,7 +41,6 @@ export function createApp(deps: DashboardDeps): OpenAPIHono {
   return app;
 }
 
-function errorPage(status: number, message: string): string {
-  const escaped = message.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-  return `<!doctype html><meta charset="utf-8"><title>ortfleet: ${status}</title><p>${status}: ${escaped}</p><p><a href="/">ortfleet</a></p>`;
+function errorPage(status: number, message: string) {
+  return layout(`Error ${status}`, html`<p>${message}</p>`);
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cellId, LatencyRecorder, type CellParams, type CellResult, type MachineProbe, type Provenance } from '@ortfleet/core';
+import { cellId, LatencyRecorder, type CellParams, type CellResult, type Provenance } from '@ortfleet/core';
 import { createRun, finishRun, openDatabase, recordResult, runResultSummaries, upsertAgent, type Database } from '@ortfleet/db';
 import { freshDatabase, tempHome } from '../../../test/support/env';
+import { probeFixture } from '../../../test/support/probe';
 import { createApp } from './app';
 import type { RunControl } from './runs/control';
 
@@ -32,23 +33,12 @@ function measured(params: CellParams, p50: number, extra: Partial<CellResult> = 
   };
 }
 
-const probe = (hostname: string, eps: MachineProbe['eps']): MachineProbe => ({
-  hostname,
-  os: { platform: 'linux', distro: 'debian', release: '12', kernel: '6.1', arch: 'x64' },
-  cpu: { vendor: 'AMD', brand: 'EPYC', family: '25', model: '1', cores: 2, physicalCores: 1, flags: ['avx2'] },
-  memoryBytes: 2 ** 34,
-  gpus: [],
-  onnxruntimeVersion: '1.30.0',
-  nodeVersion: '20',
-  eps,
-});
-
 const control: RunControl = {
   async start() {
     throw new Error('not used');
   },
   async live() {
-    return { total: 10, done: 2, finished: false, running: [{ cellId: 'cell-now', agentId: 'gpu-a-agent', phase: 'profiling', attempt: 2, startedAt: '2026-01-01T00:00:00Z' }] };
+    return { total: 10, running: [{ cellId: 'cell-now', agentId: 'gpu-a-agent', phase: 'profiling', attempt: 2, startedAt: '2026-01-01T00:00:00Z' }] };
   },
 };
 
@@ -59,8 +49,8 @@ beforeAll(async () => {
   database = await openDatabase({ databaseUrl: await freshDatabase(), home: tempHome() });
   const { db } = database;
   app = createApp({ db, runs: control });
-  await upsertAgent(db, { agentId: 'cpu-a-agent', hardwareClass: 'cpu-a', taskQueue: 'q-a', probe: probe('host-a', [{ name: 'cpu', available: true }, { name: 'cuda', available: false, error: 'libcudart <missing>' }]), labels: { region: '<b>eu</b>', price_per_hour: '1' } });
-  await upsertAgent(db, { agentId: 'gpu-a-agent', hardwareClass: 'gpu-a', taskQueue: 'q-g', probe: probe('host-g', [{ name: 'cpu', available: true }, { name: 'cuda', available: true }]), labels: {} });
+  await upsertAgent(db, { agentId: 'cpu-a-agent', hardwareClass: 'cpu-a', taskQueue: 'q-a', probe: probeFixture('host-a', [{ name: 'cpu', available: true }, { name: 'cuda', available: false, error: 'libcudart <missing>' }]), labels: { region: '<b>eu</b>', price_per_hour: '1' } });
+  await upsertAgent(db, { agentId: 'gpu-a-agent', hardwareClass: 'gpu-a', taskQueue: 'q-g', probe: probeFixture('host-g', [{ name: 'cpu', available: true }, { name: 'cuda', available: true }]), labels: {} });
 
   await createRun(db, { id: 'run-1', name: 'nightly', spec: {} });
   const evil = { ...base, model: EVIL };

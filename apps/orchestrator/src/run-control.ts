@@ -44,7 +44,7 @@ export function temporalRunControl(temporal: TemporalHandle, base: string): RunC
               startedAt: started ? new Date(Number(started) * 1000).toISOString() : null,
             };
           });
-        return { total: progress.total, done: progress.done, running, finished: progress.finished };
+        return { total: progress.total, running };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
         throw err;

@@ -18,7 +18,7 @@ export async function loadLeaderboard(db: Db, q: z.output<typeof LeaderboardQuer
   const board = rankLeaderboard(figures, { objective: q.objective, prices, budget: q.budget });
   const ranked = board.ranked.slice(0, q.limit);
   const unranked = board.unranked.slice(0, q.limit);
-  const ids = [...new Set([...ranked, ...board.recommendation].map((r) => r.row.resultId).concat(unranked.map((u) => u.row.resultId)))];
+  const ids = [...new Set([...ranked, ...board.recommendation, ...unranked].map((entry) => entry.row.resultId))];
   const summaries = new Map((await resultSummariesByIds(db, ids)).map((r) => [r.id, r]));
   const full = <T extends { row: { resultId: number } }>(entry: T): Omit<T, 'row'> & { row: ResultSummary } => ({ ...entry, row: summaries.get(entry.row.resultId)! });
   const whyCounts: Record<string, number> = {};

@@ -42,7 +42,7 @@ export function modelsApi(deps: DashboardDeps) {
         const reply = { name, sha256: stored.sha256, size: stored.size, path: stored.path, url: `/api/v1/models/files/${stored.sha256}` };
         return stored.created ? c.json(reply, 201) : c.json(reply, 200);
       } catch (err) {
-        if (err instanceof ModelRejected) throw new ApiError(err.message.includes('larger') ? 413 : 400, 'bad_model', err.message);
+        if (err instanceof ModelRejected) throw new ApiError(err.tooLarge ? 413 : 400, 'bad_model', err.message);
         throw err;
       }
     },

@@ -14,7 +14,15 @@ export interface StoredModel {
   created: boolean;
 }
 
-export class ModelRejected extends Error {}
+/** A body the store refuses; `tooLarge` tells the API to answer 413 rather than 400. */
+export class ModelRejected extends Error {
+  constructor(
+    message: string,
+    readonly tooLarge = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Where a model with this hash lies in the store. */
 export function modelPath(dir: string, sha256: string): string {
@@ -36,7 +44,7 @@ export async function storeModel(dir: string, body: ReadableStream<Uint8Array>, 
     transform(chunk: Buffer, _enc, done) {
       if (size === 0 && chunk.length > 0 && chunk[0] !== 0x08) return done(new ModelRejected('the body is not an ONNX model (a ModelProto starts with its ir_version field)'));
       size += chunk.length;
-      if (size > maxBytes) return done(new ModelRejected(`the model is larger than the limit of ${maxBytes} bytes`));
+      if (size > maxBytes) return done(new ModelRejected(`the model is larger than the limit of ${maxBytes} bytes`, true));
       hash.update(chunk);
       done(null, chunk);
     },

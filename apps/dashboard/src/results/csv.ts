@@ -1,5 +1,4 @@
-import type { ResultSummary } from '@ortfleet/db';
-import { resultSummaryColumns } from '@ortfleet/db';
+import { resultSummaryColumns, type ResultSummary } from '@ortfleet/db';
 
 const COLUMNS = Object.keys(resultSummaryColumns) as (keyof ResultSummary)[];
 

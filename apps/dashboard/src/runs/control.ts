@@ -7,12 +7,10 @@ export interface RunningCell {
   startedAt: string | null;
 }
 
-/** What Temporal knows about a run in flight. */
+/** What Temporal knows about a run in flight that the database does not: how many cells, and which run now. */
 export interface LiveRun {
   total: number;
-  done: number;
   running: RunningCell[];
-  finished: boolean;
 }
 
 /**

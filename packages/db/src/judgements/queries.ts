@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { Judgement } from '@ortfleet/core';
 import type { Db } from '../client';
+import { anyOf } from '../results/search';
 import { results } from '../results/table';
 import { acceptedBaselines, judgements } from './table';
 
@@ -47,11 +48,10 @@ export async function acceptBaseline(db: Db, resultId: number, note?: string): P
 
 /** Judgements, newest first, narrowed by verdict, model, hardware class or run. */
 export async function listJudgements(db: Db, f: { verdict?: string[]; model?: string[]; hardwareClass?: string[]; runId?: string[]; cellId?: string[]; limit: number }) {
-  const list = <T>(column: Parameters<typeof inArray>[0], values: T[] | undefined) => (values && values.length > 0 ? [inArray(column, values)] : []);
   return db
     .select()
     .from(judgements)
-    .where(and(...list(judgements.verdict, f.verdict), ...list(judgements.model, f.model), ...list(judgements.hardwareClass, f.hardwareClass), ...list(judgements.runId, f.runId), ...list(judgements.cellId, f.cellId)))
+    .where(and(...anyOf(judgements.verdict, f.verdict), ...anyOf(judgements.model, f.model), ...anyOf(judgements.hardwareClass, f.hardwareClass), ...anyOf(judgements.runId, f.runId), ...anyOf(judgements.cellId, f.cellId)))
     .orderBy(desc(judgements.id))
     .limit(f.limit);
 }

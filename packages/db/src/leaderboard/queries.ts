@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { resultSummaryColumns } from '../results/search';
+import { anyOf, resultSummaryColumns } from '../results/search';
 import { results } from '../results/table';
 import { latestResults } from './table';
 
@@ -14,7 +14,6 @@ export interface ConfigurationFilter {
 
 /** The ranking figures of the newest result of every configuration of one model, narrowed by a filter. */
 export async function latestConfigurations(db: Db, model: string, filter: ConfigurationFilter = {}) {
-  const list = <T>(column: Parameters<typeof inArray>[0], values: T[] | undefined) => (values && values.length > 0 ? [inArray(column, values)] : []);
   return db
     .select({
       resultId: latestResults.resultId,
@@ -34,10 +33,10 @@ export async function latestConfigurations(db: Db, model: string, filter: Config
     .where(
       and(
         eq(latestResults.model, model),
-        ...list(latestResults.ep, filter.ep),
-        ...list(latestResults.precision, filter.precision),
-        ...list(latestResults.batch, filter.batch),
-        ...list(latestResults.hardwareClass, filter.hardwareClass),
+        ...anyOf(latestResults.ep, filter.ep),
+        ...anyOf(latestResults.precision, filter.precision),
+        ...anyOf(latestResults.batch, filter.batch),
+        ...anyOf(latestResults.hardwareClass, filter.hardwareClass),
       ),
     )
     .orderBy(asc(latestResults.hardwareClass), asc(latestResults.resultId));

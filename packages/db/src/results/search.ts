@@ -76,21 +76,24 @@ export type ResultSummary = Awaited<ReturnType<typeof searchResults>>['items'][n
 
 const SORT_COLUMNS = { recordedAt: results.recordedAt, p50Ms: results.p50Ms, p99Ms: results.p99Ms, throughput: results.throughput };
 
+/** A list filter as WHERE conditions: none for an absent or empty list, else the column matching any value. */
+export function anyOf<T>(column: Parameters<typeof inArray>[0], values: T[] | undefined): SQL[] {
+  return values && values.length > 0 ? [values.length === 1 ? eq(column, values[0]) : inArray(column, values)] : [];
+}
+
 /** The WHERE conditions of a filter, shared by searches and exports. */
 export function resultConditions(f: ResultFilter): SQL[] {
-  const list = <T>(column: Parameters<typeof inArray>[0], values: T[] | undefined) =>
-    values && values.length > 0 ? [values.length === 1 ? eq(column, values[0]) : inArray(column, values)] : [];
   return [
-    ...list(results.runId, f.runId),
-    ...list(results.model, f.model),
-    ...list(results.modelSha256, f.modelSha256),
-    ...list(results.ep, f.ep),
-    ...list(results.precision, f.precision),
-    ...list(results.batch, f.batch),
-    ...list(results.hardwareClass, f.hardwareClass),
-    ...list(results.agentId, f.agentId),
-    ...list(results.status, f.status),
-    ...list(results.cellId, f.cellId),
+    ...anyOf(results.runId, f.runId),
+    ...anyOf(results.model, f.model),
+    ...anyOf(results.modelSha256, f.modelSha256),
+    ...anyOf(results.ep, f.ep),
+    ...anyOf(results.precision, f.precision),
+    ...anyOf(results.batch, f.batch),
+    ...anyOf(results.hardwareClass, f.hardwareClass),
+    ...anyOf(results.agentId, f.agentId),
+    ...anyOf(results.status, f.status),
+    ...anyOf(results.cellId, f.cellId),
     ...(f.from ? [gte(results.recordedAt, f.from)] : []),
     ...(f.to ? [lt(results.recordedAt, f.to)] : []),
   ];
