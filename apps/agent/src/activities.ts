@@ -1,39 +1,84 @@
-import { Context } from '@temporalio/activity';
-import type { CellOutcome, Provenance } from '@ortfleet/core';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { CELL_ATTEMPTS, type CellOutcome, type Provenance } from '@ortfleet/core';
 import { runCellIsolated } from './cell/isolated';
-import type { CellJob } from './cell/job';
+import type { CellJob, Phase } from './cell/job';
+import { acquireHostLock } from './host-lock';
+import { ModelUnavailable, type ModelCache } from './models/cache';
 
 const HEARTBEAT_MS = 5_000;
 
-/** Agent activities, bound to this agent's identity and limits. */
-export function createAgentActivities(agent: { agentId: string; memoryLimitBytes: number; provenance: Provenance }) {
+export interface AgentContext {
+  agentId: string;
+  memoryLimitBytes: number;
+  provenance: Provenance;
+  models: ModelCache;
+  hostLockPort: number;
+  log?: (line: string) => void;
+}
+
+/** Makes the cell's model files ready on this machine; a model that cannot be is the cell's `failed` reason. */
+async function localModels(job: CellJob, models: ModelCache): Promise<Pick<CellJob, 'modelPath' | 'referenceModelPath'> | { failed: string }> {
+  const keep = [job.modelSha256, job.referenceSha256].filter((h): h is string => h !== undefined);
+  try {
+    const modelPath = await models.resolve({ path: job.modelPath, sha256: job.modelSha256 }, keep);
+    const referenceModelPath = job.referenceModelPath === undefined ? undefined : await models.resolve({ path: job.referenceModelPath, sha256: job.referenceSha256 }, keep);
+    return { modelPath, referenceModelPath };
+  } catch (err) {
+    if (err instanceof ModelUnavailable) return { failed: err.message };
+    throw err;
+  }
+}
+
+/** Agent activities, bound to this agent's identity, limits, model cache and host lock. */
+export function createAgentActivities(agent: AgentContext) {
   return {
     /**
      * Benchmarks one cell in a child process, heartbeating while it runs so that a dead agent is noticed and
-     * its cell retried elsewhere. Every way the cell itself can end is returned as an outcome, not thrown.
+     * its cell retried elsewhere. The host lock is held from before the model is fetched until the child is
+     * gone, so no other agent on this machine measures meanwhile. A crashed child is retried (as a failed
+     * attempt, possibly on another agent) until the last attempt, which returns `crashed`; every other way
+     * the cell can end is returned as its outcome.
      */
     async runCell(input: CellJob): Promise<CellOutcome> {
       const ctx = Context.current();
-      let phase = 'starting';
+      const { attempt } = ctx.info;
+      let phase: Phase | 'starting' = 'waiting-for-host';
       // The cell id lets a live progress view say which cell each agent is on.
-      const beat = setInterval(() => ctx.heartbeat({ phase, cellId: input.cell.id }), HEARTBEAT_MS);
+      const beat = () => ctx.heartbeat({ phase, cellId: input.cell.id, attempt });
+      const timer = setInterval(beat, HEARTBEAT_MS);
+      beat();
+      const lock = await acquireHostLock(agent.hostLockPort, `ortfleet agent ${agent.agentId} (pid ${process.pid})`, {
+        signal: ctx.cancellationSignal,
+        onWait: (holder) => agent.log?.(`agent ${agent.agentId}: cell ${input.cell.id} waits for the host lock on port ${agent.hostLockPort}, held by ${holder}`),
+      }).catch((err: unknown) => {
+        clearInterval(timer);
+        throw err;
+      });
+      const stamp = (outcome: CellOutcome): CellOutcome => ({ ...outcome, agentId: agent.agentId, provenance: agent.provenance });
       try {
-        ctx.heartbeat({ phase, cellId: input.cell.id });
+        phase = 'fetching-model';
+        beat();
+        const files = await localModels(input, agent.models);
+        if ('failed' in files) return stamp({ status: 'failed', reason: files.failed });
+        phase = 'starting';
         const outcome = await runCellIsolated(
-          { kind: 'cell', ...input },
+          { kind: 'cell', ...input, ...files },
           {
             timeoutMs: input.measure.cellTimeoutMs,
             memoryLimitBytes: agent.memoryLimitBytes,
             signal: ctx.cancellationSignal,
             onPhase: (p) => {
-              phase = p;
-              ctx.heartbeat({ phase, cellId: input.cell.id });
+              phase = p as Phase;
+              beat();
             },
           },
         );
-        return { ...outcome, agentId: agent.agentId, provenance: agent.provenance };
+        if (outcome.status !== 'crashed' || outcome.measurement) return stamp(outcome);
+        if (attempt < CELL_ATTEMPTS) throw ApplicationFailure.retryable(`cell child crashed on ${agent.agentId} (attempt ${attempt} of ${CELL_ATTEMPTS}): ${outcome.reason}`, 'CellCrashed');
+        return stamp({ ...outcome, reason: `crashed on attempt ${attempt} of ${CELL_ATTEMPTS}; last: ${outcome.reason}` });
       } finally {
-        clearInterval(beat);
+        clearInterval(timer);
+        await lock.release();
       }
     },
   };

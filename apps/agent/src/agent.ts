@@ -3,6 +3,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { agentQueue, ORCHESTRATOR_QUEUE, type AgentRegistration, type EpAvailability } from '@ortfleet/core';
 import { createAgentActivities } from './activities';
 import { runIsolated } from './cell/isolated';
+import { acquireHostLock } from './host-lock';
+import type { ModelCache } from './models/cache';
 import { hardwareClassOf } from './probe/hardware-class';
 import { probeMachine } from './probe/machine';
 import { provenanceOf } from './probe/provenance';
@@ -19,6 +21,10 @@ export interface AgentOptions {
   hardwareClass?: string;
   /** Operator labels recorded with the registration. */
   labels?: Record<string, string>;
+  /** Where cells' models come from: downloaded by hash into this cache, or checked in place. */
+  models: ModelCache;
+  /** The host-wide benchmark lock's port (see acquireHostLock). */
+  hostLockPort: number;
   log?: (line: string) => void;
 }
 
@@ -29,9 +35,13 @@ export interface RunningAgent {
   done: Promise<void>;
 }
 
-/** Probes the EPs in a child process, since a broken EP library may crash the process that loads it. */
-async function probeEpsIsolated(): Promise<EpAvailability[]> {
-  const end = await runIsolated({ kind: 'probe-eps' }, { timeoutMs: 120_000, memoryLimitBytes: 4 * 2 ** 30 });
+/**
+ * Probes the EPs in a child process, since a broken EP library may crash the process that loads it; under
+ * the host lock, since the probe's sessions would disturb another agent's measurement.
+ */
+async function probeEpsIsolated(lockPort: number, owner: string, log: (line: string) => void): Promise<EpAvailability[]> {
+  const lock = await acquireHostLock(lockPort, owner, { onWait: (holder) => log(`${owner}: waiting for the host lock on port ${lockPort}, held by ${holder}`) });
+  const end = await runIsolated({ kind: 'probe-eps' }, { timeoutMs: 120_000, memoryLimitBytes: 4 * 2 ** 30 }).finally(() => lock.release());
   if (end.kind === 'message' && end.message.type === 'eps') return end.message.eps;
   const why = end.kind === 'died' ? end.reason : 'unexpected answer';
   return [{ name: 'cpu', available: false, error: `EP probe failed: ${why}` }];
@@ -44,7 +54,8 @@ async function probeEpsIsolated(): Promise<EpAvailability[]> {
  */
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = opts.log ?? (() => {});
-  const eps = await probeEpsIsolated();
+  await opts.models.prepare();
+  const eps = await probeEpsIsolated(opts.hostLockPort, `ortfleet agent ${opts.agentId} (pid ${process.pid})`, log);
   const probe = await probeMachine(eps);
   const hardwareClass = opts.hardwareClass ?? hardwareClassOf(probe);
   const registration: AgentRegistration = { agentId: opts.agentId, hardwareClass, taskQueue: agentQueue(hardwareClass), probe, labels: opts.labels ?? {} };
@@ -55,7 +66,14 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     namespace: opts.namespace,
     taskQueue: registration.taskQueue,
     identity: opts.agentId,
-    activities: createAgentActivities({ agentId: opts.agentId, memoryLimitBytes: opts.memoryLimitBytes, provenance: await provenanceOf(probe) }),
+    activities: createAgentActivities({
+      agentId: opts.agentId,
+      memoryLimitBytes: opts.memoryLimitBytes,
+      provenance: await provenanceOf(probe),
+      models: opts.models,
+      hostLockPort: opts.hostLockPort,
+      log,
+    }),
     // One benchmark per machine at a time: two cells sharing cores would measure each other.
     maxConcurrentActivityTaskExecutions: 1,
   });

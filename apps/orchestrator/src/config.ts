@@ -19,6 +19,8 @@ const Env = z.object({
     .refine((p) => existsSync(p), 'no file at this path')
     .optional(),
   ORTFLEET_CELL_MEMORY_MB: z.coerce.number().int().positive().optional(),
+  ORTFLEET_MODEL_STORE: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of `ortfleet serve`, e.g. http://dashboard:8080' }).optional(),
+  ORTFLEET_TOKEN: z.string().optional(),
 });
 
 export type Config = z.output<typeof Env>;

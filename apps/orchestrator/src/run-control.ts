@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { defaultPayloadConverter } from '@temporalio/common';
 import { BadInputError, validateSpec } from '@ortfleet/core';
 import type { LiveRun, RunControl, RunningCell } from '@ortfleet/dashboard';
+import { publishModels } from './models/publish';
 import { resolveSpec } from './spec-file';
 import { assertOrchestratorWorker, isRunId, startRun } from './start-run';
 import type { TemporalHandle } from './temporal';
@@ -12,12 +13,13 @@ import { progressQuery } from './workflows';
  * `base`, the server's working folder) and reads a run's live state from its progress query and its pending
  * activities (which agent holds which cell, from the agent's heartbeat).
  */
-export function temporalRunControl(temporal: TemporalHandle, base: string): RunControl {
+export function temporalRunControl(temporal: TemporalHandle, base: string, modelDir: string): RunControl {
   return {
     async start(raw, runId) {
       if (runId !== undefined && !isRunId(runId)) throw new BadInputError("runId may use letters, digits, '.', '_' and '-'");
       const loaded = await resolveSpec(validateSpec(raw, 'spec'), base, 'spec');
       await assertOrchestratorWorker(temporal);
+      await publishModels(loaded.models, { dir: modelDir });
       try {
         return { runId: (await startRun(temporal, loaded, { runId })).runId };
       } catch (err) {

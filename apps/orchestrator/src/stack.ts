@@ -1,12 +1,12 @@
-import { hostname, totalmem } from 'node:os';
+import { totalmem } from 'node:os';
 import type { Worker } from '@temporalio/worker';
-import { startAgent, type RunningAgent } from '@ortfleet/agent';
+import { ModelCache, startAgent, type AgentSettings, type RunningAgent } from '@ortfleet/agent';
 import { openDatabase, type Database } from '@ortfleet/db';
 import type { Config } from './config';
 import { connectTemporal, type TemporalHandle } from './temporal';
 import { createOrchestratorWorker } from './worker';
 
-/** The pieces one process runs: always a Temporal connection; with `worker`, the orchestrator worker and its database; with `agent`, a local agent. */
+/** The pieces one process runs: always a Temporal connection; with `worker`, the orchestrator worker and its database; with `agent`, an agent with those settings. */
 export interface Stack {
   temporal: TemporalHandle;
   database?: Database;
@@ -22,7 +22,7 @@ export function cellMemoryLimitBytes(config: Config): number {
 /** Starts what a command needs and returns one handle that stops all of it in the right order. */
 export async function startStack(
   config: Config,
-  want: { worker: boolean; agent: boolean; agentId?: string; hardwareClass?: string; labels?: Record<string, string> },
+  want: { worker: boolean; agent?: AgentSettings },
   log: (line: string) => void,
 ): Promise<Stack> {
   const temporal = await connectTemporal(config, log);
@@ -41,13 +41,16 @@ export async function startStack(
     }
     let agent: RunningAgent | undefined;
     if (want.agent) {
+      const settings = want.agent;
       agent = await startAgent({
         connection: temporal.workerConnection,
         clientConnection: temporal.clientConnection,
         namespace: temporal.namespace,
-        agentId: want.agentId ?? hostname(),
-        hardwareClass: want.hardwareClass,
-        labels: want.labels,
+        agentId: settings.agentId,
+        hardwareClass: settings.hardwareClass,
+        labels: settings.labels,
+        models: new ModelCache({ dir: settings.cacheDir, maxBytes: settings.cacheBytes, store: settings.modelStore, token: settings.token }),
+        hostLockPort: settings.hostLockPort,
         memoryLimitBytes: cellMemoryLimitBytes(config),
         log,
       });

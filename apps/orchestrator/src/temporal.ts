@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
+import { OrtfleetError } from '@ortfleet/core';
 import type { Config } from './config';
 import { startDevServer } from './dev-server';
 
@@ -32,7 +33,12 @@ export function findTemporalBinary(config: Pick<Config, 'ORTFLEET_TEMPORAL_BIN' 
 }
 
 async function connectTo(address: string, namespace: string, stopServer: () => Promise<void> = async () => {}): Promise<TemporalHandle> {
-  const clientConnection = await Connection.connect({ address });
+  let clientConnection: Connection;
+  try {
+    clientConnection = await Connection.connect({ address, connectTimeout: '10 seconds' });
+  } catch (err) {
+    throw new OrtfleetError('temporal_unreachable', `cannot reach Temporal at ${address} (TEMPORAL_ADDRESS): ${(err as Error).message}`);
+  }
   const workerConnection = await NativeConnection.connect({ address });
   return {
     client: new Client({ connection: clientConnection, namespace }),

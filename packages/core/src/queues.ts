@@ -5,3 +5,9 @@ export const ORCHESTRATOR_QUEUE = 'ortfleet-orchestrator';
 export function agentQueue(hardwareClass: string): string {
   return `ortfleet-agents-${hardwareClass}`;
 }
+
+/**
+ * Attempts a cell gets: an agent that stops heartbeating, or a cell child that crashes, costs one; after the
+ * last, the cell ends `crashed` for good.
+ */
+export const CELL_ATTEMPTS = 3;

@@ -10,6 +10,10 @@ function send(message: ChildMessage): Promise<void> {
   return new Promise((resolve, reject) => process.send!(message, undefined, {}, (err) => (err ? reject(err) : resolve())));
 }
 
+// An agent killed mid-cell (even by SIGKILL) closes the IPC channel: stop at once, or this orphan would go on
+// measuring while the cell is retried on this same host.
+process.once('disconnect', () => process.exit(71));
+
 process.once('message', (job: ChildJob) => {
   const work =
     job.kind === 'cell'

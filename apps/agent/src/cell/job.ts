@@ -4,13 +4,16 @@ import type { Cell, CellOutcome, EpAvailability, InputSpec, MeasureSpec } from '
 export interface CellJob {
   cell: Cell;
   modelPath: string;
+  /** The file's content hash at planning: the agent runs only a file with this hash (see ModelCache). */
+  modelSha256?: string;
   /** The same model's fp32 file; absent when the model has none, and then parity is not computed. */
   referenceModelPath?: string;
+  referenceSha256?: string;
   inputs: Record<string, InputSpec>;
   measure: MeasureSpec;
 }
 
-export type Phase = 'session' | 'first-inference' | 'warmup' | 'timed-loop' | 'parity' | 'profile';
+export type Phase = 'waiting-for-host' | 'fetching-model' | 'session' | 'first-inference' | 'warmup' | 'timed-loop' | 'parity' | 'profile';
 
 /** What the agent asks a child process to do. */
 export type ChildJob = ({ kind: 'cell' } & CellJob) | { kind: 'probe-eps' };

@@ -1,3 +1,4 @@
+import { agentSettings } from '@ortfleet/agent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORCHESTRATOR_QUEUE, validateSpec, type RunSummary } from '@ortfleet/core';
 import { listRunResults, getRun } from '@ortfleet/db';
@@ -21,7 +22,7 @@ beforeAll(async () => {
       ORTFLEET_TEMPORAL_BIN: temporalBinary(),
       ORTFLEET_CELL_MEMORY_MB: 512,
     },
-    { worker: true, agent: true, agentId: 'it-agent' },
+    { worker: true, agent: agentSettings({ id: 'it-agent' }, {}, home) },
     () => {},
   );
   const models = writeTestModels(home);
@@ -78,6 +79,8 @@ describe('benchmarkRun', () => {
     const webgpu = summary.cells.find((c) => c.params.ep === 'webgpu' && c.status === 'unsupported')!;
     expect(webgpu.reason).toMatch(/EP 'webgpu' is not available on .*; fleet has: cpu/);
     expect(summary.fleetEps).toEqual(['cpu']);
+    const hog = summary.cells.find((c) => c.params.model === 'hog' && c.params.batch === 256)!;
+    expect(hog.reason).toMatch(/^crashed on attempt 3 of 3; last: out of memory/);
     const missing = summary.cells.find((c) => c.params.model === 'missing')!;
     expect(missing.reason).toMatch(/File doesn't exist/);
   });

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { defineQuery, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { AgentActivities } from '@ortfleet/agent';
-import { compactResult, fleetEps, planCells, validateSpec, type CellOutcome, type CellResult, type RunProgress, type RunSummary, type Spec } from '@ortfleet/core';
+import { CELL_ATTEMPTS, compactResult, fleetEps, planCells, validateSpec, type CellOutcome, type CellResult, type RunProgress, type RunSummary, type Spec } from '@ortfleet/core';
 import type { OrchestratorActivities } from '../activities';
 import type { AlertTarget } from '../judging/alert-message';
 import { sendAlerts } from './send-alerts';
@@ -97,7 +97,7 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary
       // The agent enforces the cell timeout itself; this bound only catches an agent that stopped answering.
       startToCloseTimeout: spec.measure.cellTimeoutMs + 120_000,
       heartbeatTimeout: '30 seconds',
-      retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
+      retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: CELL_ATTEMPTS },
     });
 
   const queues = new Map<string, number[]>();
@@ -120,7 +120,16 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunSummary
         progress.running++;
         let outcome: CellOutcome;
         try {
-          outcome = await runCell({ cell, modelPath: file.path, referenceModelPath: files.fp32?.path, inputs: model.inputs, measure: spec.measure });
+          const reference = files.fp32;
+          outcome = await runCell({
+            cell,
+            modelPath: file.path,
+            modelSha256: file.sha256,
+            referenceModelPath: reference?.path,
+            referenceSha256: reference?.sha256,
+            inputs: model.inputs,
+            measure: spec.measure,
+          });
         } catch (err) {
           outcome = failureOutcome(err, taskQueue, scheduleToStartMs);
         } finally {

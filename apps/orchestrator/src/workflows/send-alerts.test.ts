@@ -29,7 +29,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   stack = await startStack(
     { DATABASE_URL: await freshDatabase(), TEMPORAL_NAMESPACE: 'default', ORTFLEET_HOME: tempHome(), ORTFLEET_TEMPORAL_BIN: temporalBinary() },
-    { worker: true, agent: false },
+    { worker: true },
     () => {},
   );
 });

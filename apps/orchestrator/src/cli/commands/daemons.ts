@@ -1,19 +1,35 @@
-import { BadInputError, parseLabels } from '@ortfleet/core';
-import { loadConfig } from '../../config';
+import { resolve } from 'node:path';
+import { AGENT_FLAGS, agentSettings, DEFAULT_HOST_LOCK_PORT, type AgentSettings } from '@ortfleet/agent';
+import { BadInputError } from '@ortfleet/core';
+import { loadConfig, type Config } from '../../config';
+import { checkModelCache, checkModelStore } from '../../models/agent-checks';
 import { startStack, type Stack } from '../../stack';
 import { parseCommand } from '../args';
 
 export const AGENT_USAGE = `usage: pnpm ortfleet agent [--id ID] [--class HARDWARE_CLASS] [--labels K=V,...]
+                          [--model-store URL] [--cache-dir DIR] [--cache-mb N] [--lock-port PORT]
 
-Starts an agent on this machine: probes it (CPU, memory, GPUs, and which ONNX Runtime EPs really load),
-registers with the orchestrator through Temporal and benchmarks cells of its hardware class, one at a time,
-each in a child process. Needs TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE if not 'default'); the agent needs
-no database. ORTFLEET_CELL_MEMORY_MB caps a cell's resident memory (default: 75% of this machine's).
+Starts an agent on this machine: probes it (CPU, SIMD, memory, GPUs, and which ONNX Runtime EPs really load),
+registers with the orchestrator through Temporal and benchmarks cells of its hardware class, one at a time
+per host, each in a child process. Models are fetched by sha256 from the model store into a local cache and
+never run unless the hash matches. Needs TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE if not 'default'); the
+agent needs no database. Every setting is checked before the agent connects; a bad one exits 2, an
+unreachable Temporal or model store exits 1, and in neither case does the agent register.
 
-  --id ID                agent identity (default: the hostname)
-  --class HARDWARE_CLASS override the probed hardware class id
-  --labels K=V,...       operator labels, e.g. region=eu,price_per_hour=1.2 (the dashboard's cost
-                         objective reads price_per_hour, per hour of this machine)`;
+  --id ID                agent identity (ORTFLEET_AGENT_ID; default: the hostname)
+  --class HARDWARE_CLASS override the probed hardware class id (ORTFLEET_AGENT_CLASS)
+  --labels K=V,...       operator labels, e.g. region=eu,price_per_hour=1.2 (ORTFLEET_AGENT_LABELS); specs
+                         can target labels, and the dashboard's cost objective reads price_per_hour
+  --model-store URL      base URL of \`ortfleet serve\` to download models from (ORTFLEET_MODEL_STORE);
+                         unset, model files are read where the run found them and their hash is checked.
+                         ORTFLEET_TOKEN is sent when set (a serve started with --read-token needs it)
+  --cache-dir DIR        model cache (ORTFLEET_MODEL_CACHE; default ORTFLEET_HOME/model-cache)
+  --cache-mb N           model cache size bound, least recently used evicted (ORTFLEET_MODEL_CACHE_MB;
+                         default 10240)
+  --lock-port PORT       127.0.0.1 port held while benchmarking, so agents on one host take turns
+                         (ORTFLEET_HOST_LOCK_PORT; default ${DEFAULT_HOST_LOCK_PORT})
+
+ORTFLEET_CELL_MEMORY_MB caps a cell's resident memory (default: 75% of this machine's).`;
 
 export const WORKER_USAGE = `usage: pnpm ortfleet worker
 
@@ -39,16 +55,34 @@ function requireTemporal(usage: string) {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** `ortfleet agent`. */
+/** Every problem with the agent's environment and flags, in one bad-input error; the settings otherwise. */
+function agentConfig(flags: Record<string, string | undefined>): { config: Config; settings: AgentSettings } {
+  const problems: string[] = [];
+  const collect = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (err) {
+      if (!(err instanceof BadInputError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const config = collect(() => loadConfig());
+  if (config && !config.TEMPORAL_ADDRESS) problems.push('TEMPORAL_ADDRESS: not set; an agent joins a running Temporal server (e.g. localhost:7233)');
+  const settings = collect(() => agentSettings(flags, process.env, config?.ORTFLEET_HOME ?? resolve('.ortfleet')));
+  if (problems.length > 0 || !config || !settings) throw new BadInputError(`invalid agent configuration:\n  ${problems.join('\n  ')}\n\n${AGENT_USAGE}`, problems);
+  return { config, settings };
+}
+
+/** `ortfleet agent`: validates everything, checks the cache, the model store and Temporal, then probes and registers. */
 export async function agentCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { id: { type: 'string' }, class: { type: 'string' }, labels: { type: 'string' } }, AGENT_USAGE);
+  const options = Object.fromEntries(Object.keys(AGENT_FLAGS).map((flag) => [flag, { type: 'string' as const }]));
+  const { values } = parseCommand(argv, options, AGENT_USAGE);
   if (values.help) return console.log(AGENT_USAGE), 0;
-  const hardwareClass = values.class as string | undefined;
-  if (hardwareClass !== undefined && !/^[a-z0-9][a-z0-9._-]*$/.test(hardwareClass))
-    throw new BadInputError(`--class must be lowercase letters, digits, '.', '_' and '-', got '${hardwareClass}'`);
-  const labels = values.labels === undefined ? undefined : parseLabels(values.labels as string);
-  const config = requireTemporal(AGENT_USAGE);
-  const stack = await startStack(config, { worker: false, agent: true, agentId: values.id as string | undefined, hardwareClass, labels }, log);
+  const { config, settings } = agentConfig(values as Record<string, string | undefined>);
+  await checkModelCache(settings);
+  if (settings.modelStore) await checkModelStore(settings.modelStore, settings.token);
+  const stack = await startStack(config, { worker: false, agent: settings }, log);
   return untilSignal(stack, log);
 }
 
@@ -57,7 +91,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {}, WORKER_USAGE);
   if (values.help) return console.log(WORKER_USAGE), 0;
   const config = requireTemporal(WORKER_USAGE);
-  const stack = await startStack(config, { worker: true, agent: false }, log);
+  const stack = await startStack(config, { worker: true }, log);
   log(`orchestrator worker polling on ${stack.temporal.address}`);
   return untilSignal(stack, log);
 }

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { BadInputError, type RunProgress, type RunSummary } from '@ortfleet/core';
 import { loadConfig } from '../../config';
+import { agentSettings } from '@ortfleet/agent';
+import { modelStoreOf, publishModels } from '../../models/publish';
 import { loadSpecFile } from '../../spec-file';
 import { startStack } from '../../stack';
 import type { TemporalHandle } from '../../temporal';
@@ -80,7 +82,8 @@ export async function runCommand(argv: string[], opts: { demo?: boolean } = {}):
   };
 
   const embedded = !config.TEMPORAL_ADDRESS;
-  const stack = await startStack(config, { worker: embedded, agent: embedded }, log);
+  await publishModels(loaded.models, modelStoreOf(config), log);
+  const stack = await startStack(config, { worker: embedded, agent: embedded ? agentSettings({}, process.env, config.ORTFLEET_HOME) : undefined }, log);
   try {
     if (!embedded) await assertOrchestratorWorker(stack.temporal);
     const { runId, handle } = await startRun(stack.temporal, loaded, { runId: runIdFlag, scheduleToStartMs: scheduleTimeout ? scheduleTimeout * 1000 : undefined });

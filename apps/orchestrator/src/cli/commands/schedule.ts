@@ -8,6 +8,7 @@ import { deleteSchedule, pauseSchedule, unpauseSchedule, upsertSchedule, type Sc
 import { checkScheduleName, scheduleId } from '../../schedules/names';
 import { checkTimezone } from '../../schedules/timezone';
 import { triggerSchedule } from '../../schedules/trigger';
+import { modelStoreOf, publishModels } from '../../models/publish';
 import { loadSpecFile } from '../../spec-file';
 import { assertOrchestratorWorker } from '../../start-run';
 import { connectTemporal, type TemporalHandle } from '../../temporal';
@@ -162,6 +163,8 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
   if (!config.TEMPORAL_ADDRESS)
     throw new BadInputError(`TEMPORAL_ADDRESS is not set: a schedule lives on a running Temporal server (an embedded dev server stops when this command ends, so its schedules would never fire)`);
   const loaded = create ? await loadSpecFile(create.specPath) : undefined;
+  // The models are stored by hash now, so every night's agents fetch the very files the schedule was made with.
+  if (loaded) await publishModels(loaded.models, modelStoreOf(config));
 
   const temporal = await connectTemporal(config);
   const { client } = temporal;

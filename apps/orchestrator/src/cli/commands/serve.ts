@@ -35,7 +35,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (config.TEMPORAL_ADDRESS) temporal = await connectTemporal(config);
     const app = createApp({
       db: database.db,
-      runs: temporal ? temporalRunControl(temporal, process.cwd()) : undefined,
+      runs: temporal ? temporalRunControl(temporal, process.cwd(), join(config.ORTFLEET_HOME, 'models')) : undefined,
       modelDir: join(config.ORTFLEET_HOME, 'models'),
       readRequiresToken: Boolean(values['read-token']),
     });
