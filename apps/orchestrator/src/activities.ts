@@ -58,7 +58,7 @@ export function createOrchestratorActivities(deps: { db: Db; client: Client; nam
           const missing = basis.map((m) => m.probe.eps.find((e) => e.name === ep.name)).find((e) => !e?.available);
           return missing === undefined ? ep : { ...ep, available: false, error: missing?.error ?? 'not available on every agent of the class' };
         });
-        fleet.push({ hardwareClass, taskQueue, liveAgents: liveMembers.length, eps });
+        fleet.push({ hardwareClass, taskQueue, liveAgents: liveMembers.length, eps, labels: liveMembers.map((m) => m.labels ?? {}) });
       }
       return fleet;
     },

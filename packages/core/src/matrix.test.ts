@@ -90,6 +90,20 @@ describe('planCells', () => {
     expect(aFp16 && 'dispatch' in aFp16).toBe(true);
   });
 
+  it('selects classes by labels of their live agents, each class running the whole matrix', () => {
+    const eu: FleetClass = { ...cpuOnly, hardwareClass: 'arm64-neoverse-n1-neon-4c', taskQueue: 'q-arm', labels: [{ region: 'eu', price_per_hour: '0.1' }] };
+    const us: FleetClass = { ...cpuOnly, labels: [{ region: 'us' }, { region: 'eu', spot: 'yes' }] };
+    const both = planCells({ ...spec, targets: [{ labels: { region: 'eu' } }] }, [eu, us]);
+    expect(new Set(both.map((p) => p.cell.params.hardwareClass))).toEqual(new Set(['arm64-neoverse-n1-neon-4c', 'x86-2c']));
+    expect(both.filter((p) => p.cell.params.hardwareClass === 'x86-2c')).toHaveLength(64);
+    const spot = planCells({ ...spec, targets: [{ labels: { region: 'eu', spot: 'yes' } }, 'x86-2c'] }, [eu, us]);
+    expect(spot.every((p) => p.cell.params.hardwareClass === 'x86-2c')).toBe(true);
+    expect(spot).toHaveLength(64);
+    const none = planCells({ ...spec, targets: [{ labels: { region: 'ap' } }] }, [eu, us]);
+    expect(none.every((p) => 'settled' in p && p.settled.status === 'unschedulable' && /no live agent with labels region=ap/.test(p.settled.reason))).toBe(true);
+    expect(none[0]!.cell.params.hardwareClass).toBe('labels-region-ap');
+  });
+
   it('makes every cell unschedulable when no agent of the target class is live', () => {
     const planned = planCells({ ...spec, targets: ['nvidia-h100-80gb'] }, [cpuOnly]);
     expect(planned).toHaveLength(64);

@@ -82,6 +82,18 @@ export function fleetEps(fleet: FleetClass[]): string[] {
   return [...names].sort();
 }
 
+/** Whether a spec target selects a class: 'any', its id, or labels that one of its live agents carries. */
+function targetMatches(target: Spec['targets'][number], fleetClass: FleetClass): boolean {
+  if (target === 'any') return true;
+  if (typeof target === 'string') return fleetClass.hardwareClass === target;
+  return (fleetClass.labels ?? []).some((agent) => Object.entries(target.labels).every(([k, v]) => agent[k] === v));
+}
+
+/** The stand-in class id of a label target that no live agent matches (`labels-region-eu`), so its cells say what was asked. */
+function labelClass(labels: Record<string, string>): string {
+  return `labels-${Object.entries(labels).flat().join('-')}`.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+}
+
 /**
  * Expands the spec for each targeted hardware class and decides each cell's fate up front: a cell whose class
  * has no live agent is unschedulable, one whose class lacks the EP or whose model lacks the precision is
@@ -93,18 +105,19 @@ export function planCells(spec: Spec, fleet: FleetClass[], precisions?: Record<s
   const liveNames = live.map((c) => c.hardwareClass).join(', ') || 'none';
   const planned: PlannedCell[] = [];
   const seen = new Set<string>();
-  const targets: { hardwareClass: string; fleetClass?: FleetClass }[] = [];
+  const targets: { hardwareClass: string; fleetClass?: FleetClass; wanted?: string }[] = [];
   for (const target of spec.targets) {
-    const matches = target === 'any' ? live : live.filter((c) => c.hardwareClass === target);
-    if (matches.length === 0) targets.push({ hardwareClass: target === 'any' ? 'none' : target });
+    const matches = live.filter((c) => targetMatches(target, c));
+    if (matches.length === 0 && typeof target === 'string') targets.push({ hardwareClass: target === 'any' ? 'none' : target, wanted: target === 'any' ? 'at all' : `of hardware class '${target}'` });
+    else if (matches.length === 0) targets.push({ hardwareClass: labelClass(target.labels), wanted: `with labels ${Object.entries(target.labels).map(([k, v]) => `${k}=${v}`).join(',')}` });
     for (const m of matches) targets.push({ hardwareClass: m.hardwareClass, fleetClass: m });
   }
-  for (const { hardwareClass, fleetClass } of targets) {
+  for (const { hardwareClass, fleetClass, wanted } of targets) {
     if (seen.has(hardwareClass)) continue;
     seen.add(hardwareClass);
     for (const cell of expandMatrix(spec, hardwareClass)) {
       if (!fleetClass) {
-        planned.push({ cell, settled: { status: 'unschedulable', reason: `no live agent of hardware class '${hardwareClass}' (live classes: ${liveNames})` } });
+        planned.push({ cell, settled: { status: 'unschedulable', reason: `no live agent ${wanted} (live classes: ${liveNames})` } });
         continue;
       }
       const model = spec.models.find((m) => m.name === cell.params.model);

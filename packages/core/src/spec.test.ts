@@ -51,6 +51,14 @@ describe('parseSpec', () => {
     expect(p.join('\n')).toMatch(/colour/);
   });
 
+  it('takes targets by class id or by labels, and names a bad one', () => {
+    const spec = parseSpec(`${VALID}\ntargets: [amd-epyc-avx512-2c, { labels: { region: eu, price_per_hour: '1.2' } }]\n`);
+    expect(spec.targets).toEqual(['amd-epyc-avx512-2c', { labels: { region: 'eu', price_per_hour: '1.2' } }]);
+    expect(problems(`${VALID}\ntargets: [Big GPU]\n`)).toEqual([expect.stringMatching(/^targets\[0\]: a target is 'any', a hardware class id/)]);
+    expect(problems(`${VALID}\ntargets: [{ labels: {} }]\n`).join('\n')).toMatch(/^targets\[0\]/);
+    expect(problems(`${VALID}\ntargets: [{ class: x }]\n`).join('\n')).toMatch(/^targets\[0\]/);
+  });
+
   it('rejects text that is not YAML, and YAML that is not a mapping', () => {
     expect(() => parseSpec('name: [unclosed')).toThrow(/not valid YAML/);
     expect(() => parseSpec('- just\n- a list')).toThrow(/must be a YAML mapping/);

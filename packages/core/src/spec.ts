@@ -107,9 +107,20 @@ const Measure = z.strictObject({
   parityMinTop1: z.number().min(0).max(1).default(0.99).describe('Lowest top-1 agreement with the fp32 CPU reference that passes parity (classifier-shaped outputs)'),
 });
 
-const Target = z
-  .string()
-  .regex(/^(any|[a-z0-9][a-z0-9._-]*)$/, "a target is 'any' or a hardware class id such as 'amd-epyc-avx512-2c'");
+const Target = z.union(
+  [
+    z.string().regex(/^(any|[a-z0-9][a-z0-9._-]*)$/, "a target is 'any', a hardware class id such as 'amd-epyc-avx512-2c', or { labels: { region: eu } }"),
+    z.strictObject({
+      labels: z
+        .record(z.string().regex(/^[a-z][a-z0-9_.-]{0,62}$/, 'a label key is lowercase letters, digits, _ . -'), z.string().regex(/^[^\s,=]{1,200}$/, 'a label value has no spaces, , or ='))
+        .refine((l) => Object.keys(l).length > 0, 'name at least one label'),
+    }),
+  ],
+  { error: "a target is 'any', a hardware class id such as 'amd-epyc-avx512-2c', or { labels: { region: eu } }" },
+);
+
+/** What a spec's `targets` entry selects: every live class, one class, or the classes with an agent carrying labels. */
+export type SpecTarget = z.infer<typeof Target>;
 
 export const SpecSchema = z
   .strictObject({
