@@ -14,6 +14,8 @@ export async function probeEps(): Promise<EpAvailability[]> {
     b: new ort.Tensor('float32', new Float32Array(8).fill(2), [2, 4]),
   };
   const backends = ort.listSupportedBackends();
+  // The version whose binary answered: an agent may be upgraded in place while its registration lives on.
+  const onnxruntimeVersion = ort.env.versions.node ?? 'unknown';
   const eps: EpAvailability[] = [];
   for (const backend of backends) {
     try {
@@ -22,9 +24,9 @@ export async function probeEps(): Promise<EpAvailability[]> {
       await session.release();
       const y = out.y?.data as Float32Array | undefined;
       if (!y || y[0] !== 3) throw new Error(`probe inference returned ${y?.[0]} instead of 3`);
-      eps.push({ name: backend.name, bundled: backend.bundled, available: true });
+      eps.push({ name: backend.name, bundled: backend.bundled, available: true, onnxruntimeVersion });
     } catch (err) {
-      eps.push({ name: backend.name, bundled: backend.bundled, available: false, error: (err as Error).message.trim().split('\n')[0] });
+      eps.push({ name: backend.name, bundled: backend.bundled, available: false, error: (err as Error).message.trim().split('\n')[0], onnxruntimeVersion });
     }
   }
   return eps;
