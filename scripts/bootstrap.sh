@@ -5,7 +5,8 @@
 # makes a venv under .ortfleet/tools/python with ONNX Runtime's Python package (the same release as
 # onnxruntime-node) and onnx, which `pnpm ortfleet models prepare` uses to derive fp16 and int8 models.
 # With --with-chromium it makes sure Debian's chromium package is installed (the dashboard's browser tests
-# drive it with playwright-core) unless ORTFLEET_CHROMIUM names another build.
+# drive it with playwright-core) unless ORTFLEET_CHROMIUM names another build. With --with-arm64 it prepares
+# an aarch64 Node under qemu-user (scripts/arm64/setup.sh) for the arm64 agent test.
 # Safe to run again: each step is skipped when what it installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,12 +14,14 @@ cd "$(dirname "$0")/.."
 with_postgres=0
 with_python=0
 with_chromium=0
+with_arm64=0
 for arg in "$@"; do
   case "$arg" in
     --with-postgres) with_postgres=1 ;;
     --with-python) with_python=1 ;;
     --with-chromium) with_chromium=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --with-arm64) with_arm64=1 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -87,5 +90,8 @@ if [ "$with_chromium" = 1 ] && [ ! -x /usr/bin/chromium ] && [ -z "${ORTFLEET_CH
     $apt_get update -qq
     install_chromium
   fi
+fi
+if [ "$with_arm64" = 1 ]; then
+  ./scripts/arm64/setup.sh
 fi
 say "ready"

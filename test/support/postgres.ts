@@ -19,6 +19,10 @@ function pgRun(binary: string, args: string[]): void {
 export interface ThrowawayPostgres {
   url: string;
   stop(): void;
+  /** Stops the server abruptly (like a crash or an outage), keeping its data. */
+  pause(): void;
+  /** Starts it again on the same port and data. */
+  resume(): void;
 }
 
 /** A real PostgreSQL server in a temporary directory on a free port, for one test session. */
@@ -32,9 +36,12 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const data = join(dir, 'data');
   const port = await freePort();
   pgRun('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  pgRun('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', '60', '-l', join(dir, 'log'), 'start']);
+  const start = () => pgRun('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', '60', '-l', join(dir, 'log'), 'start']);
+  start();
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    pause: () => pgRun('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']),
+    resume: start,
     stop: () => {
       pgRun('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       rmSync(dir, { recursive: true, force: true });

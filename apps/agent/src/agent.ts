@@ -59,7 +59,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const probe = await probeMachine(eps);
   const hardwareClass = opts.hardwareClass ?? hardwareClassOf(probe);
   const registration: AgentRegistration = { agentId: opts.agentId, hardwareClass, taskQueue: agentQueue(hardwareClass), probe, labels: opts.labels ?? {} };
-  log(`agent ${opts.agentId}: class ${hardwareClass}; EPs ${eps.map((e) => `${e.name}${e.available ? '' : ' (unavailable)'}`).join(', ')}`);
+  log(`agent ${opts.agentId}: class ${hardwareClass}; EPs ${eps.map((e) => `${e.name}${e.available ? '' : ` (unavailable: ${e.reason ?? e.error ?? 'unknown'})`}`).join(', ')}`);
 
   const worker = await Worker.create({
     connection: opts.connection,

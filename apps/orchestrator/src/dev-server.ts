@@ -23,14 +23,17 @@ export interface DevServer {
 
 /**
  * Starts `temporal server start-dev` from an existing binary with its output kept off our stdout (so that
- * `--json` output stays clean), and resolves once it accepts connections.
+ * `--json` output stays clean), and resolves once it accepts connections. `ip` and `port` let a test put it
+ * where other network namespaces reach it (`host` is the address they use), and restart it on the same
+ * address. The dev server's own services talk over loopback, so it must bind 0.0.0.0, not another single IP.
  */
-export async function startDevServer(opts: { binary: string; dbFilename: string; namespace: string; timeoutMs?: number }): Promise<DevServer> {
-  const port = await freePort();
-  const address = `127.0.0.1:${port}`;
+export async function startDevServer(opts: { binary: string; dbFilename: string; namespace: string; timeoutMs?: number; ip?: string; host?: string; port?: number }): Promise<DevServer> {
+  const port = opts.port ?? (await freePort());
+  const ip = opts.ip ?? '127.0.0.1';
+  const address = `${opts.host ?? (ip === '0.0.0.0' ? '127.0.0.1' : ip)}:${port}`;
   const child = spawn(
     opts.binary,
-    ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', opts.dbFilename, '--namespace', opts.namespace, '--log-level', 'error'],
+    ['server', 'start-dev', '--headless', '--ip', ip, '--port', String(port), '--db-filename', opts.dbFilename, '--namespace', opts.namespace, '--log-level', 'error'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

@@ -109,7 +109,7 @@ export function planCells(spec: Spec, fleet: FleetClass[], precisions?: Record<s
   for (const target of spec.targets) {
     const matches = live.filter((c) => targetMatches(target, c));
     if (matches.length === 0 && typeof target === 'string') targets.push({ hardwareClass: target === 'any' ? 'none' : target, wanted: target === 'any' ? 'at all' : `of hardware class '${target}'` });
-    else if (matches.length === 0) targets.push({ hardwareClass: labelClass(target.labels), wanted: `with labels ${Object.entries(target.labels).map(([k, v]) => `${k}=${v}`).join(',')}` });
+    else if (matches.length === 0 && typeof target !== 'string') targets.push({ hardwareClass: labelClass(target.labels), wanted: `with labels ${Object.entries(target.labels).map(([k, v]) => `${k}=${v}`).join(',')}` });
     for (const m of matches) targets.push({ hardwareClass: m.hardwareClass, fleetClass: m });
   }
   for (const { hardwareClass, fleetClass, wanted } of targets) {

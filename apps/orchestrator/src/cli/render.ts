@@ -1,8 +1,14 @@
 import { isRankable, rankByModel, type CellParams, type CellResult, type RunProgress, type RunSummary } from '@ortfleet/core';
 
+/** Rows as aligned columns, numbers right-aligned; the first row is the header. */
 function pad(cells: string[][]): string {
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   return cells.map((row) => row.map((c, i) => (/^[\d.]/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+/** A table with a header row, for commands that list things. */
+export function renderTable(header: string[], rows: string[][]): string {
+  return pad([header, ...rows]);
 }
 
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
