@@ -116,10 +116,28 @@ describe('ortfleet run, bad input', () => {
     expect(env.code).toBe(2);
     expect(env.stderr).toMatch(/TEMPORAL_ADDRESS: expected host:port/);
     expect(env.stderr).toMatch(/DATABASE_URL: expected a postgres/);
-    // An agent with bad labels says so and never registers, even before it looks for Temporal.
-    const agent = await ortfleet(['agent', '--labels', 'region=eu,price_per_hour=cheap,oops'], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+  });
+
+  it('stops an agent whose configuration is wrong before it registers, saying what is wrong', async () => {
+    // Every bad setting at once, before the agent looks for Temporal (exit 2).
+    const agent = await ortfleet(['agent', '--labels', 'region=eu,price_per_hour=cheap,oops', '--cache-mb', 'lots'], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:1', ORTFLEET_MODEL_STORE: 'dashboard:8080' });
     expect(agent.code).toBe(2);
-    expect(agent.stderr).toMatch(/invalid --labels:\n {2}'oops': expected key=value[\s\S]*price_per_hour must be a non-negative number, got 'cheap'/);
+    expect(agent.stderr).toMatch(/invalid agent configuration:/);
+    expect(agent.stderr).toMatch(/--labels: 'oops': expected key=value/);
+    expect(agent.stderr).toMatch(/--labels: price_per_hour must be a non-negative number, got 'cheap'/);
+    expect(agent.stderr).toMatch(/--cache-mb: expected a whole number of MiB, got 'lots'/);
+    expect(agent.stderr).toMatch(/ORTFLEET_MODEL_STORE: expected the http\(s\) URL/);
+    // A cache that cannot be written (exit 2), a Temporal or a model store nobody answers at (exit 1).
+    write('not-a-folder', 'x');
+    const cache = await ortfleet(['agent', '--cache-dir', join(home, 'not-a-folder', 'cache')], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(cache.code).toBe(2);
+    expect(cache.stderr).toMatch(/model cache .*not-a-folder\/cache is not writable: ENOTDIR/);
+    const temporal = await ortfleet(['agent'], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(temporal.code).toBe(1);
+    expect(temporal.stderr).toMatch(/cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS\)/);
+    const store = await ortfleet(['agent', '--model-store', 'http://127.0.0.1:1'], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(store.code).toBe(1);
+    expect(store.stderr).toMatch(/cannot reach the model store http:\/\/127\.0\.0\.1:1 \(ORTFLEET_MODEL_STORE \/ --model-store\)/);
   });
 
   it('answers --help for every command with exit 0', async () => {

@@ -31,7 +31,8 @@ commands:
   models prepare  derive a model's fp16 and int8 variants next to it (needs Python onnxruntime and onnx)
 
 environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ORTFLEET_HOME (default ./.ortfleet),
-ORTFLEET_TEMPORAL_BIN, ORTFLEET_CELL_MEMORY_MB. \`pnpm ortfleet <command> --help\` for each command.
+ORTFLEET_TEMPORAL_BIN, ORTFLEET_CELL_MEMORY_MB, ORTFLEET_MODEL_STORE, ORTFLEET_TOKEN (an agent's own: agent
+--help). \`pnpm ortfleet <command> --help\` for each command.
 exit codes: 0 success, 1 the run finished with failed cells, 2 bad input.`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
