@@ -127,6 +127,7 @@ describe('ortfleet run, bad input', () => {
     expect(agent.stderr).toMatch(/--labels: price_per_hour must be a non-negative number, got 'cheap'/);
     expect(agent.stderr).toMatch(/--cache-mb: expected a whole number of MiB, got 'lots'/);
     expect(agent.stderr).toMatch(/ORTFLEET_MODEL_STORE: expected the http\(s\) URL/);
+    expect(agent.stderr.match(/ORTFLEET_MODEL_STORE:/g)).toHaveLength(1);
     // A cache that cannot be written (exit 2), a Temporal or a model store nobody answers at (exit 1).
     write('not-a-folder', 'x');
     const cache = await ortfleet(['agent', '--cache-dir', join(home, 'not-a-folder', 'cache')], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:1' });

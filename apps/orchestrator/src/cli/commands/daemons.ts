@@ -67,7 +67,8 @@ function agentConfig(flags: Record<string, string | undefined>): { config: Confi
       return undefined;
     }
   };
-  const config = collect(() => loadConfig());
+  // The model store and token are the agent settings' to check, so each problem is listed once.
+  const config = collect(() => loadConfig({ ...process.env, ORTFLEET_MODEL_STORE: undefined, ORTFLEET_TOKEN: undefined }));
   if (config && !config.TEMPORAL_ADDRESS) problems.push('TEMPORAL_ADDRESS: not set; an agent joins a running Temporal server (e.g. localhost:7233)');
   const settings = collect(() => agentSettings(flags, process.env, config?.ORTFLEET_HOME ?? resolve('.ortfleet')));
   if (problems.length > 0 || !config || !settings) throw new BadInputError(`invalid agent configuration:\n  ${problems.join('\n  ')}\n\n${AGENT_USAGE}`, problems);
