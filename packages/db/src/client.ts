@@ -22,6 +22,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Advisory lock key of ortfleet's migrations (any constant no other application uses). */
+const MIGRATION_LOCK = 0x6f7274666c74;
+
 /**
  * Opens PostgreSQL when `databaseUrl` is given, else an embedded PGlite under `home`, and applies the
  * committed migrations to either in the same way.
@@ -32,7 +35,16 @@ export async function openDatabase(opts: { databaseUrl?: string; home: string })
     // An idle client that loses its server (restart, network) emits 'error'; without a listener it kills the process.
     pool.on('error', () => {});
     const db = drizzlePg(pool, { schema });
-    await migratePg(db, { migrationsFolder: MIGRATIONS });
+    // The worker, the dashboard and CLI commands may start at once on an empty database; drizzle's migrator
+    // takes no lock, so a session advisory lock makes them migrate one after another.
+    const lock = await pool.connect();
+    try {
+      await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migratePg(db, { migrationsFolder: MIGRATIONS });
+    } finally {
+      await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+      lock.release();
+    }
     const url = new URL(opts.databaseUrl);
     url.password = url.password ? '***' : '';
     return { db, location: url.toString(), close: () => pool.end() };

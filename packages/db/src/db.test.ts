@@ -72,3 +72,12 @@ describe.each([
     expect(await listRunResults(database.db, 'r2')).toEqual([expect.objectContaining({ status: 'failed', reason: 'boom', p50Ms: null, valid: false })]);
   });
 });
+
+describe('migrations on PostgreSQL', () => {
+  it('lets several processes open an empty database at once', async () => {
+    const url = await freshDatabase();
+    const all = await Promise.all([1, 2, 3, 4].map(() => openDatabase({ databaseUrl: url, home: tempHome() })));
+    opened.push(...all);
+    expect(await getRun(all[3]!.db, 'none')).toBeUndefined();
+  });
+});
