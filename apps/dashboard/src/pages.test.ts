@@ -50,6 +50,8 @@ beforeAll(async () => {
   const { db } = database;
   app = createApp({ db, runs: control });
   await upsertAgent(db, { agentId: 'cpu-a-agent', hardwareClass: 'cpu-a', taskQueue: 'q-a', probe: probeFixture('host-a', [{ name: 'cpu', available: true }, { name: 'cuda', available: false, error: 'libcudart <missing>' }]), labels: { region: '<b>eu</b>', price_per_hour: '1' } });
+  const arm = probeFixture('host-arm');
+  await upsertAgent(db, { agentId: 'arm-agent', hardwareClass: 'arm64-emulated-amd-epyc-2c', taskQueue: 'q-arm', probe: { ...arm, os: { ...arm.os, arch: 'arm64' }, cpu: { ...arm.cpu, simd: ['neon'] }, emulated: true, emulator: 'qemu-user' }, labels: {} });
   await upsertAgent(db, { agentId: 'gpu-a-agent', hardwareClass: 'gpu-a', taskQueue: 'q-g', probe: probeFixture('host-g', [{ name: 'cpu', available: true }, { name: 'cuda', available: true }]), labels: {} });
 
   await createRun(db, { id: 'run-1', name: 'nightly', spec: {} });
@@ -286,6 +288,7 @@ describe('dashboard pages', () => {
     const agents = section(body, 'Agents');
     expect(agents).toContain('region=&lt;b&gt;eu&lt;/b&gt;');
     expect(agents).toContain('libcudart &lt;missing&gt;');
+    expect(agents).toMatch(/EPYC · 1\/2 cores · neon <span class="muted">\(arm64, emulated by qemu-user\)<\/span>/);
   });
 
   it('serves Chart.js and the chart script locally, cacheable', async () => {

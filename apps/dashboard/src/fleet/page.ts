@@ -33,14 +33,16 @@ ${table(
   });
 }
 
+const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
+
 function agentRow(a: Agent): Html {
   const p = a.probe;
   const available = p.eps.filter((e) => e.available).map((e) => e.name);
   const unavailable = p.eps.filter((e) => !e.available);
   const labels = Object.entries(a.labels).sort(([x], [y]) => (x < y ? -1 : 1));
   return html`<tr><td>${a.id}</td><td>${a.hostname}</td><td>${a.hardwareClass}</td><td>${available.join(', ')}</td>
-<td class="wrap">${unavailable.map((e, i) => html`${i > 0 ? '; ' : ''}<span title="${e.error ?? ''}">${e.name}</span>${e.error ? html` <span class="muted">(${e.error.length > 80 ? `${e.error.slice(0, 80)}…` : e.error})</span>` : ''}`)}</td>
-<td>${p.cpu.brand} · ${p.cpu.physicalCores}/${p.cpu.cores} cores</td><td>${bytes(p.memoryBytes)}</td><td>${p.gpus.map((g) => `${g.model}${g.vramMb !== null ? ` (${g.vramMb} MB)` : ''}`).join(', ') || 'none'}</td>
+<td class="wrap">${unavailable.map((e, i) => html`${i > 0 ? '; ' : ''}<span title="${e.error ?? e.reason ?? ''}">${e.name}</span>${(e.error ?? e.reason) ? html` <span class="muted">(${clip(e.error ?? e.reason!)})</span>` : ''}`)}</td>
+<td>${p.cpu.brand} · ${p.cpu.physicalCores}/${p.cpu.cores} cores${p.cpu.simd?.length ? ` · ${p.cpu.simd.join(' ')}` : ''}${p.emulated ? html` <span class="muted">(${p.os.arch}, emulated${p.emulator ? ` by ${p.emulator}` : ''})</span>` : ''}</td><td>${bytes(p.memoryBytes)}</td><td>${p.gpus.map((g) => `${g.model}${g.vramMb !== null ? ` (${g.vramMb} MB)` : ''}`).join(', ') || 'none'}</td>
 <td>${p.onnxruntimeVersion}</td><td>${labels.map(([k, v], i) => html`${i > 0 ? ', ' : ''}${k}=${v}`)}</td><td>${when(a.lastSeenAt)}</td><td>${when(a.registeredAt)}</td></tr>`;
 }
 
