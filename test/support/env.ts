@@ -23,7 +23,7 @@ export async function freshDatabase(): Promise<string> {
 
 /** The `temporal` CLI the tests start dev servers from, found the way the CLI finds it. */
 export function temporalBinary(): string {
-  const binary = findTemporalBinary({ ORTFLEET_TEMPORAL_BIN: process.env.ORTFLEET_TEMPORAL_BIN || undefined, ORTFLEET_HOME: join(REPO, '.ortfleet') });
+  const binary = findTemporalBinary({ ORTFLEET_TEMPORAL_BIN: process.env.ORTFLEET_TEMPORAL_BIN || undefined });
   if (!binary) throw new Error('no temporal CLI: run scripts/bootstrap.sh or set ORTFLEET_TEMPORAL_BIN');
   return binary;
 }

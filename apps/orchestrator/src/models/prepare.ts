@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BadInputError, OrtfleetError, type DerivablePrecision } from '@ortfleet/core';
+import { bootstrapTool } from '../tools';
 import { detectVariants, variantPath } from './variants';
 
 const SCRIPT = fileURLToPath(new URL('./prepare.py', import.meta.url));
@@ -30,8 +30,8 @@ export interface PythonChoice {
 export function findPython(flag?: string, env: NodeJS.ProcessEnv = process.env): PythonChoice {
   if (flag) return { path: flag, from: '--python' };
   if (env.ORTFLEET_PYTHON) return { path: env.ORTFLEET_PYTHON, from: 'ORTFLEET_PYTHON' };
-  const venv = join(resolve(env.ORTFLEET_HOME || '.ortfleet'), 'tools', 'python', 'bin', 'python');
-  if (existsSync(venv)) return { path: venv, from: 'the venv of ./scripts/bootstrap.sh --with-python' };
+  const venv = bootstrapTool('python/bin/python');
+  if (venv) return { path: venv, from: 'the venv of ./scripts/bootstrap.sh --with-python' };
   return { path: 'python3', from: 'PATH' };
 }
 
@@ -91,7 +91,7 @@ type ScriptEvent =
   | { event: 'written'; precision: DerivablePrecision; output: string; bytes: number; seconds: number }
   | { event: 'failed'; precision: DerivablePrecision; output: string; error: string };
 
-const BOOTSTRAP_HINT = './scripts/bootstrap.sh --with-python   (a venv under ${ORTFLEET_HOME:-.ortfleet}/tools/python, found without --python)';
+const BOOTSTRAP_HINT = './scripts/bootstrap.sh --with-python   (a venv under the clone\'s .ortfleet/tools/python, found without --python)';
 
 function installHint(python: PythonChoice, missing: string): string {
   return `${python.path} (from ${python.from}) cannot import ${missing}

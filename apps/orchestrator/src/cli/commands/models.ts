@@ -15,7 +15,7 @@ model's fp32 file is prepared. Variants that exist are kept unless --force.
 
   --precision LIST  the variants to derive, comma-separated (default: fp16,int8)
   --python PATH     a Python with onnxruntime and onnx; default: ORTFLEET_PYTHON, then the venv that
-                    ./scripts/bootstrap.sh --with-python makes in $ORTFLEET_HOME/tools/python, then python3
+                    ./scripts/bootstrap.sh --with-python makes in the clone's .ortfleet/tools/python, then python3
   --force           rewrite variants that exist
   --json            print the written, skipped and failed files as JSON
 
