@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { REPO } from './env';
 
 export interface CliResult {
@@ -7,10 +8,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `pnpm ortfleet ...` from the repo root as a user would, with the given environment additions. */
+/** Runs `./ortfleet ...` (what `pnpm ortfleet` runs, without needing pnpm) from the repo root as a user would, with the given environment additions. */
 export function ortfleet(args: string[], env: Record<string, string>, timeoutMs = 300_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('pnpm', ['ortfleet', ...args], { cwd: REPO, env: { ...process.env, TEMPORAL_ADDRESS: '', DATABASE_URL: '', ...env } });
+    const child = spawn(join(REPO, 'ortfleet'), args, { cwd: REPO, env: { ...process.env, TEMPORAL_ADDRESS: '', DATABASE_URL: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -5,7 +6,11 @@ import { ORCHESTRATOR_QUEUE } from '@ortfleet/core';
 import type { Db } from '@ortfleet/db';
 import { createOrchestratorActivities } from './activities';
 
-const WORKFLOWS = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+// A build prebundles the workflows beside the bundle (scripts/build.ts), so a worker starts without webpack.
+const BUILT_WORKFLOWS = fileURLToPath(new URL('./workflows.js', import.meta.url));
+const WORKFLOWS = existsSync(BUILT_WORKFLOWS)
+  ? { workflowBundle: { codePath: BUILT_WORKFLOWS } }
+  : { workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)) };
 
 /** The orchestrator's worker: runs the workflows and the database activities on the orchestrator queue. */
 export async function createOrchestratorWorker(deps: { connection: NativeConnection; client: Client; namespace: string; db: Db }): Promise<Worker> {
@@ -13,7 +18,7 @@ export async function createOrchestratorWorker(deps: { connection: NativeConnect
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: ORCHESTRATOR_QUEUE,
-    workflowsPath: WORKFLOWS,
+    ...WORKFLOWS,
     activities: createOrchestratorActivities({ db: deps.db, client: deps.client, namespace: deps.namespace }),
   });
 }

@@ -14,3 +14,5 @@ export * from './leaderboard';
 export * from './compare';
 export * from './regression';
 export * from './random';
+export * from './log';
+export * from './metrics';

@@ -1,12 +1,16 @@
 import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CellOutcome } from '@ortfleet/core';
 import type { ChildJob, ChildMessage } from './job';
 
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+// A build puts the compiled child beside the bundle (scripts/build.ts); from source it runs through tsx.
+const BUILT_CHILD = fileURLToPath(new URL('./cell-child.js', import.meta.url));
+const CHILD = existsSync(BUILT_CHILD)
+  ? { path: BUILT_CHILD, execArgv: [] }
+  : { path: fileURLToPath(new URL('./child.ts', import.meta.url)), execArgv: ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] };
 const RSS_POLL_MS = 50;
 const STDERR_TAIL = 2000;
 
@@ -41,7 +45,7 @@ async function residentBytes(pid: number): Promise<number | undefined> {
  */
 export function runIsolated(job: ChildJob, limits: IsolationLimits): Promise<ChildEnd> {
   return new Promise((resolve) => {
-    const child = fork(CHILD, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(CHILD.path, [], { execArgv: CHILD.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let answer: ChildEnd | undefined;
     let killedFor: Extract<ChildEnd, { kind: 'died' }> | undefined;
     let phase: string | undefined;

@@ -6,8 +6,25 @@ import type { MachineProbe, Provenance } from '@ortfleet/core';
 import { queryNvidiaGpus } from './nvidia-smi';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+/** Written beside the bundle by scripts/build.ts: a build has no clone to ask. */
+const BUILD_INFO = new URL('./build-info.json', import.meta.url);
+
+interface BuildInfo {
+  version: string;
+  commit: string | null;
+}
+
+async function buildInfo(): Promise<BuildInfo | undefined> {
+  try {
+    return JSON.parse(await readFile(BUILD_INFO, 'utf8')) as BuildInfo;
+  } catch {
+    return undefined;
+  }
+}
 
 async function ortfleetVersion(): Promise<string> {
+  const built = await buildInfo();
+  if (built) return built.version;
   try {
     const pkg = JSON.parse(await readFile(`${REPO}package.json`, 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';
@@ -16,9 +33,11 @@ async function ortfleetVersion(): Promise<string> {
   }
 }
 
-/** The checkout's commit; ORTFLEET_COMMIT wins, for images built without the .git folder. */
+/** The checkout's or the build's commit; ORTFLEET_COMMIT wins, for images built without the .git folder. */
 async function ortfleetCommit(): Promise<string | null> {
   if (process.env.ORTFLEET_COMMIT) return process.env.ORTFLEET_COMMIT;
+  const built = await buildInfo();
+  if (built) return built.commit;
   try {
     const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: REPO, timeout: 5000 });
     return stdout.trim() || null;

