@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.ortfleet/**', 'packages/db/drizzle/**'] },
+  { ignores: ['**/node_modules/**', '.ortfleet/**', 'packages/db/drizzle/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -63,7 +63,7 @@ export function buildInfo(): { version: string; commit: string | null } {
 export async function writeWorkflowBundle(file: string): Promise<void> {
   // The SDK is the orchestrator's dependency, not the workspace root's.
   const worker = createRequire(join(ROOT, 'apps/orchestrator/package.json')).resolve('@temporalio/worker');
-  const { bundleWorkflowCode } = (await import(worker)) as typeof import('@temporalio/worker');
+  const { bundleWorkflowCode } = (await import(worker)) as { bundleWorkflowCode(opts: { workflowsPath: string; logger: unknown }): Promise<{ code: string }> };
   const { code } = await bundleWorkflowCode({ workflowsPath: join(ROOT, 'apps/orchestrator/src/workflows/index.ts'), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
   writeFileSync(file, code);
 }

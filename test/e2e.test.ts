@@ -145,7 +145,7 @@ describe('ortfleet run, bad input', () => {
     for (const command of ['run', 'demo', 'agent', 'worker', 'serve', 'fleet', 'schema', 'models', 'token', 'schedule', 'compare', 'baseline']) {
       const res = await ortfleet([command, '--help'], {});
       expect(res.code, command).toBe(0);
-      expect(res.stdout, command).toMatch(new RegExp(`usage: pnpm ortfleet ${command}`));
+      expect(res.stdout, command).toMatch(new RegExp(`usage: ortfleet ${command}`));
     }
   });
 });

@@ -8,7 +8,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `./ortfleet ...` (what `pnpm ortfleet` runs, without needing pnpm) from the repo root as a user would, with the given environment additions. */
+/** Runs `./ortfleet ...` (what `ortfleet` runs, without needing pnpm) from the repo root as a user would, with the given environment additions. */
 export function ortfleet(args: string[], env: Record<string, string>, timeoutMs = 300_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(REPO, 'ortfleet'), args, { cwd: REPO, env: { ...process.env, TEMPORAL_ADDRESS: '', DATABASE_URL: '', ...env } });

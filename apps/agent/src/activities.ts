@@ -1,8 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { CELL_ATTEMPTS, type CellOutcome, type Provenance } from '@ortfleet/core';
+import { CELL_ATTEMPTS, type CellOutcome, type Logger, type Provenance } from '@ortfleet/core';
 import { runCellIsolated } from './cell/isolated';
 import type { CellJob, Phase } from './cell/job';
 import { acquireHostLock } from './host-lock';
+import { agentMetrics, type AgentMetrics } from './metrics';
 import { ModelUnavailable, type ModelCache } from './models/cache';
 
 const HEARTBEAT_MS = 5_000;
@@ -13,7 +14,8 @@ export interface AgentContext {
   provenance: Provenance;
   models: ModelCache;
   hostLockPort: number;
-  log?: (line: string) => void;
+  logger?: Logger;
+  metrics?: AgentMetrics;
 }
 
 /** Makes the cell's model files ready on this machine; a model that cannot be is the cell's `failed` reason. */
@@ -31,6 +33,7 @@ async function localModels(job: CellJob, models: ModelCache): Promise<Pick<CellJ
 
 /** Agent activities, bound to this agent's identity, limits, model cache and host lock. */
 export function createAgentActivities(agent: AgentContext) {
+  const metrics = agent.metrics ?? agentMetrics();
   return {
     /**
      * Benchmarks one cell in a child process, heartbeating while it runs so that a dead agent is noticed and
@@ -45,39 +48,57 @@ export function createAgentActivities(agent: AgentContext) {
       let phase: Phase | 'starting' = 'waiting-for-host';
       // The cell id lets a live progress view say which cell each agent is on.
       const beat = () => ctx.heartbeat({ phase, cellId: input.cell.id, attempt });
+      const enter = (next: Phase | 'starting') => {
+        phase = next;
+        metrics.cellPhase(next);
+        beat();
+      };
       const timer = setInterval(beat, HEARTBEAT_MS);
+      metrics.cellStarted(phase);
       beat();
       const lock = await acquireHostLock(agent.hostLockPort, `ortfleet agent ${agent.agentId} (pid ${process.pid})`, {
         signal: ctx.cancellationSignal,
-        onWait: (holder) => agent.log?.(`agent ${agent.agentId}: cell ${input.cell.id} waits for the host lock on port ${agent.hostLockPort}, held by ${holder}`),
+        onWait: (holder) =>
+          agent.logger?.info(`agent ${agent.agentId}: cell ${input.cell.id} waits for the host lock on port ${agent.hostLockPort}, held by ${holder}`, {
+            cellId: input.cell.id,
+            lockPort: agent.hostLockPort,
+            holder,
+          }),
       }).catch((err: unknown) => {
         clearInterval(timer);
+        metrics.cellEnded();
         throw err;
       });
-      const stamp = (outcome: CellOutcome): CellOutcome => ({ ...outcome, agentId: agent.agentId, provenance: agent.provenance });
+      const started = performance.now();
+      let status: CellOutcome['status'] | undefined;
+      const stamp = (outcome: CellOutcome): CellOutcome => {
+        status = outcome.status;
+        return { ...outcome, agentId: agent.agentId, provenance: agent.provenance };
+      };
       try {
-        phase = 'fetching-model';
-        beat();
+        enter('fetching-model');
         const files = await localModels(input, agent.models);
         if ('failed' in files) return stamp({ status: 'failed', reason: files.failed });
-        phase = 'starting';
+        enter('starting');
         const outcome = await runCellIsolated(
           { kind: 'cell', ...input, ...files },
           {
             timeoutMs: input.measure.cellTimeoutMs,
             memoryLimitBytes: agent.memoryLimitBytes,
             signal: ctx.cancellationSignal,
-            onPhase: (p) => {
-              phase = p as Phase;
-              beat();
-            },
+            onPhase: (p) => enter(p as Phase),
           },
         );
         if (outcome.status !== 'crashed' || outcome.measurement) return stamp(outcome);
-        if (attempt < CELL_ATTEMPTS) throw ApplicationFailure.retryable(`cell child crashed on ${agent.agentId} (attempt ${attempt} of ${CELL_ATTEMPTS}): ${outcome.reason}`, 'CellCrashed');
+        if (attempt < CELL_ATTEMPTS) {
+          status = 'crashed';
+          throw ApplicationFailure.retryable(`cell child crashed on ${agent.agentId} (attempt ${attempt} of ${CELL_ATTEMPTS}): ${outcome.reason}`, 'CellCrashed');
+        }
         return stamp({ ...outcome, reason: `crashed on attempt ${attempt} of ${CELL_ATTEMPTS}; last: ${outcome.reason}` });
       } finally {
         clearInterval(timer);
+        const { ep, hardwareClass } = input.cell.params;
+        metrics.cellEnded(status && { status, ep, hardwareClass, seconds: (performance.now() - started) / 1000 });
         await lock.release();
       }
     },

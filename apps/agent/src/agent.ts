@@ -1,9 +1,10 @@
 import { Client, type Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { agentQueue, ORCHESTRATOR_QUEUE, type AgentRegistration, type EpAvailability } from '@ortfleet/core';
+import { agentQueue, ORCHESTRATOR_QUEUE, silentLogger, type AgentRegistration, type EpAvailability, type Logger } from '@ortfleet/core';
 import { createAgentActivities } from './activities';
 import { runIsolated } from './cell/isolated';
 import { acquireHostLock } from './host-lock';
+import type { AgentMetrics } from './metrics';
 import type { ModelCache } from './models/cache';
 import { hardwareClassOf } from './probe/hardware-class';
 import { probeMachine } from './probe/machine';
@@ -25,7 +26,9 @@ export interface AgentOptions {
   models: ModelCache;
   /** The host-wide benchmark lock's port (see acquireHostLock). */
   hostLockPort: number;
-  log?: (line: string) => void;
+  logger?: Logger;
+  /** Where the agent's series are recorded (see agentMetrics); the model cache reports to its own. */
+  metrics?: AgentMetrics;
 }
 
 export interface RunningAgent {
@@ -39,8 +42,8 @@ export interface RunningAgent {
  * Probes the EPs in a child process, since a broken EP library may crash the process that loads it; under
  * the host lock, since the probe's sessions would disturb another agent's measurement.
  */
-async function probeEpsIsolated(lockPort: number, owner: string, log: (line: string) => void): Promise<EpAvailability[]> {
-  const lock = await acquireHostLock(lockPort, owner, { onWait: (holder) => log(`${owner}: waiting for the host lock on port ${lockPort}, held by ${holder}`) });
+export async function probeEpsIsolated(lockPort: number, owner: string, logger: Logger): Promise<EpAvailability[]> {
+  const lock = await acquireHostLock(lockPort, owner, { onWait: (holder) => logger.info(`${owner}: waiting for the host lock on port ${lockPort}, held by ${holder}`, { lockPort, holder }) });
   const end = await runIsolated({ kind: 'probe-eps' }, { timeoutMs: 120_000, memoryLimitBytes: 4 * 2 ** 30 }).finally(() => lock.release());
   if (end.kind === 'message' && end.message.type === 'eps') return end.message.eps;
   const why = end.kind === 'died' ? end.reason : 'unexpected answer';
@@ -53,13 +56,16 @@ async function probeEpsIsolated(lockPort: number, owner: string, log: (line: str
  * one cell at a time.
  */
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
-  const log = opts.log ?? (() => {});
+  const logger = (opts.logger ?? silentLogger).child({ agent: opts.agentId });
   await opts.models.prepare();
-  const eps = await probeEpsIsolated(opts.hostLockPort, `ortfleet agent ${opts.agentId} (pid ${process.pid})`, log);
+  const eps = await probeEpsIsolated(opts.hostLockPort, `ortfleet agent ${opts.agentId} (pid ${process.pid})`, logger);
   const probe = await probeMachine(eps);
   const hardwareClass = opts.hardwareClass ?? hardwareClassOf(probe);
   const registration: AgentRegistration = { agentId: opts.agentId, hardwareClass, taskQueue: agentQueue(hardwareClass), probe, labels: opts.labels ?? {} };
-  log(`agent ${opts.agentId}: class ${hardwareClass}; EPs ${eps.map((e) => `${e.name}${e.available ? '' : ` (unavailable: ${e.reason ?? e.error ?? 'unknown'})`}`).join(', ')}`);
+  logger.info(`agent ${opts.agentId}: class ${hardwareClass}; EPs ${eps.map((e) => `${e.name}${e.available ? '' : ` (unavailable: ${e.reason ?? e.error ?? 'unknown'})`}`).join(', ')}`, {
+    hardwareClass,
+    eps: eps.filter((e) => e.available).map((e) => e.name),
+  });
 
   const worker = await Worker.create({
     connection: opts.connection,
@@ -72,14 +78,15 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       provenance: await provenanceOf(probe),
       models: opts.models,
       hostLockPort: opts.hostLockPort,
-      log,
+      logger,
+      metrics: opts.metrics,
     }),
     // One benchmark per machine at a time: two cells sharing cores would measure each other.
     maxConcurrentActivityTaskExecutions: 1,
   });
   const done = worker.run();
   const client = new Client({ connection: opts.clientConnection, namespace: opts.namespace });
-  log(`agent ${opts.agentId}: registering through ${ORCHESTRATOR_QUEUE} (waits for an orchestrator worker)`);
+  logger.info(`agent ${opts.agentId}: registering through ${ORCHESTRATOR_QUEUE} (waits for an orchestrator worker)`);
   try {
     await client.workflow.execute('registerAgent', {
       taskQueue: ORCHESTRATOR_QUEUE,
@@ -92,6 +99,6 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     await done;
     throw err;
   }
-  log(`agent ${opts.agentId}: registered, polling ${registration.taskQueue}`);
+  logger.info(`agent ${opts.agentId}: registered, polling ${registration.taskQueue}`, { taskQueue: registration.taskQueue });
   return { registration, worker, done };
 }

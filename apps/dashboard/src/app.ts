@@ -1,11 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
+import type { Logger, MetricMeter } from '@ortfleet/core';
 import type { Db } from '@ortfleet/db';
 import { apiRoutes } from './api';
 import { protectPages } from './auth';
 import { ApiError } from './errors';
 import { layout } from './layout';
+import { requestMetrics } from './metrics';
 import { pageRoutes } from './pages';
 import type { RunControl } from './runs/control';
 
@@ -18,11 +20,16 @@ export interface DashboardDeps {
   modelDir?: string;
   /** Whether reading (the API and the pages) needs a token too; writing always does. */
   readRequiresToken?: boolean;
+  /** Where an unexpected error (a 500) is logged; absent, to the console. */
+  logger?: Logger;
+  /** Where request counts and durations are recorded; absent, they are not. */
+  meter?: MetricMeter;
 }
 
 /** The dashboard: HTML pages for people, /api/v1 for programs, /api/openapi.json and /api/docs. */
 export function createApp(deps: DashboardDeps): OpenAPIHono {
   const app = new OpenAPIHono();
+  if (deps.meter) app.use('*', requestMetrics(deps.meter));
 
   app.onError((err, c) => {
     const wantsHtml = !c.req.path.startsWith('/api/') && (c.req.header('accept') ?? '').includes('text/html');
@@ -30,6 +37,7 @@ export function createApp(deps: DashboardDeps): OpenAPIHono {
     let body = { code: 'internal', message: 'internal error' };
     if (err instanceof ApiError) [status, body] = [err.status as typeof status, { code: err.code, message: err.message }];
     else if (err instanceof HTTPException) [status, body] = [err.status as typeof status, { code: 'http_error', message: err.message }];
+    else if (deps.logger) deps.logger.error(`${c.req.method} ${c.req.path} failed`, { err });
     else console.error(err);
     return wantsHtml ? c.html(errorPage(status, body.message), status) : c.json(body, status);
   });

@@ -16,7 +16,7 @@ function tokenOf(header: string | undefined, cookie: string | undefined): string
 export function requireToken(db: Db): MiddlewareHandler {
   return async (c, next) => {
     const token = tokenOf(c.req.header('authorization'), getCookie(c, COOKIE));
-    if (!token) throw new ApiError(401, 'unauthorized', 'this request needs an API token: Authorization: Bearer <token> (create one with `pnpm ortfleet token create NAME`)');
+    if (!token) throw new ApiError(401, 'unauthorized', 'this request needs an API token: Authorization: Bearer <token> (create one with `ortfleet token create NAME`)');
     if (!(await authenticateApiToken(db, token))) throw new ApiError(401, 'unauthorized', 'the API token is unknown or revoked');
     await next();
   };
@@ -51,7 +51,7 @@ function safeNext(next: string | undefined): string {
 
 function loginPage(next: string | undefined, failed: boolean) {
   return html`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ortfleet: sign in</title></head>
-<body style="font:15px system-ui;margin:2rem"><h1>ortfleet</h1><p>This dashboard needs an API token (<code>pnpm ortfleet token create NAME</code>).</p>
+<body style="font:15px system-ui;margin:2rem"><h1>ortfleet</h1><p>This dashboard needs an API token (<code>ortfleet token create NAME</code>).</p>
 ${failed ? html`<p style="color:#b00">That token is unknown or revoked.</p>` : ''}
 <form method="post" action="/login"><input type="hidden" name="next" value="${safeNext(next)}"><input name="token" type="password" autocomplete="off" placeholder="ortf_…" style="width:20rem;max-width:100%"> <button>Sign in</button></form></body></html>`;
 }

@@ -188,7 +188,7 @@ export const ModelUploadQuery = z
   .strict();
 
 export const StartRunBody = z.object({
-  spec: z.record(z.string(), z.unknown()).openapi({ description: 'a spec, as in a spec file (see `pnpm ortfleet schema`)' }),
+  spec: z.record(z.string(), z.unknown()).openapi({ description: 'a spec, as in a spec file (see `ortfleet schema`)' }),
   runId: RunId.optional(),
 });
 

@@ -1,17 +1,25 @@
+import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { Runtime } from '@temporalio/worker';
 import type { AlertTarget, RunAlert } from './judging/alert-message';
 import { judgeRun, type JudgedCell } from './judging/judge-run';
 import { postAlert } from './judging/post-alert';
 import protos from '@temporalio/proto';
 import type { AgentRegistration, CellResult, EpAvailability, FleetClass } from '@ortfleet/core';
 import { createRun, finishRun, listAgents, recordResult, upsertAgent, type Db, type RUN_STATUSES } from '@ortfleet/db';
+import { workerMetrics, type WorkerMetrics } from './observability/worker-metrics';
 
 /** A poller seen this recently counts as a live agent; Temporal long-polls last about a minute. */
 const LIVE_POLLER_MS = 150_000;
 
-/** Activities of the orchestrator's queue: everything that touches the database or asks Temporal about pollers. */
-export function createOrchestratorActivities(deps: { db: Db; client: Client; namespace: string }) {
+/**
+ * Activities of the orchestrator's queue: everything that touches the database or asks Temporal about pollers.
+ * Their series go to `metrics`, by default on the installed runtime's meter (which records nothing unless the
+ * process serves metrics).
+ */
+export function createOrchestratorActivities(deps: { db: Db; client: Client; namespace: string; metrics?: WorkerMetrics }) {
   const { db, client, namespace } = deps;
+  const metrics = deps.metrics ?? workerMetrics(Runtime.instance().metricMeter);
 
   /** Identities of agents polling a queue recently. */
   async function livePollers(taskQueue: string): Promise<Set<string>> {
@@ -66,6 +74,7 @@ export function createOrchestratorActivities(deps: { db: Db; client: Client; nam
     /** Writes one cell's result; a retry of this activity never duplicates the row. */
     async persistResult(runId: string, result: CellResult, modelSha256?: string): Promise<void> {
       await recordResult(db, runId, result, modelSha256);
+      metrics.persisted(result, Context.current().info.attempt);
     },
 
     /** Judges the run's valid results against their series' history and stores the judgements. */

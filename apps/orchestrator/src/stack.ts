@@ -1,8 +1,10 @@
 import { totalmem } from 'node:os';
 import type { Worker } from '@temporalio/worker';
-import { ModelCache, startAgent, type AgentSettings, type RunningAgent } from '@ortfleet/agent';
+import { agentMetrics, ModelCache, startAgent, type AgentSettings, type RunningAgent } from '@ortfleet/agent';
+import type { Logger, MetricMeter } from '@ortfleet/core';
 import { openDatabase, type Database } from '@ortfleet/db';
 import type { Config } from './config';
+import { watchRunsInFlight, workerMetrics } from './observability/worker-metrics';
 import { connectTemporal, type TemporalHandle } from './temporal';
 import { createOrchestratorWorker } from './worker';
 
@@ -19,13 +21,17 @@ export function cellMemoryLimitBytes(config: Config): number {
   return config.ORTFLEET_CELL_MEMORY_MB ? config.ORTFLEET_CELL_MEMORY_MB * 2 ** 20 : Math.floor(totalmem() * 0.75);
 }
 
-/** Starts what a command needs and returns one handle that stops all of it in the right order. */
+/**
+ * Starts what a command needs and returns one handle that stops all of it in the right order. Its pieces log
+ * through `logger` and record their series on `meter`, when the process serves metrics.
+ */
 export async function startStack(
   config: Config,
   want: { worker: boolean; agent?: AgentSettings },
-  log: (line: string) => void,
+  logger: Logger,
+  meter?: MetricMeter,
 ): Promise<Stack> {
-  const temporal = await connectTemporal(config, log);
+  const temporal = await connectTemporal(config, (line) => logger.info(line));
   const stops: (() => Promise<void>)[] = [() => temporal.close()];
   const stop = async () => {
     for (const s of stops.splice(0).reverse()) await s();
@@ -35,13 +41,15 @@ export async function startStack(
     if (want.worker) {
       database = await openDatabase({ databaseUrl: config.DATABASE_URL, home: config.ORTFLEET_HOME });
       stops.push(() => database!.close());
-      log(`database: ${database.location}`);
+      logger.info(`database: ${database.location}`);
       const worker = await createOrchestratorWorker({ connection: temporal.workerConnection, client: temporal.client, namespace: temporal.namespace, db: database.db });
       stops.push(runInBackground(worker));
+      if (meter) stops.push(watchRunsInFlight(temporal.client, workerMetrics(meter), logger));
     }
     let agent: RunningAgent | undefined;
     if (want.agent) {
       const settings = want.agent;
+      const metrics = agentMetrics(meter);
       agent = await startAgent({
         connection: temporal.workerConnection,
         clientConnection: temporal.clientConnection,
@@ -49,10 +57,11 @@ export async function startStack(
         agentId: settings.agentId,
         hardwareClass: settings.hardwareClass,
         labels: settings.labels,
-        models: new ModelCache({ dir: settings.cacheDir, maxBytes: settings.cacheBytes, store: settings.modelStore, token: settings.token }),
+        models: new ModelCache({ dir: settings.cacheDir, maxBytes: settings.cacheBytes, store: settings.modelStore, token: settings.token, metrics }),
         hostLockPort: settings.hostLockPort,
         memoryLimitBytes: cellMemoryLimitBytes(config),
-        log,
+        logger,
+        metrics,
       });
       stops.push(stopWorker(agent.worker, agent.done));
     }

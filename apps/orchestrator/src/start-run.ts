@@ -27,7 +27,7 @@ export async function assertOrchestratorWorker(temporal: TemporalHandle): Promis
     taskQueueType: protos.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
   if ((res.pollers ?? []).length === 0)
-    throw new BadInputError(`no orchestrator worker polls '${ORCHESTRATOR_QUEUE}' on ${temporal.address}; start one with \`pnpm ortfleet worker\``);
+    throw new BadInputError(`no orchestrator worker polls '${ORCHESTRATOR_QUEUE}' on ${temporal.address}; start one with \`ortfleet worker\``);
 }
 
 /** Starts the benchmarkRun workflow for a loaded spec; the workflow id is the run id. */

@@ -3,9 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { BadInputError, OrtfleetError } from '@ortfleet/core';
+import { BadInputError } from '@ortfleet/core';
 import type { Config } from './config';
+import { connectFailure } from './connect-failure';
 import { startDevServer } from './dev-server';
+import { connectionSecurityOptions, type TemporalSecurity } from './temporal-tls';
 import { bootstrapTool } from './tools';
 
 /** Connections to a Temporal server, embedded or remote, and how to let go of them. */
@@ -31,14 +33,23 @@ export function findTemporalBinary(config: Pick<Config, 'ORTFLEET_TEMPORAL_BIN'>
   return bootstrapTool('bin/temporal');
 }
 
-async function connectTo(address: string, namespace: string, stopServer: () => Promise<void> = async () => {}): Promise<TemporalHandle> {
-  let clientConnection: Connection;
+async function connectTo(address: string, namespace: string, security: TemporalSecurity, stopServer: () => Promise<void> = async () => {}): Promise<TemporalHandle> {
+  const secured = connectionSecurityOptions(security);
+  const clientConnection = Connection.lazy({ address, connectTimeout: '10 seconds', ...secured });
   try {
-    clientConnection = await Connection.connect({ address, connectTimeout: '10 seconds' });
+    await clientConnection.ensureConnected();
   } catch (err) {
-    throw new OrtfleetError('temporal_unreachable', `cannot reach Temporal at ${address} (TEMPORAL_ADDRESS): ${(err as Error).message}`);
+    // A channel that failed TLS keeps retrying, and would keep the process alive.
+    await clientConnection.close();
+    throw await connectFailure(address, security, err);
   }
-  const workerConnection = await NativeConnection.connect({ address });
+  let workerConnection: NativeConnection;
+  try {
+    workerConnection = await NativeConnection.connect({ address, ...secured });
+  } catch (err) {
+    await clientConnection.close();
+    throw await connectFailure(address, security, err);
+  }
   return {
     client: new Client({ connection: clientConnection, namespace }),
     clientConnection,
@@ -66,11 +77,13 @@ export const NO_TEMPORAL_BINARY = `no Temporal CLI for the embedded dev server (
  */
 export async function connectTemporal(config: Config, log: (line: string) => void = () => {}): Promise<TemporalHandle> {
   const namespace = config.TEMPORAL_NAMESPACE;
-  if (config.TEMPORAL_ADDRESS) return connectTo(config.TEMPORAL_ADDRESS, namespace);
+  const security = config.temporalSecurity ?? {};
+  if (config.TEMPORAL_ADDRESS) return connectTo(config.TEMPORAL_ADDRESS, namespace, security);
+  if (security.tls || security.apiKey) log('TEMPORAL_TLS_* and TEMPORAL_API_KEY are ignored without TEMPORAL_ADDRESS: the embedded dev server is plain text');
   const binary = findTemporalBinary(config);
   if (!binary) throw new BadInputError(NO_TEMPORAL_BINARY);
   mkdirSync(config.ORTFLEET_HOME, { recursive: true });
   log(`starting embedded Temporal dev server (${binary})`);
   const server = await startDevServer({ binary, dbFilename: join(config.ORTFLEET_HOME, 'temporal.db'), namespace });
-  return connectTo(server.address, namespace, server.stop);
+  return connectTo(server.address, namespace, {}, server.stop);
 }

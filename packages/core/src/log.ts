@@ -60,7 +60,7 @@ const BARE = /^[^\s"=]+$/;
 export function formatTextLine(record: LogRecord): string {
   const fields = fieldEntries(record.fields).map(([k, v]) => {
     const text = typeof v === 'string' ? v : JSON.stringify(v);
-    return `${k}=${typeof v === 'string' && BARE.test(text) ? text : JSON.stringify(text)}`;
+    return `${k}=${BARE.test(text) ? text : JSON.stringify(text)}`;
   });
   return [record.time.toISOString(), record.level.toUpperCase().padEnd(5), record.msg, ...fields].join(' ');
 }

@@ -80,7 +80,7 @@ describe('planCells', () => {
     const noFp16 = planned.find((p) => p.cell.params.model === 'a' && p.cell.params.precision === 'fp16' && p.cell.params.ep === 'cpu');
     expect(noFp16 && 'settled' in noFp16 && noFp16.settled).toMatchObject({
       status: 'unsupported',
-      reason: "model 'a' has no fp16 file (has: fp32); `pnpm ortfleet models prepare <spec>` derives fp16 and int8 files from the fp32 one",
+      reason: "model 'a' has no fp16 file (has: fp32); `ortfleet models prepare <spec>` derives fp16 and int8 files from the fp32 one",
     });
   });
 

@@ -124,7 +124,7 @@ export function planCells(spec: Spec, fleet: FleetClass[], precisions?: Record<s
       const has = precisions?.[cell.params.model] ?? Object.keys(model ? modelFiles(model) : {});
       const ep = fleetClass.eps.find((e) => e.name === cell.params.ep);
       if (!has.includes(cell.params.precision)) {
-        const hint = (DERIVABLE_PRECISIONS as readonly string[]).includes(cell.params.precision) && has.includes('fp32') ? '; `pnpm ortfleet models prepare <spec>` derives fp16 and int8 files from the fp32 one' : '';
+        const hint = (DERIVABLE_PRECISIONS as readonly string[]).includes(cell.params.precision) && has.includes('fp32') ? '; `ortfleet models prepare <spec>` derives fp16 and int8 files from the fp32 one' : '';
         planned.push({ cell, settled: { status: 'unsupported', reason: `model '${cell.params.model}' has no ${cell.params.precision} file (has: ${has.join(', ')})${hint}` } });
       } else if (!ep?.available) {
         const why = ep?.error ? `: ${ep.error}` : ep ? '' : ' (not in this onnxruntime-node build)';

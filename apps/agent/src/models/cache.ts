@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
+import type { ModelCacheMetrics } from '../metrics';
 
 /** A model file as a cell names it: its content hash (when it could be hashed at planning) and its path on the planning side. */
 export interface ModelRef {
@@ -24,6 +25,7 @@ export interface ModelCacheOptions {
   /** Bearer token for a store that needs one to read. */
   token?: string;
   fetch?: typeof fetch;
+  metrics?: ModelCacheMetrics;
 }
 
 const DOWNLOAD_ATTEMPTS = 3;
@@ -72,9 +74,11 @@ export class ModelCache {
     if (await stat(cached).then(() => true, () => false)) {
       const now = new Date();
       await utimes(cached, now, now);
+      this.opts.metrics?.hit();
       return cached;
     }
     if (!this.opts.store) return this.verifyInPlace(ref.path, ref.sha256);
+    this.opts.metrics?.miss();
     let lastError: unknown;
     for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
       try {
@@ -92,7 +96,11 @@ export class ModelCache {
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new ModelUnavailable(`model file ${path} is missing on this agent, and no model store (ORTFLEET_MODEL_STORE) is configured to download ${sha256} from`);
     const key = `${path}:${info.size}:${info.mtimeMs}`;
-    if (this.verified.get(key) === sha256) return path;
+    if (this.verified.get(key) === sha256) {
+      this.opts.metrics?.hit();
+      return path;
+    }
+    this.opts.metrics?.miss();
     const actual = await hashFile(path);
     if (actual !== sha256) throw new ModelUnavailable(`model file ${path} has sha256 ${actual}, not the ${sha256} the run was planned with; refusing to run it`);
     this.verified.set(key, sha256);
@@ -123,9 +131,11 @@ export class ModelCache {
       const actual = hash.digest('hex');
       if (actual !== sha256) throw new ModelUnavailable(`model downloaded from ${this.opts.store} has sha256 ${actual}, not ${sha256}; discarded, refusing to run it`);
       await rename(tmp, target);
+      this.opts.metrics?.downloaded(size);
       return target;
     } catch (err) {
       await rm(tmp, { force: true });
+      this.opts.metrics?.downloaded(size);
       if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new ModelUnavailable(`model cache ${this.opts.dir} ran out of disk space while downloading ${sha256} (${mib(size)} written); the partial file was removed`);
       throw err;
     }

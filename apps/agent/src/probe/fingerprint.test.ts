@@ -39,6 +39,14 @@ const EXPECTED: Record<string, Expected> = {
     gpus: [{ vendor: 'NVIDIA', model: 'NVIDIA H100 80GB HBM3', vramMb: 81559, driver: '550.54.15' }],
     eps: { cpu: true, webgpu: true, cuda: true, tensorrt: 'error' },
   },
+  // Recorded for real by scripts/device/nvidia-check.sh: WebGPU loads through the driver's EGL Vulkan entry.
+  'linux-x64-nvidia-h100-recorded.json': {
+    hardwareClass: 'nvidia-h100-hbm3-80gb',
+    os: { platform: 'linux', arch: 'x64' },
+    cpu: { vendor: 'Intel', brand: 'Xeon® Processor', cores: 16, physicalCores: 16, simd: ['avx2', 'avx512', 'amx'] },
+    gpus: [{ vendor: 'NVIDIA', model: 'NVIDIA H100 80GB HBM3', vramMb: 81559, driver: '580.159.04' }],
+    eps: { cpu: true, webgpu: true, cuda: "libonnxruntime_providers_cuda.so is not installed (onnxruntime-node's install step downloads it; it was skipped or failed)", tensorrt: "libonnxruntime_providers_tensorrt.so is not installed (onnxruntime-node's install step downloads it; it was skipped or failed)" },
+  },
   'linux-x64-2x-tesla-t4.json': {
     hardwareClass: 'nvidia-tesla-t4-15gb-x2',
     os: { platform: 'linux', arch: 'x64' },

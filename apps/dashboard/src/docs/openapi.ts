@@ -3,7 +3,7 @@ import { html, raw } from 'hono/html';
 
 /** Serves the OpenAPI 3.1 document generated from the routes' zod schemas, and a page that lists it. */
 export function mountOpenApi(api: OpenAPIHono, version: string): void {
-  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'a token from `pnpm ortfleet token create NAME`' });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'a token from `ortfleet token create NAME`' });
   const document = () =>
     api.getOpenAPI31Document({
       openapi: '3.1.0',

@@ -21,7 +21,7 @@ ${table(
     const seen = members.map((a) => a.lastSeenAt).sort((x, y) => y.getTime() - x.getTime())[0];
     return html`<tr><td>${hw}</td><td class="num">${members.length}</td><td>${eps.join(', ')}</td><td>${when(seen)}</td></tr>`;
   }),
-  'no agent has registered; start one with `pnpm ortfleet agent`',
+  'no agent has registered; start one with `ortfleet agent`',
 )}
 <h2>Agents</h2>
 ${table(

@@ -1,6 +1,5 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { OrtfleetError } from '@ortfleet/core';
 import { baselineCommand } from './commands/baseline';
+import { checkCommand } from './commands/check';
 import { compareCommand } from './commands/compare';
 import { agentCommand, workerCommand } from './commands/daemons';
 import { fleetCommand } from './commands/fleet';
@@ -10,8 +9,9 @@ import { scheduleCommand } from './commands/schedule';
 import { schemaCommand } from './commands/schema';
 import { serveCommand } from './commands/serve';
 import { tokenCommand } from './commands/token';
+import { runEntry, type Command } from './entry';
 
-const USAGE = `usage: pnpm ortfleet <command> [options]
+const USAGE = `usage: ortfleet <command> [options]
 
 ortfleet benchmarks ONNX models across a fleet of machines through Temporal and ranks the results.
 
@@ -27,21 +27,26 @@ commands:
   compare A B     judge run B against run A cell by cell (--fail-on-regression: exit 1 on a regression)
   baseline accept make a result the new baseline of its series
   fleet           list registered agents
+  check           probe this machine and measure a real model on each EP that loads (no Temporal, no database)
   schema          print the spec file's JSON Schema
   models prepare  derive a model's fp16 and int8 variants next to it (needs Python onnxruntime and onnx)
 
 environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ORTFLEET_HOME (default ./.ortfleet),
 ORTFLEET_TEMPORAL_BIN, ORTFLEET_CELL_MEMORY_MB, ORTFLEET_MODEL_STORE, ORTFLEET_TOKEN (an agent's own: agent
---help). \`pnpm ortfleet <command> --help\` for each command.
+--help), ORTFLEET_LOG_LEVEL and ORTFLEET_LOG_FORMAT (stderr logs), ORTFLEET_METRICS_PORT and ORTFLEET_METRICS_HOST
+(agent, worker and serve: a Prometheus endpoint), TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_CA,
+TEMPORAL_TLS_SERVER_NAME, TEMPORAL_API_KEY and TEMPORAL_TLS (TLS to TEMPORAL_ADDRESS).
+\`ortfleet <command> --help\` for each command. From a clone: ./ortfleet or pnpm ortfleet.
 exit codes: 0 success, 1 the run finished with failed cells, 2 bad input.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
+const COMMANDS: Record<string, Command> = {
   demo: (argv) => runCommand(argv, { demo: true }),
   run: (argv) => runCommand(argv),
   agent: agentCommand,
   worker: workerCommand,
   serve: serveCommand,
   fleet: fleetCommand,
+  check: checkCommand,
   schema: schemaCommand,
   models: modelsCommand,
   token: tokenCommand,
@@ -50,31 +55,6 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
   schedule: scheduleCommand,
 };
 
-async function main(argv: string[]): Promise<number> {
-  // The SDK logs every worker state change at INFO; an operator needs its errors only.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE);
-    return name ? 0 : 2;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    console.error(`unknown command '${name}'\n\n${USAGE}`);
-    return 2;
-  }
-  try {
-    return await command(rest);
-  } catch (err) {
-    if (err instanceof OrtfleetError) {
-      console.error(`ortfleet: ${err.message}`);
-      return err.code === 'bad_input' ? 2 : 1;
-    }
-    console.error(err);
-    return 1;
-  }
-}
-
 // pnpm passes a literal `--` through when a user writes `pnpm ortfleet -- run ...`.
 const args = process.argv.slice(2);
-process.exitCode = await main(args[0] === '--' ? args.slice(1) : args);
+process.exitCode = await runEntry(COMMANDS, USAGE, args[0] === '--' ? args.slice(1) : args);

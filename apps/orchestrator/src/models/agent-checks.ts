@@ -22,6 +22,6 @@ export async function checkModelStore(store: string, token?: string): Promise<vo
   } catch (err) {
     throw new OrtfleetError('model_store_unreachable', `cannot reach the model store ${store} (ORTFLEET_MODEL_STORE / --model-store): ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`);
   }
-  if (status === 401) throw new OrtfleetError('model_store_unreachable', `the model store ${store} needs a token: set ORTFLEET_TOKEN to one from \`pnpm ortfleet token create\``);
+  if (status === 401) throw new OrtfleetError('model_store_unreachable', `the model store ${store} needs a token: set ORTFLEET_TOKEN to one from \`ortfleet token create\``);
   if (status !== 404) throw new OrtfleetError('model_store_unreachable', `${store} does not answer like an ortfleet model store (HEAD ${url} gave ${status}, expected 404)`);
 }

@@ -20,10 +20,10 @@ interface Ort {
 }
 const ort = createRequire(createRequire(import.meta.url).resolve('@ortfleet/agent'))('onnxruntime-node') as Ort;
 
-/** `pnpm ortfleet models prepare ...` from the repo root, as a user runs it (Python found by the usual discovery). */
+/** `./ortfleet models prepare ...` from the repo root, as a user runs it (Python found by the usual discovery). */
 function prepare(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('pnpm', ['-s', 'ortfleet', 'models', 'prepare', ...args], { cwd: REPO });
+    const child = spawn(join(REPO, 'ortfleet'), ['models', 'prepare', ...args], { cwd: REPO });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

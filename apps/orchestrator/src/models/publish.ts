@@ -31,7 +31,7 @@ async function upload(store: { url: string; token?: string }, path: string, sha2
     duplex: 'half',
   } as RequestInit);
   if (!res.ok) {
-    const hint = res.status === 401 ? ' (set ORTFLEET_TOKEN to a token from `pnpm ortfleet token create`)' : '';
+    const hint = res.status === 401 ? ' (set ORTFLEET_TOKEN to a token from `ortfleet token create`)' : '';
     throw new OrtfleetError('model_store', `uploading ${path} to ${store.url} failed: ${res.status} ${await res.text()}${hint}`);
   }
   const stored = (await res.json()) as { sha256: string };

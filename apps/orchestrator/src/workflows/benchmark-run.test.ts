@@ -1,6 +1,6 @@
 import { agentSettings } from '@ortfleet/agent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORCHESTRATOR_QUEUE, validateSpec, type RunSummary } from '@ortfleet/core';
+import { ORCHESTRATOR_QUEUE, silentLogger, validateSpec, type RunSummary } from '@ortfleet/core';
 import { listRunResults, getRun } from '@ortfleet/db';
 import { freshDatabase, tempHome, temporalBinary } from '../../../../test/support/env';
 import { writeTestModels } from '../../../../test/support/models';
@@ -23,7 +23,7 @@ beforeAll(async () => {
       ORTFLEET_CELL_MEMORY_MB: 512,
     },
     { worker: true, agent: agentSettings({ id: 'it-agent' }, {}, home) },
-    () => {},
+    silentLogger,
   );
   const models = writeTestModels(home);
   const spec = validateSpec({

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORCHESTRATOR_QUEUE, type Judgement } from '@ortfleet/core';
+import { ORCHESTRATOR_QUEUE, silentLogger, type Judgement } from '@ortfleet/core';
 import { freshDatabase, tempHome, temporalBinary } from '../../../../test/support/env';
 import type { RunAlert } from '../judging/alert-message';
 import { startStack, type Stack } from '../stack';
@@ -30,7 +30,7 @@ beforeAll(async () => {
   stack = await startStack(
     { DATABASE_URL: await freshDatabase(), TEMPORAL_NAMESPACE: 'default', ORTFLEET_HOME: tempHome(), ORTFLEET_TEMPORAL_BIN: temporalBinary() },
     { worker: true },
-    () => {},
+    silentLogger,
   );
 });
 

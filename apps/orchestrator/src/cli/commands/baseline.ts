@@ -3,7 +3,7 @@ import { acceptBaseline, openDatabase } from '@ortfleet/db';
 import { loadConfig } from '../../config';
 import { parseCommand } from '../args';
 
-export const BASELINE_USAGE = `usage: pnpm ortfleet baseline accept RESULT_ID [--note TEXT]
+export const BASELINE_USAGE = `usage: ortfleet baseline accept RESULT_ID [--note TEXT]
 
 Accepts a result as the new baseline of its series (one configuration on one hardware class): from the next
 run on, that series is judged against this result and the ones after it, so a step that was reported as a

@@ -5,7 +5,7 @@ import { compareRuns } from '../../judging/compare-runs';
 import { isRunId } from '../../start-run';
 import { parseCommand } from '../args';
 
-export const COMPARE_USAGE = `usage: pnpm ortfleet compare RUN_A RUN_B [--fail-on-regression] [--min-effect F] [--json]
+export const COMPARE_USAGE = `usage: ortfleet compare RUN_A RUN_B [--fail-on-regression] [--min-effect F] [--json]
 
 Compares two runs cell by cell, RUN_A the baseline and RUN_B the candidate, with the rules of the nightly
 judging (docs/regressions.md): a Mann–Whitney U test on the latency samples (p < 0.001), a minimum effect of

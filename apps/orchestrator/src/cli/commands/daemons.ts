@@ -1,13 +1,17 @@
 import { resolve } from 'node:path';
 import { AGENT_FLAGS, agentSettings, DEFAULT_HOST_LOCK_PORT, type AgentSettings } from '@ortfleet/agent';
-import { BadInputError } from '@ortfleet/core';
+import { BadInputError, type Logger } from '@ortfleet/core';
 import { loadConfig, type Config } from '../../config';
 import { checkModelCache, checkModelStore } from '../../models/agent-checks';
+import { startObservability } from '../../observability/runtime';
 import { startStack, type Stack } from '../../stack';
+import { TEMPORAL_TLS_USAGE } from '../../temporal-tls';
 import { parseCommand } from '../args';
+import { daemonEnv, loadDaemonConfig, METRICS_PORT_OPTION, nameMetricsFlag, OBSERVABILITY_USAGE } from '../daemon-config';
 
-export const AGENT_USAGE = `usage: pnpm ortfleet agent [--id ID] [--class HARDWARE_CLASS] [--labels K=V,...]
+export const AGENT_USAGE = `usage: ortfleet agent [--id ID] [--class HARDWARE_CLASS] [--labels K=V,...]
                           [--model-store URL] [--cache-dir DIR] [--cache-mb N] [--lock-port PORT]
+                          [--metrics-port PORT]
 
 Starts an agent on this machine: probes it (CPU, SIMD, memory, GPUs, and which ONNX Runtime EPs really load),
 registers with the orchestrator through Temporal and benchmarks cells of its hardware class, one at a time
@@ -28,47 +32,50 @@ unreachable Temporal or model store exits 1, and in neither case does the agent 
                          default 10240)
   --lock-port PORT       127.0.0.1 port held while benchmarking, so agents on one host take turns
                          (ORTFLEET_HOST_LOCK_PORT; default ${DEFAULT_HOST_LOCK_PORT})
+${OBSERVABILITY_USAGE}
 
-ORTFLEET_CELL_MEMORY_MB caps a cell's resident memory (default: 75% of this machine's).`;
+ORTFLEET_CELL_MEMORY_MB caps a cell's resident memory (default: 75% of this machine's).
+${TEMPORAL_TLS_USAGE}`;
 
-export const WORKER_USAGE = `usage: pnpm ortfleet worker
+export const WORKER_USAGE = `usage: ortfleet worker [--metrics-port PORT]
 
 Starts the orchestrator's worker: runs benchmarkRun workflows and writes agents, runs and results to
-DATABASE_URL (or, unset, an embedded PGlite under ORTFLEET_HOME). Needs TEMPORAL_ADDRESS.`;
+DATABASE_URL (or, unset, an embedded PGlite under ORTFLEET_HOME). Needs TEMPORAL_ADDRESS.
+${TEMPORAL_TLS_USAGE}
+
+${OBSERVABILITY_USAGE}`;
 
 /** Runs until SIGINT or SIGTERM, then shuts the stack down cleanly. */
-async function untilSignal(stack: Stack, log: (line: string) => void): Promise<number> {
+async function untilSignal(stack: Stack, logger: Logger): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  log('shutting down');
+  logger.info('shutting down');
   await stack.close();
   return 0;
 }
 
-function requireTemporal(usage: string) {
-  const config = loadConfig();
+function requireTemporal(usage: string, metricsPort: string | undefined) {
+  const config = loadDaemonConfig(metricsPort);
   if (!config.TEMPORAL_ADDRESS) throw new BadInputError(`TEMPORAL_ADDRESS is not set: this command joins a running Temporal server\n\n${usage}`);
   return config;
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
 /** Every problem with the agent's environment and flags, in one bad-input error; the settings otherwise. */
-function agentConfig(flags: Record<string, string | undefined>): { config: Config; settings: AgentSettings } {
+function agentConfig(flags: Record<string, string | undefined>, metricsPort: string | undefined): { config: Config; settings: AgentSettings } {
   const problems: string[] = [];
   const collect = <T>(read: () => T): T | undefined => {
     try {
       return read();
     } catch (err) {
       if (!(err instanceof BadInputError)) throw err;
-      problems.push(...err.problems);
+      problems.push(...nameMetricsFlag(err.problems, metricsPort));
       return undefined;
     }
   };
   // The model store and token are the agent settings' to check, so each problem is listed once.
-  const config = collect(() => loadConfig({ ...process.env, ORTFLEET_MODEL_STORE: undefined, ORTFLEET_TOKEN: undefined }));
+  const config = collect(() => loadConfig({ ...daemonEnv(metricsPort), ORTFLEET_MODEL_STORE: undefined, ORTFLEET_TOKEN: undefined }));
   if (config && !config.TEMPORAL_ADDRESS) problems.push('TEMPORAL_ADDRESS: not set; an agent joins a running Temporal server (e.g. localhost:7233)');
   const settings = collect(() => agentSettings(flags, process.env, config?.ORTFLEET_HOME ?? resolve('.ortfleet')));
   if (problems.length > 0 || !config || !settings) throw new BadInputError(`invalid agent configuration:\n  ${problems.join('\n  ')}\n\n${AGENT_USAGE}`, problems);
@@ -77,22 +84,25 @@ function agentConfig(flags: Record<string, string | undefined>): { config: Confi
 
 /** `ortfleet agent`: validates everything, checks the cache, the model store and Temporal, then probes and registers. */
 export async function agentCommand(argv: string[]): Promise<number> {
-  const options = Object.fromEntries(Object.keys(AGENT_FLAGS).map((flag) => [flag, { type: 'string' as const }]));
+  const options = { ...Object.fromEntries(Object.keys(AGENT_FLAGS).map((flag) => [flag, { type: 'string' as const }])), ...METRICS_PORT_OPTION };
   const { values } = parseCommand(argv, options, AGENT_USAGE);
   if (values.help) return console.log(AGENT_USAGE), 0;
-  const { config, settings } = agentConfig(values as Record<string, string | undefined>);
+  const { 'metrics-port': metricsPort, ...flags } = values as Record<string, string | undefined>;
+  const { config, settings } = agentConfig(flags, metricsPort);
+  const { logger, meter } = await startObservability(config);
   await checkModelCache(settings);
   if (settings.modelStore) await checkModelStore(settings.modelStore, settings.token);
-  const stack = await startStack(config, { worker: false, agent: settings }, log);
-  return untilSignal(stack, log);
+  const stack = await startStack(config, { worker: false, agent: settings }, logger, meter);
+  return untilSignal(stack, logger);
 }
 
 /** `ortfleet worker`. */
 export async function workerCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, {}, WORKER_USAGE);
+  const { values } = parseCommand(argv, METRICS_PORT_OPTION, WORKER_USAGE);
   if (values.help) return console.log(WORKER_USAGE), 0;
-  const config = requireTemporal(WORKER_USAGE);
-  const stack = await startStack(config, { worker: true }, log);
-  log(`orchestrator worker polling on ${stack.temporal.address}`);
-  return untilSignal(stack, log);
+  const config = requireTemporal(WORKER_USAGE, values['metrics-port']);
+  const { logger, meter } = await startObservability(config);
+  const stack = await startStack(config, { worker: true }, logger, meter);
+  logger.info(`orchestrator worker polling on ${stack.temporal.address}`, { temporal: stack.temporal.address });
+  return untilSignal(stack, logger);
 }

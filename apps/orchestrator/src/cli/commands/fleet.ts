@@ -3,7 +3,7 @@ import { loadConfig } from '../../config';
 import { parseCommand } from '../args';
 import { renderTable } from '../render';
 
-const USAGE = `usage: pnpm ortfleet fleet [--json]
+const USAGE = `usage: ortfleet fleet [--json]
 
 Lists the agents that registered in the database (DATABASE_URL, or the embedded PGlite under ORTFLEET_HOME):
 id, hardware class, platform, CPU and SIMD, GPUs, the EPs that really loaded, labels, and when each last

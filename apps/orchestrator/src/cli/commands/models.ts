@@ -5,7 +5,7 @@ import { findPython, onnxruntimeNodeVersion, planVariants, runPrepare, type Prep
 import { readSpecFile } from '../../spec-file';
 import { parseCommand } from '../args';
 
-export const MODELS_USAGE = `usage: pnpm ortfleet models prepare <spec.yaml | model.onnx> [--precision fp16,int8] [--python PATH] [--force] [--json]
+export const MODELS_USAGE = `usage: ortfleet models prepare <spec.yaml | model.onnx> [--precision fp16,int8] [--python PATH] [--force] [--json]
 
 Derives the fp16 and int8 variants of fp32 models, next to them as <stem>_fp16.onnx and <stem>_int8.onnx,
 with ONNX Runtime's own Python tools: int8 by dynamic quantization (quantize_dynamic, int8 weights), fp16 by

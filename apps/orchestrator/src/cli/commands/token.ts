@@ -3,9 +3,9 @@ import { createApiToken, listApiTokens, openDatabase, revokeApiToken } from '@or
 import { loadConfig } from '../../config';
 import { parseCommand } from '../args';
 
-export const TOKEN_USAGE = `usage: pnpm ortfleet token create NAME [--json]
-       pnpm ortfleet token list [--json]
-       pnpm ortfleet token revoke ID
+export const TOKEN_USAGE = `usage: ortfleet token create NAME [--json]
+       ortfleet token list [--json]
+       ortfleet token revoke ID
 
 API tokens for the dashboard's API: starting runs (POST /api/v1/runs) and uploading models need one, and
 \`ortfleet serve --read-token\` makes reading need one too. Send it as \`Authorization: Bearer <token>\`.
@@ -43,7 +43,7 @@ export async function tokenCommand(argv: string[]): Promise<number> {
     }
     const tokens = await listApiTokens(database.db);
     if (values.json) console.log(JSON.stringify(tokens, null, 2));
-    else if (tokens.length === 0) console.log('no tokens; create one with `pnpm ortfleet token create NAME`');
+    else if (tokens.length === 0) console.log('no tokens; create one with `ortfleet token create NAME`');
     else
       for (const t of tokens)
         console.log(`${t.id}  ${t.name}  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}${t.revokedAt ? `  revoked ${t.revokedAt.toISOString()}` : ''}`);
