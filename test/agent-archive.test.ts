@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineCheck } from '@ortfleet/agent';
 import type { RunSummary } from '@ortfleet/core';
 import { startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { writeClassifierSpec } from './support/specs';
 import { barePath } from './support/bare-path';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
-import { freshDatabase, OCR_MODELS, REPO, temporalBinary } from './support/env';
+import { freshDatabase, REPO, temporalBinary } from './support/env';
 import { runCommand } from './support/run-command';
 import { waitFor } from './support/wait';
 
@@ -71,18 +72,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the linu
     } finally {
       await db.end();
     }
-    const spec = join(dir, 'spec.yaml');
-    writeFileSync(
-      spec,
-      `name: archive
-models:
-  - name: ppocr-cls
-    file: ${join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx')}
-    inputs: { x: { shape: [batch, 3, 48, 192] } }
-matrix: { ep: [cpu], batch: [1, 2], intraOpThreads: [1] }
-measure: { warmup: 2, minIterations: 20, minDurationMs: 300, maxDurationMs: 5000, cellTimeoutMs: 60000 }
-`,
-    );
+    const spec = writeClassifierSpec(dir, 'archive', [1, 2]);
     const res = await ortfleet(['run', spec, '--json'], env);
     expect(res.code, `${res.stderr}\nagent: ${agentStderr}`).toBe(0);
     const summary = JSON.parse(res.stdout) as RunSummary;

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '@ortfleet/core';
+import { writeAddSpec } from './support/specs';
 import { barePath } from './support/bare-path';
 import { REPO } from './support/env';
-import { writeTestModels } from './support/models';
 import { runCommand } from './support/run-command';
 
 const packageManager = (JSON.parse(execFileSync('git', ['show', 'HEAD:package.json'], { cwd: REPO, encoding: 'utf8' })) as { packageManager: string }).packageManager;
@@ -31,19 +31,10 @@ describe('scripts/bootstrap.sh on a fresh clone', () => {
 
     // Data elsewhere: the Temporal CLI bootstrap installed in the clone is still found.
     const home = join(dir, 'data-elsewhere');
-    const models = writeTestModels(dir);
-    const spec = join(dir, 'spec.yaml');
-    writeFileSync(
-      spec,
-      `name: fresh
-models: [{ name: add, file: ${models.add}, inputs: { a: { shape: [batch, 4] }, b: { shape: [batch, 4] } } }]
-matrix: { ep: [cpu], batch: [1] }
-measure: { warmup: 1, minIterations: 5, minDurationMs: 100, maxDurationMs: 2000, cellTimeoutMs: 60000, profileIterations: 0 }
-`,
-    );
+    const spec = writeAddSpec(dir, 'fresh');
     const run = await runCommand(join(clone, 'ortfleet'), ['run', spec, '--json'], { cwd: dir, env: { ...env, ORTFLEET_HOME: home }, timeoutMs: 300_000 });
     expect(run.code, run.stderr).toBe(0);
-    expect((JSON.parse(run.stdout) as RunSummary).cells.map((c) => c.status)).toEqual(['ok']);
+    expect((JSON.parse(run.stdout) as RunSummary).cells.map((c) => c.status)).toEqual(['ok', 'ok']);
     expect(existsSync(join(home, 'temporal.db'))).toBe(true);
     expect(existsSync(join(home, 'tools'))).toBe(false);
   }, 900_000);

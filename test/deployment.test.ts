@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '@ortfleet/core';
 import { startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { writeClassifierSpec } from './support/specs';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
 import { freshDatabase, OCR_MODELS, tempHome, temporalBinary } from './support/env';
 import { waitFor } from './support/wait';
@@ -106,18 +107,7 @@ describe('ortfleet against a running Temporal and PostgreSQL', () => {
   });
 
   it('runs a spec through the separate worker and agent, and both stop cleanly on SIGTERM', async () => {
-    const spec = join(env.ORTFLEET_HOME!, 'spec.yaml');
-    writeFileSync(
-      spec,
-      `name: remote
-models:
-  - name: ppocr-cls
-    file: ${join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx')}
-    inputs: { x: { shape: [batch, 3, 48, 192] } }
-matrix: { ep: [cpu], batch: [1, 4], intraOpThreads: [1] }
-measure: { warmup: 2, minIterations: 20, minDurationMs: 300, maxDurationMs: 5000, cellTimeoutMs: 60000 }
-`,
-    );
+    const spec = writeClassifierSpec(env.ORTFLEET_HOME!, 'remote', [1, 4]);
     const res = await ortfleet(['run', spec, '--json'], env);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);

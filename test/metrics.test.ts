@@ -1,13 +1,13 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS, type RunSummary } from '@ortfleet/core';
 import { freePort, startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { writeAddSpec } from './support/specs';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
 import { freshDatabase, tempHome, temporalBinary } from './support/env';
-import { writeTestModels } from './support/models';
 import { parsePrometheus, sampleSum, sampleValue, type MetricFamily } from './support/prometheus';
 import { waitFor } from './support/wait';
 
@@ -84,18 +84,7 @@ describe('Prometheus metrics and structured logs of the daemons', () => {
   });
 
   it("serves the Temporal SDK's series and ortfleet's, with values that match the run", async () => {
-    const models = writeTestModels(home);
-    const spec = join(home, 'spec.yaml');
-    writeFileSync(
-      spec,
-      `name: metrics
-models:
-  - name: add
-    file: ${models.add}
-matrix: { ep: [cpu], batch: [1, 2], intraOpThreads: [1] }
-measure: { warmup: 1, minIterations: 10, minDurationMs: 50, maxDurationMs: 2000, cellTimeoutMs: 60000 }
-`,
-    );
+    const spec = writeAddSpec(home, 'metrics');
     const res = await ortfleet(['run', spec, '--json'], env);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toBe('');
@@ -116,7 +105,7 @@ measure: { warmup: 1, minIterations: 10, minDurationMs: 50, maxDurationMs: 2000,
     // The model is its own fp32 reference: downloaded once for the first cell, then found in the cache.
     expect(sampleValue(agent, 'ortfleet_agent_model_cache_misses_total')).toBe(1);
     expect(sampleValue(agent, 'ortfleet_agent_model_cache_hits_total')).toBe(2 * ok.length - 1);
-    expect(sampleValue(agent, 'ortfleet_agent_model_download_bytes_total')).toBe(statSync(models.add).size);
+    expect(sampleValue(agent, 'ortfleet_agent_model_download_bytes_total')).toBe(statSync(join(home, 'add.onnx')).size);
     const agentQueue = { task_queue: `ortfleet-agents-${hardwareClass}` };
     expect(sampleValue(agent, 'temporal_worker_task_slots_available', { ...agentQueue, worker_type: 'ActivityWorker' })).toBe(1);
     expect(sampleValue(agent, 'temporal_activity_execution_latency_count', { ...agentQueue, activity_type: 'runCell' })).toBe(ok.length);

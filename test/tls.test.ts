@@ -4,10 +4,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '@ortfleet/core';
 import { startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { writeAddSpec } from './support/specs';
 import { makeTestCertificates, type TestCertificates } from './support/certs';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
 import { freshDatabase, tempHome, temporalBinary } from './support/env';
-import { writeTestModels } from './support/models';
 import { startTlsProxy, type TlsProxy } from './support/tls-proxy';
 import { waitFor } from './support/wait';
 
@@ -94,18 +94,7 @@ describe('ortfleet over mutual TLS', () => {
   });
 
   it('runs a spec through a worker and an agent that both connect with TLS', async () => {
-    const models = writeTestModels(home);
-    const spec = join(home, 'spec.yaml');
-    writeFileSync(
-      spec,
-      `name: tls
-models:
-  - name: add
-    file: ${models.add}
-matrix: { ep: [cpu], batch: [1, 2], intraOpThreads: [1] }
-measure: { warmup: 2, minIterations: 20, minDurationMs: 200, maxDurationMs: 5000, cellTimeoutMs: 60000 }
-`,
-    );
+    const spec = writeAddSpec(home, 'tls');
     const res = await ortfleet(['run', spec, '--json'], env);
     expect(res.code, res.stderr).toBe(0);
     const summary = JSON.parse(res.stdout) as RunSummary;
