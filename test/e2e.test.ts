@@ -4,6 +4,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '@ortfleet/core';
 import { ortfleet } from './support/cli';
+import { writeTestModels } from './support/models';
 import { freshDatabase, OCR_MODELS, tempHome, temporalBinary } from './support/env';
 
 // `ortfleet run` as a user runs it: a subprocess with a real embedded Temporal dev server, a local agent,
@@ -106,6 +107,41 @@ describe('ortfleet run, bad input', () => {
     expect(res.stderr).toMatch(message);
     expect(res.stderr).not.toMatch(/starting embedded Temporal/);
     expect(existsSync(join(home, 'temporal.db'))).toBe(false);
+  });
+
+  it('exits 2 naming model files that are not ONNX at all, before the model store or Temporal is contacted', async () => {
+    const models = writeTestModels(home);
+    const spec = write(
+      'not-onnx.yaml',
+      `name: t\nmodels:\n  - { name: good, file: ${models.add} }\n  - { name: empty, file: ${models.empty} }\n  - { name: text, file: ${models.notOnnx} }\nmatrix:\n  ep: [cpu]\n  batch: [1]\n`,
+    );
+    // An unreachable store: a refusal that came from the store would say it cannot reach it.
+    const res = await ortfleet(['run', spec], { ORTFLEET_HOME: home, ORTFLEET_MODEL_STORE: 'http://127.0.0.1:1' });
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stderr).toContain(`models[1].file: ${models.empty} is empty`);
+    expect(res.stderr).toContain(`models[2].file: ${models.notOnnx} is not an ONNX model`);
+    expect(res.stderr).not.toContain('models[0]');
+    expect(res.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(home, 'temporal.db'))).toBe(false);
+  });
+
+  it('runs a model file that starts like ONNX but is broken: its cell fails with ONNX Runtime\'s words, the others run', async () => {
+    const models = writeTestModels(home);
+    const broken = join(home, 'broken.onnx');
+    // The ir_version tag, then bytes that are no ModelProto.
+    writeFileSync(broken, Buffer.concat([Buffer.from([0x08, 0x08]), Buffer.from('garbage that is not protobuf at all')]));
+    const spec = write(
+      'broken.yaml',
+      `name: broken\nmodels:\n  - { name: good, file: ${models.add} }\n  - { name: broken, file: ${broken} }\nmatrix:\n  ep: [cpu]\n  batch: [1]\nmeasure: { warmup: 1, minIterations: 5, minDurationMs: 50, maxDurationMs: 2000, cellTimeoutMs: 60000, profileIterations: 0 }\n`,
+    );
+    const res = await ortfleet(['run', spec, '--json'], { ORTFLEET_HOME: join(home, 'broken-run'), ORTFLEET_TEMPORAL_BIN: temporalBinary() });
+    expect(res.code, res.stderr).toBe(1);
+    const summary = JSON.parse(res.stdout) as RunSummary;
+    expect(summary.cells.map((c) => [c.params.model, c.status])).toEqual([
+      ['good', 'ok'],
+      ['broken', 'failed'],
+    ]);
+    expect(summary.cells[1]!.reason).toMatch(/protobuf|parse|load model/i);
   });
 
   it('exits 2 for unknown flags and bad environment, listing every bad field', async () => {

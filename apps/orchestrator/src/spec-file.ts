@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { hashFile } from '@ortfleet/agent';
-import { BadInputError, freeDimensionNames, parseSpec, readModelFacts, unknownFreeDimensions, type ModelFacts, type Spec } from '@ortfleet/core';
+import { BadInputError, freeDimensionNames, notOnnxReason, parseSpec, readModelFacts, unknownFreeDimensions, type ModelFacts, type Spec } from '@ortfleet/core';
 import { detectVariants } from './models/variants';
 import type { ModelFileRef } from './workflows/benchmark-run';
 
@@ -51,10 +51,28 @@ async function checkFreeDimensions(spec: Spec, files: Record<string, Record<stri
   if (problems.length > 0) throw new BadInputError(`${source} is invalid:\n  ${problems.join('\n  ')}`, problems);
 }
 
+/** The first byte of a file, or undefined when it is empty. */
+async function firstByte(path: string): Promise<number | undefined> {
+  const file = await open(path);
+  try {
+    const { bytesRead, buffer } = await file.read(Buffer.alloc(1), 0, 1, 0);
+    return bytesRead === 1 ? buffer[0] : undefined;
+  } finally {
+    await file.close();
+  }
+}
+
+/** Where a model's file of one precision comes from in the spec, for messages. */
+function specPathOf(model: Spec['models'][number], index: number, precision: string): string {
+  if (model.files) return `models[${index}].files.${precision}`;
+  return precision === 'fp32' ? `models[${index}].file` : `models[${index}].file (its ${precision} variant beside it)`;
+}
+
 /**
  * Reads and validates a spec file and resolves its model files relative to it; a model given by `file` also
- * gets the precision variants found next to it (`model_fp16.onnx`). A model file that is missing or broken is
- * not bad input here: its cells run and fail with ONNX Runtime's own error, the others go on.
+ * gets the precision variants found next to it (`model_fp16.onnx`). A file that cannot be an ONNX model at all
+ * (empty, or not starting as one) is bad input, named with its place in the spec. A model file that is missing
+ * or otherwise broken is not: its cells run and fail with ONNX Runtime's own error, the others go on.
  */
 export async function loadSpecFile(path: string): Promise<LoadedSpec> {
   const { spec, base } = await readSpecFile(path);
@@ -66,12 +84,16 @@ export async function resolveSpec(spec: Spec, base: string, source: string): Pro
   const files = Object.fromEntries(spec.models.map((m) => [m.name, resolveModelFiles(m, base)]));
   await checkFreeDimensions(spec, files, source);
   const models: LoadedSpec['models'] = {};
-  for (const model of spec.models) {
+  const problems: string[] = [];
+  for (const [index, model] of spec.models.entries()) {
     models[model.name] = {};
     for (const [precision, full] of Object.entries(files[model.name]!)) {
       const hashable = existsSync(full) && statSync(full).isFile();
+      const notOnnx = hashable ? notOnnxReason(await firstByte(full)) : undefined;
+      if (notOnnx) problems.push(`${specPathOf(model, index, precision)}: ${full} ${notOnnx}`);
       models[model.name]![precision] = { path: full, ...(hashable ? { sha256: await hashFile(full) } : {}) };
     }
   }
+  if (problems.length > 0) throw new BadInputError(`${source} names files that are not ONNX models:\n  ${problems.join('\n  ')}`, problems);
   return { spec, models };
 }

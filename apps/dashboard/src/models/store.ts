@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
+import { notOnnxReason } from '@ortfleet/core';
 
 /** A stored model: its content hash, size and where it lies. */
 export interface StoredModel {
@@ -42,7 +43,8 @@ export async function storeModel(dir: string, body: ReadableStream<Uint8Array>, 
   let size = 0;
   const check = new Transform({
     transform(chunk: Buffer, _enc, done) {
-      if (size === 0 && chunk.length > 0 && chunk[0] !== 0x08) return done(new ModelRejected('the body is not an ONNX model (a ModelProto starts with its ir_version field)'));
+      const notOnnx = size === 0 && chunk.length > 0 ? notOnnxReason(chunk[0]) : undefined;
+      if (notOnnx) return done(new ModelRejected(`the body ${notOnnx}`));
       size += chunk.length;
       if (size > maxBytes) return done(new ModelRejected(`the model is larger than the limit of ${maxBytes} bytes`, true));
       hash.update(chunk);

@@ -1,2 +1,3 @@
 export { freeDimensionNames, overrideFreeDimensions, unknownFreeDimensions } from './free-dimensions';
 export { readModelFacts } from './model-facts';
+export { notOnnxReason } from './file-head';
