@@ -178,10 +178,20 @@ describe('ortfleet run, bad input', () => {
   });
 
   it('answers --help for every command with exit 0', async () => {
-    for (const command of ['run', 'demo', 'agent', 'worker', 'serve', 'fleet', 'schema', 'models', 'token', 'schedule', 'compare', 'baseline']) {
+    for (const command of ['run', 'demo', 'agent', 'worker', 'serve', 'fleet', 'schema', 'models', 'token', 'schedule', 'compare', 'baseline', 'check']) {
       const res = await ortfleet([command, '--help'], {});
       expect(res.code, command).toBe(0);
       expect(res.stdout, command).toMatch(new RegExp(`usage: ortfleet ${command}`));
     }
+  });
+
+  it('exits 2 for a check with an unknown EP, a bad duration or a bad lock port, measuring nothing', async () => {
+    const ep = await ortfleet(['check', '--ep', 'cpu,warp'], {});
+    expect([ep.code, ep.stderr]).toEqual([2, expect.stringContaining("--ep: unknown EP 'warp'")]);
+    const seconds = await ortfleet(['check', '--seconds', '0'], {});
+    expect([seconds.code, seconds.stderr]).toEqual([2, expect.stringContaining('--seconds must be a positive integer')]);
+    const port = await ortfleet(['check'], { ORTFLEET_HOST_LOCK_PORT: 'nope' });
+    expect([port.code, port.stderr]).toEqual([2, expect.stringContaining("ORTFLEET_HOST_LOCK_PORT: expected a TCP port, got 'nope'")]);
+    for (const res of [ep, seconds, port]) expect(res.stderr).not.toContain('check: measuring');
   });
 });

