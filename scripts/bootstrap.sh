@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Brings a fresh clone to a working state: pnpm, the workspace's dependencies, and a `temporal` CLI under
-# .ortfleet/tools/bin when none is on PATH. With --with-postgres it also makes sure PostgreSQL 15 server
-# binaries are installed (the integration tests start a throwaway server from them). With --with-python it
+# Brings a fresh clone to a working state: pnpm (packageManager's version, with npm, at .ortfleet/tools/bin/pnpm),
+# the workspace's dependencies, and a `temporal` CLI in .ortfleet/tools/bin when none is on PATH; then
+# ./ortfleet runs the CLI. Needs only node, npm and python3 on PATH. With --with-postgres it also makes sure
+# PostgreSQL 15 server binaries are installed (the integration tests start a throwaway server from them). With
+# --with-python it
 # makes a venv under .ortfleet/tools/python with ONNX Runtime's Python package (the same release as
-# onnxruntime-node) and onnx, which `pnpm ortfleet models prepare` uses to derive fp16 and int8 models.
+# onnxruntime-node) and onnx, which `ortfleet models prepare` uses to derive fp16 and int8 models.
 # With --with-chromium it makes sure Debian's chromium package is installed (the dashboard's browser tests
 # drive it with playwright-core) unless ORTFLEET_CHROMIUM names another build. With --with-arm64 it prepares
 # an aarch64 Node under qemu-user (scripts/arm64/setup.sh) for the arm64 agent test.
@@ -21,7 +23,7 @@ for arg in "$@"; do
     --with-python) with_python=1 ;;
     --with-chromium) with_chromium=1 ;;
     --with-arm64) with_arm64=1 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -31,7 +31,7 @@ export function bundleOptions(entryPoints: Record<string, string>, outdir: strin
     outExtension: { '.js': '.js' },
     banner: { js: REQUIRE_BANNER },
     external,
-    // pg's optional native binding, never used.
+    // require.resolve() of files found at run time (the SDK's bundler loaders, pg's optional native binding).
     logOverride: { 'require-resolve-not-external': 'silent' },
     sourcemap: false,
     legalComments: 'none',
