@@ -23,7 +23,7 @@ for arg in "$@"; do
     --with-python) with_python=1 ;;
     --with-chromium) with_chromium=1 ;;
     --with-arm64) with_arm64=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
   esac
 done
