@@ -88,9 +88,10 @@ describe('ortfleet against a running Temporal and PostgreSQL', () => {
     const { runId } = (await started.json()) as { runId: string };
     type Progress = { status: string; total: number | null; recorded: number; running: { agentId: string; cellId: string }[] | null };
     const progress = async () => (await (await fetch(`${api}/api/v1/runs/${runId}/progress`)).json()) as Progress;
+    // A cell scheduled but not yet taken is listed too, with no agent: wait for one an agent holds.
     const live = await waitFor('an agent to be seen on a cell', async () => {
       const p = await progress();
-      return p.running?.length ? p : undefined;
+      return p.running?.some((r) => r.agentId && r.cellId) ? p : undefined;
     }, 120_000);
     expect(live).toMatchObject({ status: 'running', total: 2, running: [{ agentId: 'remote-agent-1', cellId: expect.stringMatching(/\w+/) }] });
     await waitFor('the run to finish', async () => (await progress()).status !== 'running', 120_000);
