@@ -22,8 +22,7 @@ async function buildInfo(): Promise<BuildInfo | undefined> {
   }
 }
 
-async function ortfleetVersion(): Promise<string> {
-  const built = await buildInfo();
+async function ortfleetVersion(built: BuildInfo | undefined): Promise<string> {
   if (built) return built.version;
   try {
     const pkg = JSON.parse(await readFile(`${REPO}package.json`, 'utf8')) as { version?: string };
@@ -34,9 +33,8 @@ async function ortfleetVersion(): Promise<string> {
 }
 
 /** The checkout's or the build's commit; ORTFLEET_COMMIT wins, for images built without the .git folder. */
-async function ortfleetCommit(): Promise<string | null> {
+async function ortfleetCommit(built: BuildInfo | undefined): Promise<string | null> {
   if (process.env.ORTFLEET_COMMIT) return process.env.ORTFLEET_COMMIT;
-  const built = await buildInfo();
   if (built) return built.commit;
   try {
     const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: REPO, timeout: 5000 });
@@ -48,7 +46,8 @@ async function ortfleetCommit(): Promise<string | null> {
 
 /** Software and machine versions an agent attaches to every result it produces. */
 export async function provenanceOf(probe: MachineProbe): Promise<Provenance> {
-  const [version, commit, nvidia] = await Promise.all([ortfleetVersion(), ortfleetCommit(), queryNvidiaGpus()]);
+  const built = await buildInfo();
+  const [version, commit, nvidia] = await Promise.all([ortfleetVersion(built), ortfleetCommit(built), queryNvidiaGpus()]);
   return {
     ortfleetVersion: version,
     ortfleetCommit: commit,
