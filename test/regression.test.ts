@@ -82,13 +82,14 @@ judge: { minHistory: 1, lookback: 3, consecutive: 1, minEffect: 0.25 }
     const runId = (JSON.parse(res.stdout) as RunSummary).runId;
     const { rows } = await db.query('select verdict, ratio, baseline from judgements where run_id = $1', [runId]);
     await db.end();
-    // Against the old level this run is about 2.5× slower; against the accepted step it is level with it
-    // (run-to-run drift on a shared machine can still read as a few percent either way).
+    // Against the old level this run is about 2.8× slower (160² against 96² pixels); against the accepted
+    // step it is level with it. Reruns minutes apart on a shared CI machine have drifted by more than 25%
+    // (a CI run judged this one a regression at the 25% minimum effect), so the check is the one drift cannot
+    // fake: the judge compared with the accepted step, and the ratio is nowhere near the old level's.
     expect(rows).toHaveLength(1);
     expect(rows[0].baseline.resultIds).toEqual([stepResult]);
-    expect(rows[0].verdict).not.toBe('regression');
-    expect(rows[0].ratio).toBeGreaterThan(0.8);
-    expect(rows[0].ratio).toBeLessThan(1.25);
+    expect(rows[0].ratio).toBeGreaterThan(0.6);
+    expect(rows[0].ratio).toBeLessThan(1.8);
     const missing = await ortfleet(['baseline', 'accept', '999999'], env);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('no result 999999')]);
   });
