@@ -101,10 +101,13 @@ describe('outages mid-run', () => {
     // The outage is real when a result write has failed and is being retried.
     const connection = await Connection.connect({ address: server.address });
     try {
-      const handle = new Client({ connection }).workflow.getHandle('outage-1');
+      const client = new Client({ connection });
+      // The run's cells are written by its shard workflows, one per hardware class.
       await waitFor('a result write to fail and retry', async () => {
-        const pending = (await handle.describe()).raw.pendingActivities ?? [];
-        return pending.some((a) => a.activityType?.name === 'persistResult' && (a.attempt ?? 0) >= 2);
+        const run = (await client.workflow.getHandle('outage-1').describe()).raw;
+        const shards = await Promise.all((run.pendingChildren ?? []).map((c) => client.workflow.getHandle(c.workflowId!).describe()));
+        const pending = shards.flatMap((s) => s.raw.pendingActivities ?? []);
+        return pending.some((a) => a.activityType?.name === 'persistResults' && (a.attempt ?? 0) >= 2);
       }, 120_000);
     } finally {
       await connection.close();

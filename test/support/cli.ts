@@ -8,14 +8,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `./ortfleet ...` (what `ortfleet` runs, without needing pnpm) from the repo root as a user would, with the given environment additions. */
-export function ortfleet(args: string[], env: Record<string, string>, timeoutMs = 300_000): Promise<CliResult> {
+/**
+ * Runs `./ortfleet ...` (what `ortfleet` runs, without needing pnpm) from the repo root as a user would, with
+ * the given environment additions. `live`, when given, holds stderr as it arrives.
+ */
+export function ortfleet(args: string[], env: Record<string, string>, timeoutMs = 300_000, live?: { stderr: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(REPO, 'ortfleet'), args, { cwd: REPO, env: { ...process.env, TEMPORAL_ADDRESS: '', DATABASE_URL: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (live) live.stderr = stderr;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {

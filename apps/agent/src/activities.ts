@@ -1,8 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { CELL_ATTEMPTS, type CellOutcome, type Logger, type Provenance } from '@ortfleet/core';
-import { runCellIsolated } from './cell/isolated';
+import { prestartChild, runCellIsolated } from './cell/isolated';
 import type { CellJob, Phase } from './cell/job';
-import { acquireHostLock } from './host-lock';
+import { acquireHostLock, type HostLock } from './host-lock';
 import { agentMetrics, type AgentMetrics } from './metrics';
 import { ModelUnavailable, type ModelCache } from './models/cache';
 
@@ -34,6 +34,26 @@ async function localModels(job: CellJob, models: ModelCache): Promise<Pick<CellJ
 /** Agent activities, bound to this agent's identity, limits, model cache and host lock. */
 export function createAgentActivities(agent: AgentContext) {
   const metrics = agent.metrics ?? agentMetrics();
+  // The host lock as the last cell left it: held until the next cell's child is ready. A cell that comes in
+  // meanwhile takes it over instead of waiting for it to be released and listening again.
+  let handedOver: { lock: HostLock; childReady: Promise<void> } | undefined;
+  const takeHostLock = async (signal: AbortSignal, cellId: string): Promise<HostLock> => {
+    const previous = handedOver;
+    handedOver = undefined;
+    if (previous) {
+      await previous.childReady;
+      return previous.lock;
+    }
+    return acquireHostLock(agent.hostLockPort, `ortfleet agent ${agent.agentId} (pid ${process.pid})`, {
+      signal,
+      onWait: (holder) =>
+        agent.logger?.info(`agent ${agent.agentId}: cell ${cellId} waits for the host lock on port ${agent.hostLockPort}, held by ${holder}`, {
+          cellId,
+          lockPort: agent.hostLockPort,
+          holder,
+        }),
+    });
+  };
   return {
     /**
      * Benchmarks one cell in a child process, heartbeating while it runs so that a dead agent is noticed and
@@ -56,15 +76,7 @@ export function createAgentActivities(agent: AgentContext) {
       const timer = setInterval(beat, HEARTBEAT_MS);
       metrics.cellStarted(phase);
       beat();
-      const lock = await acquireHostLock(agent.hostLockPort, `ortfleet agent ${agent.agentId} (pid ${process.pid})`, {
-        signal: ctx.cancellationSignal,
-        onWait: (holder) =>
-          agent.logger?.info(`agent ${agent.agentId}: cell ${input.cell.id} waits for the host lock on port ${agent.hostLockPort}, held by ${holder}`, {
-            cellId: input.cell.id,
-            lockPort: agent.hostLockPort,
-            holder,
-          }),
-      }).catch((err: unknown) => {
+      const lock = await takeHostLock(ctx.cancellationSignal, input.cell.id).catch((err: unknown) => {
         clearInterval(timer);
         metrics.cellEnded();
         throw err;
@@ -86,7 +98,12 @@ export function createAgentActivities(agent: AgentContext) {
             timeoutMs: input.measure.cellTimeoutMs,
             memoryLimitBytes: agent.memoryLimitBytes,
             signal: ctx.cancellationSignal,
-            onPhase: (p) => enter(p as Phase),
+            onPhase: (p) => {
+              enter(p as Phase);
+              // Parity compares numbers, not times: with no profile pass after it, nothing timed is left in
+              // this cell, so the next cell's child may start alongside.
+              if (p === 'parity' && input.measure.profileIterations === 0) void prestartChild().catch(() => undefined);
+            },
           },
         );
         if (outcome.status !== 'crashed' || outcome.measurement) return stamp(outcome);
@@ -99,7 +116,18 @@ export function createAgentActivities(agent: AgentContext) {
         clearInterval(timer);
         const { ep, hardwareClass } = input.cell.params;
         metrics.cellEnded(status && { status, ep, hardwareClass, seconds: (performance.now() - started) / 1000 });
-        await lock.release();
+        // The next cell's child starts while the outcome travels back and the next cell comes in. The host lock
+        // is held until it is ready, so its start never overlaps another agent's measurement on this machine.
+        const childReady = prestartChild().catch((err: unknown) =>
+          agent.logger?.warn(`agent ${agent.agentId}: could not start the next cell process: ${(err as Error).message}`),
+        );
+        const handover = { lock, childReady };
+        handedOver = handover;
+        void childReady.then(() => {
+          if (handedOver !== handover) return;
+          handedOver = undefined;
+          void lock.release();
+        });
       }
     },
   };

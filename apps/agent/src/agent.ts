@@ -2,6 +2,7 @@ import { Client, type Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { agentQueue, ORCHESTRATOR_QUEUE, silentLogger, type AgentRegistration, type EpAvailability, type Logger } from '@ortfleet/core';
 import { createAgentActivities } from './activities';
+import { stopSpareChild } from './cell/isolated';
 import { runIsolated } from './cell/isolated';
 import { acquireHostLock } from './host-lock';
 import type { AgentMetrics } from './metrics';
@@ -84,7 +85,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     // One benchmark per machine at a time: two cells sharing cores would measure each other.
     maxConcurrentActivityTaskExecutions: 1,
   });
-  const done = worker.run();
+  const done = worker.run().finally(stopSpareChild);
   const client = new Client({ connection: opts.clientConnection, namespace: opts.namespace });
   logger.info(`agent ${opts.agentId}: registering through ${ORCHESTRATOR_QUEUE} (waits for an orchestrator worker)`);
   try {

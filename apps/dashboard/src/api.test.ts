@@ -34,7 +34,7 @@ const control: RunControl = {
     return { runId: runId ?? 'api-run-1' };
   },
   async live() {
-    return { total: 10, running: [{ cellId: 'c1', agentId: 'cpu-a-agent', phase: 'measuring', attempt: 1, startedAt: null }] };
+    return { total: 10, running: [{ cellId: 'c1', agentId: 'cpu-a-agent', phase: 'measuring', attempt: 1, startedAt: null }], problems: ['no worker'] };
   },
 };
 
@@ -190,7 +190,7 @@ describe('leaderboard, compare and history API', () => {
     expect(fleet.body.classes).toEqual([{ hardwareClass: 'cpu-a', agents: ['cpu-a-agent'] }, { hardwareClass: 'cpu-b', agents: ['cpu-b-agent'] }]);
     expect(fleet.body.agents[0].labels).toHaveProperty('price_per_hour');
     const progress = await get('/api/v1/runs/run-3/progress');
-    expect(progress.body).toMatchObject({ status: 'running', recorded: 2, total: 10, byStatus: { ok: 1, failed: 1 }, running: [{ cellId: 'c1', agentId: 'cpu-a-agent' }] });
+    expect(progress.body).toMatchObject({ status: 'running', recorded: 2, total: 10, byStatus: { ok: 1, failed: 1 }, running: [{ cellId: 'c1', agentId: 'cpu-a-agent' }], problems: ['no worker'] });
   });
 });
 

@@ -28,6 +28,7 @@ th{background:#f3f5f8}
 td.num,th.num{text-align:right}
 .flag{display:inline-block;padding:0 .35rem;border-radius:3px;font-size:.85em;background:#fde2e1;color:#8a1c17;white-space:normal}
 .flag.warn{background:#fff1c2;color:#6b4e00}
+.alert{background:#fff1c2;color:#4a3600;border:1px solid #e0c060;padding:.5em 1em;margin:.5em 0}
 .flag.good{background:#dcf3e3;color:#14532d}
 .muted{color:#5f6b7a}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin:.5rem 0;padding:.5rem;background:#f6f8fa;border-radius:4px}

@@ -38,7 +38,11 @@ const control: RunControl = {
     throw new Error('not used');
   },
   async live() {
-    return { total: 10, running: [{ cellId: 'cell-now', agentId: 'gpu-a-agent', phase: 'profiling', attempt: 2, startedAt: '2026-01-01T00:00:00Z' }] };
+    return {
+      total: 10,
+      running: [{ cellId: 'cell-now', agentId: 'gpu-a-agent', phase: 'profiling', attempt: 2, startedAt: '2026-01-01T00:00:00Z' }],
+      problems: ['workflow run-1.gpu-a: 3 cell(s) have waited up to 45 s for an agent of the class <gone>'],
+    };
   },
 };
 
@@ -163,6 +167,7 @@ describe('dashboard pages', () => {
     expect(progress).toContain('<strong>1</strong> of 10 cells recorded: 1 ok');
     expect(progress).toMatch(/<td>cpu-a-agent<\/td><td class="num">1<\/td>/);
     expect(progress).toContain('<td>cell-now</td><td>gpu-a-agent</td><td>profiling</td><td class="num">2</td>');
+    expect(progress).toContain('<strong>This run is stuck:</strong><ul><li>workflow run-1.gpu-a: 3 cell(s) have waited up to 45 s for an agent of the class &lt;gone&gt;</li></ul>');
   });
 
   it('ranks a leaderboard with the recommendation first, flags, and links that keep the filters', async () => {

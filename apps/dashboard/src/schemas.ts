@@ -232,6 +232,13 @@ export const ResultSummaryBody = z
     cv: num,
     energyPerInferenceJ: num,
     achievedGflops: num,
+    promptTokens: z.number().int().nullable().openapi({ description: 'decoder cells: prompt length in tokens' }),
+    newTokens: z.number().int().nullable().openapi({ description: 'decoder cells: tokens generated per sequence' }),
+    ttftP50Ms: num.openapi({ description: 'decoder cells: median time to first token (prefill)' }),
+    ttftP99Ms: num,
+    itlP50Ms: num.openapi({ description: 'decoder cells: median inter-token latency over all decode steps' }),
+    itlP99Ms: num,
+    decodeTokensPerS: num.openapi({ description: 'decoder cells: generated tokens per second in decode, batch included' }),
     recordedAt: z.string(),
   })
   .openapi('ResultSummary');
@@ -256,6 +263,7 @@ export const ResultDetailBody = ResultSummaryBody.extend({
   modelFacts: z.unknown().nullable(),
   provenance: z.unknown().nullable(),
   note: z.string().nullable(),
+  generation: z.unknown().nullable().openapi({ description: 'decoder cells: generation parameters and figures (TTFT, inter-token latency, step curve, KV cache mode, tokens)' }),
 }).openapi('ResultDetail');
 
 export const ResultPage = z.object({ items: z.array(ResultSummaryBody), nextCursor: z.string().nullable() }).openapi('ResultPage');

@@ -6,8 +6,14 @@ import { judgeRun, type JudgedCell } from './judging/judge-run';
 import { postAlert } from './judging/post-alert';
 import protos from '@temporalio/proto';
 import type { AgentRegistration, CellResult, EpAvailability, FleetClass } from '@ortfleet/core';
-import { createRun, finishRun, listAgents, recordResult, upsertAgent, type Db, type RUN_STATUSES } from '@ortfleet/db';
+import { createRun, finishRun, listAgents, recordResult, recordResults, upsertAgent, type Db, type RUN_STATUSES } from '@ortfleet/db';
 import { workerMetrics, type WorkerMetrics } from './observability/worker-metrics';
+
+/** One result as a batch carries it, with the hash of the model file it measured. */
+export interface PersistedResult {
+  result: CellResult;
+  modelSha256?: string;
+}
 
 /** A poller seen this recently counts as a live agent; Temporal long-polls last about a minute. */
 const LIVE_POLLER_MS = 150_000;
@@ -71,10 +77,22 @@ export function createOrchestratorActivities(deps: { db: Db; client: Client; nam
       return fleet;
     },
 
-    /** Writes one cell's result; a retry of this activity never duplicates the row. */
+    /** Writes one cell's result; a retry of this activity never duplicates the row. Runs started before results were batched use it. */
     async persistResult(runId: string, result: CellResult, modelSha256?: string): Promise<void> {
       await recordResult(db, runId, result, modelSha256);
       metrics.persisted(result, Context.current().info.attempt);
+    },
+
+    /** Writes a batch of a run's results; a retry writes only the rows still missing. */
+    async persistResults(runId: string, batch: PersistedResult[]): Promise<void> {
+      await recordResults(db, runId, batch);
+      const { attempt } = Context.current().info;
+      for (const { result } of batch) metrics.persisted(result, attempt);
+    },
+
+    /** How many agents poll a hardware class's queue now. */
+    async liveAgents(taskQueue: string): Promise<number> {
+      return (await livePollers(taskQueue)).size;
     },
 
     /** Judges the run's valid results against their series' history and stores the judgements. */

@@ -1,18 +1,23 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import protos from '@temporalio/proto';
 import { BadInputError, validateSpec } from '@ortfleet/core';
 import type { LiveRun, RunControl, RunningCell } from '@ortfleet/dashboard';
 import { publishModels } from './models/publish';
 import { resolveSpec } from './spec-file';
 import { assertOrchestratorWorker, isRunId, startRun } from './start-run';
 import type { TemporalHandle } from './temporal';
-import { progressQuery } from './workflows';
+import { diagnoseRun } from './run-health';
+import { readRunProgress } from './run-progress';
+
+const { PendingActivityState } = protos.temporal.api.enums.v1;
 
 /**
  * The dashboard's RunControl over Temporal: starts runs submitted through the API (model paths relative to
- * `base`, the server's working folder) and reads a run's live state from its progress query and its pending
- * activities (which agent holds which cell, from the agent's heartbeat).
+ * `base`, the server's working folder) and reads a run's live state from its progress queries and its shards'
+ * pending activities (which agent holds which cell, from the agent's heartbeat), with what keeps it stuck.
  */
+
 export function temporalRunControl(temporal: TemporalHandle, base: string, modelDir: string): RunControl {
   return {
     async start(raw, runId) {
@@ -29,11 +34,15 @@ export function temporalRunControl(temporal: TemporalHandle, base: string, model
     },
 
     async live(workflowId): Promise<LiveRun | undefined> {
-      const handle = temporal.client.workflow.getHandle(workflowId);
       try {
-        const [progress, description] = await Promise.all([handle.query(progressQuery), handle.describe()]);
-        const running: RunningCell[] = (description.raw.pendingActivities ?? [])
-          .filter((a) => a.activityType?.name === 'runCell')
+        const progress = await readRunProgress(temporal.client, workflowId);
+        if (!progress) return undefined;
+        // A sharded run's cells are pending in its shards' workflows; a run started before shards, in its own.
+        const holders = progress.shards ?? [workflowId];
+        const descriptions = await Promise.all(holders.map((id) => temporal.client.workflow.getHandle(id).describe().catch(() => undefined)));
+        const running: RunningCell[] = descriptions
+          .flatMap((d) => d?.raw.pendingActivities ?? [])
+          .filter((a) => a.activityType?.name === 'runCell' && a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
           .map((a) => {
             const beat = a.heartbeatDetails?.payloads?.[0];
             const details = beat ? (defaultPayloadConverter.fromPayload(beat) as { phase?: string; cellId?: string }) : {};
@@ -46,7 +55,8 @@ export function temporalRunControl(temporal: TemporalHandle, base: string, model
               startedAt: started ? new Date(Number(started) * 1000).toISOString() : null,
             };
           });
-        return { total: progress.total, running };
+        const problems = await diagnoseRun(temporal.client, temporal.namespace, workflowId).catch(() => []);
+        return { total: progress.total, running, problems };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
         throw err;

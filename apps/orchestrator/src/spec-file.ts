@@ -51,6 +51,40 @@ async function checkFreeDimensions(spec: Spec, files: Record<string, Record<stri
   if (problems.length > 0) throw new BadInputError(`${source} is invalid:\n  ${problems.join('\n  ')}`, problems);
 }
 
+/**
+ * Checks a decoder's `generate` against what its fp32 file states, so a run that could only fail stops before
+ * it starts: a vocabulary range past the logits' size, a prompt plus new tokens past the position limit the
+ * model's metadata gives (`max_position_embeddings`, as optimum and transformers.js configs name it). A model
+ * that states neither, or that lacks the cache inputs, is left to its cells to report.
+ */
+async function checkGeneration(spec: Spec, files: Record<string, Record<string, string>>, source: string): Promise<void> {
+  const problems: string[] = [];
+  for (const [i, model] of spec.models.entries()) {
+    const fp32 = files[model.name]?.fp32;
+    if (!model.generate || !fp32) continue;
+    let facts: ModelFacts;
+    try {
+      facts = readModelFacts(await readFile(fp32));
+    } catch {
+      continue;
+    }
+    const logits = facts.outputs.find((o) => o.name === 'logits');
+    const vocab = logits?.shape.at(-1);
+    const [, high] = model.generate.vocabRange;
+    if (typeof vocab === 'number' && vocab > 0 && high > vocab)
+      problems.push(`models[${i}].generate.vocabRange: [${model.generate.vocabRange.join(', ')}) goes beyond the model's vocabulary: its logits have ${vocab} entries (token ids 0 to ${vocab - 1})`);
+    const limit = Number(facts.metadata?.max_position_embeddings);
+    if (Number.isInteger(limit) && limit > 0) {
+      const most = Math.max(...model.generate.newTokens);
+      model.generate.promptTokens.forEach((prompt, p) => {
+        if (prompt + most > limit)
+          problems.push(`models[${i}].generate.promptTokens[${p}]: ${prompt} prompt tokens + ${most} new tokens = ${prompt + most} positions, more than the ${limit} the model takes (max_position_embeddings)`);
+      });
+    }
+  }
+  if (problems.length > 0) throw new BadInputError(`${source} is invalid:\n  ${problems.join('\n  ')}`, problems);
+}
+
 /** The first byte of a file, or undefined when it is empty. */
 async function firstByte(path: string): Promise<number | undefined> {
   const file = await open(path);
@@ -83,6 +117,7 @@ export async function loadSpecFile(path: string): Promise<LoadedSpec> {
 export async function resolveSpec(spec: Spec, base: string, source: string): Promise<LoadedSpec> {
   const files = Object.fromEntries(spec.models.map((m) => [m.name, resolveModelFiles(m, base)]));
   await checkFreeDimensions(spec, files, source);
+  await checkGeneration(spec, files, source);
   const models: LoadedSpec['models'] = {};
   const problems: string[] = [];
   for (const [index, model] of spec.models.entries()) {

@@ -78,7 +78,37 @@ describe('objectiveDirection', () => {
       throughput: 'higher',
       throughput_per_watt: 'higher',
       cost_per_million: 'lower',
+      ttft: 'lower',
+      itl: 'lower',
+      decode_tokens_per_s: 'higher',
     });
+  });
+});
+
+describe('generation objectives and budgets', () => {
+  const decoder = (id: string, ttft: number, itl: number, tokensPerS: number) =>
+    row(id, { ttftP50Ms: ttft, ttftP99Ms: 2 * ttft, itlP50Ms: itl, itlP99Ms: 3 * itl, decodeTokensPerS: tokensPerS });
+
+  it('ranks decoders by median TTFT, median inter-token latency and decode tokens/s', () => {
+    const rows = [decoder('a', 30, 4, 250), decoder('b', 10, 9, 110), decoder('c', 20, 2, 500)];
+    expect(ids(rankLeaderboard(rows, { objective: 'ttft' }).ranked)).toEqual(['b', 'c', 'a']);
+    expect(ids(rankLeaderboard(rows, { objective: 'itl' }).ranked)).toEqual(['c', 'a', 'b']);
+    expect(ids(rankLeaderboard(rows, { objective: 'decode_tokens_per_s' }).ranked)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('leaves a configuration that is not a generation cell unranked, saying so', () => {
+    const board = rankLeaderboard([row('plain'), decoder('d', 10, 1, 100)], { objective: 'ttft' });
+    expect(ids(board.ranked)).toEqual(['d']);
+    expect(board.unranked).toEqual([{ row: expect.objectContaining({ id: 'plain' }), why: 'no ttft figure (not a generation cell)' }]);
+  });
+
+  it('bounds p99 TTFT with ttft<= and p99 inter-token latency with itl_p99<=', () => {
+    const rows = [decoder('a', 10, 4, 250), decoder('b', 40, 1, 900)];
+    const byTtft = rankLeaderboard(rows, { objective: 'decode_tokens_per_s', budget: parseBudget('ttft<=50') });
+    expect(byTtft.ranked.map((r) => [r.row.id, r.meetsBudget])).toEqual([['b', false], ['a', true]]);
+    expect(ids(byTtft.recommendation)).toEqual(['a']);
+    const byItl = rankLeaderboard(rows, { objective: 'ttft', budget: parseBudget('itl_p99 ≤ 5 ms') });
+    expect(byItl.ranked.map((r) => [r.row.id, r.meetsBudget])).toEqual([['a', false], ['b', true]]);
   });
 });
 
@@ -262,6 +292,8 @@ describe('parseBudget', () => {
     ['p95<=7.5ms', { metric: 'p95', maxMs: 7.5 }],
     ['  P90 <= 0.5 MS ', { metric: 'p90', maxMs: 0.5 }],
     ['p50≤.25', { metric: 'p50', maxMs: 0.25 }],
+    ['ttft<=200', { metric: 'ttft', maxMs: 200 }],
+    ['itl_p99 ≤ 50 ms', { metric: 'itl_p99', maxMs: 50 }],
   ])('reads %j', (text, budget) => {
     expect(parseBudget(text)).toEqual(budget);
   });
@@ -269,12 +301,13 @@ describe('parseBudget', () => {
   it.each(['', 'p99', 'p99 20', 'p99>=20', 'p99<20', 'p99<=', 'p99<=abc', 'p99<=20s', 'p99<=-1', 'latency<=20', 'p99<=1e3'])(
     'refuses %j, saying what it expects',
     (text) => {
-      expect(() => parseBudget(text)).toThrow(/expected <metric> <= <milliseconds> with metric one of p50, p90, p95, p99/);
+      expect(() => parseBudget(text)).toThrow(/expected <metric> <= <milliseconds> with metric one of p50, p90, p95, p99, ttft, itl_p99/);
     },
   );
 
   it('names an unknown percentile and a zero limit', () => {
     expect(() => parseBudget('p999<=5')).toThrow(/unknown metric p999/);
+    expect(() => parseBudget('itl_p50<=5')).toThrow(/unknown metric itl_p50/);
     expect(() => parseBudget('p99<=0')).toThrow(/above 0 ms/);
   });
 

@@ -1,9 +1,11 @@
 /** Ranks the latest result of each benchmark configuration by one objective, for the dashboard's leaderboard. */
 
-export const OBJECTIVES = ['p50', 'p99', 'throughput', 'throughput_per_watt', 'cost_per_million'] as const;
+/** The last three rank decoders (models with `generate`): median TTFT, median inter-token latency, decode tokens/s. */
+export const OBJECTIVES = ['p50', 'p99', 'throughput', 'throughput_per_watt', 'cost_per_million', 'ttft', 'itl', 'decode_tokens_per_s'] as const;
 export type Objective = (typeof OBJECTIVES)[number];
 
-export const BUDGET_METRICS = ['p50', 'p90', 'p95', 'p99'] as const;
+/** `ttft` bounds a decoder's p99 time to first token and `itl_p99` its p99 inter-token latency (MLPerf's bounds are on p99). */
+export const BUDGET_METRICS = ['p50', 'p90', 'p95', 'p99', 'ttft', 'itl_p99'] as const;
 export type BudgetMetric = (typeof BUDGET_METRICS)[number];
 
 /** A latency ceiling a configuration must stay under to be recommended, e.g. p99 ≤ 20 ms. */
@@ -27,6 +29,12 @@ export interface ConfigurationFigures {
   throughput: number | null;
   /** Joules per inferred item (see docs/measurement.md). */
   energyPerInferenceJ: number | null;
+  /** Decoder cells only; absent or null for the others. */
+  ttftP50Ms?: number | null;
+  ttftP99Ms?: number | null;
+  itlP50Ms?: number | null;
+  itlP99Ms?: number | null;
+  decodeTokensPerS?: number | null;
 }
 
 export interface RankedConfiguration<T> {
@@ -58,7 +66,7 @@ export interface LeaderboardOptions {
 
 /** Whether a smaller or a larger value of the objective is better. */
 export function objectiveDirection(objective: Objective): 'lower' | 'higher' {
-  return objective === 'throughput' || objective === 'throughput_per_watt' ? 'higher' : 'lower';
+  return objective === 'throughput' || objective === 'throughput_per_watt' || objective === 'decode_tokens_per_s' ? 'higher' : 'lower';
 }
 
 /** Cost of one million inferred items: (1e6 / throughput) seconds × (price per hour / 3600), in the price's currency. */
@@ -85,6 +93,12 @@ export function objectiveValue(row: ConfigurationFigures, objective: Objective, 
       const price = pricePerHour !== undefined && pricePerHour >= 0 ? finite(pricePerHour) : null;
       return throughput === null || price === null ? null : costPerMillion(throughput, price);
     }
+    case 'ttft':
+      return finite(row.ttftP50Ms);
+    case 'itl':
+      return finite(row.itlP50Ms);
+    case 'decode_tokens_per_s':
+      return positive(row.decodeTokensPerS);
   }
 }
 
@@ -122,9 +136,9 @@ export function meetsBudget(row: ConfigurationFigures, budget: LatencyBudget): b
   return value !== null && value <= budget.maxMs;
 }
 
-const BUDGET_PATTERN = /^\s*(p\d+)\s*(?:<=|≤)\s*(\d+(?:\.\d+)?|\.\d+)\s*(?:ms)?\s*$/i;
+const BUDGET_PATTERN = /^\s*(p\d+|ttft|itl_p\d+)\s*(?:<=|≤)\s*(\d+(?:\.\d+)?|\.\d+)\s*(?:ms)?\s*$/i;
 
-/** Reads a budget such as "p99<=20", "p99 ≤ 20 ms" or "p95<=7.5ms". */
+/** Reads a budget such as "p99<=20", "p99 ≤ 20 ms", "p95<=7.5ms", "ttft<=200" or "itl_p99<=50". */
 export function parseBudget(text: string): LatencyBudget {
   const expected = `expected <metric> <= <milliseconds> with metric one of ${BUDGET_METRICS.join(', ')}, e.g. "p99<=20" or "p95 ≤ 7.5 ms"`;
   const m = BUDGET_PATTERN.exec(text);
@@ -156,6 +170,7 @@ function whyUnranked(row: ConfigurationFigures, objective: Objective, price: num
   if (row.status !== 'ok') return row.status;
   if (!row.valid) return 'failed parity';
   const missing = `no ${objective} figure`;
+  if ((objective === 'ttft' || objective === 'itl' || objective === 'decode_tokens_per_s') && row.ttftP50Ms == null) return `${missing} (not a generation cell)`;
   if (objective === 'throughput_per_watt') return `${missing} (no energy reading)`;
   if (objective === 'cost_per_million') {
     if (price === undefined) return `${missing} (no price for hardware class ${row.hardwareClass})`;
@@ -169,7 +184,8 @@ function priceOf(prices: Record<string, number> | undefined, hardwareClass: stri
   return prices && Object.hasOwn(prices, hardwareClass) ? prices[hardwareClass] : undefined;
 }
 
-function budgetFigure(row: ConfigurationFigures, metric: BudgetMetric): number | null {
+/** The row's figure a budget metric bounds, or null when the row has none. */
+export function budgetFigure(row: ConfigurationFigures, metric: BudgetMetric): number | null {
   switch (metric) {
     case 'p50':
       return row.p50Ms;
@@ -179,6 +195,10 @@ function budgetFigure(row: ConfigurationFigures, metric: BudgetMetric): number |
       return row.p95Ms;
     case 'p99':
       return row.p99Ms;
+    case 'ttft':
+      return row.ttftP99Ms ?? null;
+    case 'itl_p99':
+      return row.itlP99Ms ?? null;
   }
 }
 

@@ -33,6 +33,30 @@ describe('expandMatrix', () => {
     expect(new Set(cells.map((c) => c.id)).size).toBe(cells.length);
   });
 
+  it("makes each prompt length × new-token count of a decoder's generate a cell, and leaves other models' ids alone", () => {
+    const withDecoder = parseSpec(`
+name: t
+models:
+  - { name: a, file: a.onnx }
+  - { name: llm, file: llm.onnx, generate: { promptTokens: [128, 1024], newTokens: [64], vocabRange: [0, 32000] } }
+matrix:
+  ep: [cpu]
+  batch: [1, 4]
+`);
+    const cells = expandMatrix(withDecoder, 'h');
+    const plain = expandMatrix(parseSpec('name: t\nmodels:\n  - { name: a, file: a.onnx }\nmatrix:\n  ep: [cpu]\n  batch: [1, 4]\n'), 'h');
+    expect(cells.filter((c) => c.params.model === 'a').map((c) => c.id)).toEqual(plain.map((c) => c.id));
+    const llm = cells.filter((c) => c.params.model === 'llm');
+    expect(llm.map((c) => [c.params.generation!.promptTokens, c.params.batch])).toEqual([
+      [128, 1],
+      [128, 4],
+      [1024, 1],
+      [1024, 4],
+    ]);
+    expect(llm[0]!.params.generation).toEqual({ promptTokens: 128, newTokens: 64, vocabRange: [0, 32000] });
+    expect(new Set(llm.map((c) => c.id)).size).toBe(4);
+  });
+
   it('derives the id from the canonical parameters only, whatever the key order', () => {
     const knobs = { interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true } as const;
     const p = { model: 'a', hardwareClass: 'h', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 2, ...knobs } as const;

@@ -1,6 +1,6 @@
 import { canonicalJson, fnv1a64 } from './hash';
 import type { Spec } from './spec';
-import { DERIVABLE_PRECISIONS, type Cell, type CellParams, type CellStatus, type FleetClass } from './types';
+import { DERIVABLE_PRECISIONS, type Cell, type CellParams, type CellStatus, type FleetClass, type GenerationParams } from './types';
 
 /** A cell together with what the workflow should do with it: send it to a class's queue, or settle it now. */
 export type PlannedCell =
@@ -37,6 +37,13 @@ function product<T extends Record<string, readonly unknown[]>>(axes: T): { [K in
   ) as { [K in keyof T]: T[K][number] }[];
 }
 
+/** A generate model's prompt × new-token combinations; one undefined entry for any other model. */
+function generationAxes(model: Spec['models'][number]): (GenerationParams | undefined)[] {
+  const g = model.generate;
+  if (!g) return [undefined];
+  return g.promptTokens.flatMap((promptTokens) => g.newTokens.map((newTokens) => ({ promptTokens, newTokens, vocabRange: g.vocabRange })));
+}
+
 /**
  * Every combination of the matrix for one hardware class, in spec order. The inter-op thread count only
  * matters in parallel execution mode, so sequential cells are not repeated for each value.
@@ -46,6 +53,7 @@ export function expandMatrix(spec: Spec, hardwareClass: string): Cell[] {
   const cells: Cell[] = [];
   const seen = new Set<string>();
   for (const model of spec.models)
+    for (const generation of generationAxes(model))
     for (const row of product({
       ep: m.ep,
       precision: m.precision,
@@ -66,6 +74,7 @@ export function expandMatrix(spec: Spec, hardwareClass: string): Cell[] {
         epOptions: nonEmpty(m.epOptions[row.ep]),
         freeDimensions: nonEmpty(model.freeDimensions),
         sessionConfig: nonEmpty(m.sessionConfig),
+        generation,
       };
       const id = cellId(params);
       if (seen.has(id)) continue;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from './errors';
-import { formatPath, parseSpec, specJsonSchema } from './spec';
+import { formatPath, matrixSize, parseSpec, specJsonSchema } from './spec';
 
 const VALID = `
 name: t
@@ -84,6 +84,22 @@ describe('parseSpec', () => {
 
   it('checks measure bounds against each other', () => {
     expect(problems(`${VALID}measure: { minDurationMs: 5000, maxDurationMs: 1000 }\n`)).toEqual([expect.stringMatching(/^measure\.maxDurationMs: must be >= measure\.minDurationMs/)]);
+  });
+
+  it('checks a decoder\'s generate: positive lengths, a [low, high) vocabulary range, no inputs of its own', () => {
+    const bad = (generate: string, extra = '') => () =>
+      parseSpec(`name: t\nmodels:\n  - { name: m, file: m.onnx, generate: ${generate}${extra} }\nmatrix:\n  ep: [cpu]\n  batch: [1]\n`);
+    expect(bad('{ promptTokens: [0], newTokens: [8], vocabRange: [0, 10] }')).toThrow(/models\[0\]\.generate\.promptTokens\[0\]/);
+    expect(bad('{ promptTokens: [8], newTokens: [], vocabRange: [0, 10] }')).toThrow(/models\[0\]\.generate\.newTokens/);
+    expect(bad('{ promptTokens: [8], newTokens: [8], vocabRange: [10, 10] }')).toThrow(/models\[0\]\.generate\.vocabRange: vocabRange must be \[low, high\) with low < high/);
+    expect(bad('{ promptTokens: [8], newTokens: [8], vocabRange: [0, 10] }', ', inputs: { x: { value: 1 } }')).toThrow(/models\[0\]\.inputs: a generate model takes no inputs/);
+  });
+
+  it('refuses a matrix of more than 100,000 cells per target, naming the axes that make it', () => {
+    const list = (n: number) => `[${Array.from({ length: n }, (_, i) => i + 1).join(', ')}]`;
+    const spec = (batches: number) => `name: t\nmodels:\n  - { name: a, file: a.onnx }\n  - { name: b, file: b.onnx }\nmatrix: { ep: [cpu, cuda], batch: ${list(batches)}, intraOpThreads: ${list(100)} }\n`;
+    expect(matrixSize(parseSpec(spec(250)))).toEqual({ cells: 100_000, axes: [['models', 2], ['ep', 2], ['batch', 250], ['intraOpThreads', 100]] });
+    expect(() => parseSpec(spec(251))).toThrow('matrix: expands to 100,400 cells per target, more than the 100,000 a run takes: models 2 × ep 2 × batch 251 × intraOpThreads 100');
   });
 
   it('formats paths like matrix.batch[2]', () => {

@@ -21,6 +21,16 @@ const InputSpec = z
   })
   .refine((s) => !(s.value !== undefined && s.range !== undefined), 'give either value or range, not both');
 
+/** A decoder's generation axes: each prompt length × each count of new tokens is a cell. */
+const Generate = z.strictObject({
+  promptTokens: z.array(z.int().positive().max(1_000_000)).min(1).describe('Prompt lengths in tokens, one cell each'),
+  newTokens: z.array(z.int().positive().max(100_000)).min(1).describe('Tokens to generate after the prompt, one cell each'),
+  vocabRange: z
+    .tuple([z.int().min(0), z.int().positive()])
+    .refine(([lo, hi]) => lo < hi, 'vocabRange must be [low, high) with low < high')
+    .describe('Prompt token ids are drawn, seeded, from [low, high)'),
+});
+
 const ModelSpec = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a model name uses letters, digits, ".", "_" and "-"'),
@@ -34,8 +44,10 @@ const ModelSpec = z
       .record(z.string().min(1), z.int().positive())
       .optional()
       .describe("Values for the model's named open dimensions, e.g. {sequence_length: 128}; applied to the model's inputs before the session is created"),
+    generate: Generate.optional().describe('Marks a decoder with a KV cache (optimum / transformers.js layout): its cells run prefill + greedy decode'),
   })
-  .refine((m) => (m.file === undefined) !== (m.files === undefined), 'give exactly one of file or files');
+  .refine((m) => (m.file === undefined) !== (m.files === undefined), 'give exactly one of file or files')
+  .refine((m) => !(m.generate && Object.keys(m.inputs).length > 0), { path: ['inputs'], message: 'a generate model takes no inputs: its feeds come from the prompt and the KV cache' });
 
 const deviceId = z.int().min(0).optional();
 const webgpuString = z.string().min(1).optional();
@@ -142,7 +154,36 @@ export const SpecSchema = z
       ctx.addIssue({ code: 'custom', path: ['measure', 'maxDurationMs'], message: 'must be >= measure.minDurationMs' });
     if (spec.measure.cellTimeoutMs <= spec.measure.maxDurationMs)
       ctx.addIssue({ code: 'custom', path: ['measure', 'cellTimeoutMs'], message: 'must be > measure.maxDurationMs' });
+    const size = matrixSize(spec);
+    if (size.cells > MAX_MATRIX_CELLS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['matrix'],
+        message: `expands to ${size.cells.toLocaleString('en-US')} cells per target, more than the ${MAX_MATRIX_CELLS.toLocaleString('en-US')} a run takes: ${size.axes.map(([axis, n]) => `${axis} ${n}`).join(' × ')}; split it into several specs`,
+      });
   });
+
+/** The most cells one target of a run may expand to (docs/specs.md). */
+export const MAX_MATRIX_CELLS = 100_000;
+
+/**
+ * How many cells the matrix makes for one target, at most (before duplicates are dropped), and the axes that
+ * multiply to it, models first. Only axes with more than one value are listed.
+ */
+export function matrixSize(spec: {
+  models: readonly { generate?: { promptTokens: readonly unknown[]; newTokens: readonly unknown[] } }[];
+  matrix: Record<string, unknown>;
+}): { cells: number; axes: [string, number][] } {
+  const m = spec.matrix;
+  // A generating model has a cell per prompt length × new-token count.
+  const variants = spec.models.reduce((n, model) => n + (model.generate ? model.generate.promptTokens.length * model.generate.newTokens.length : 1), 0);
+  const axes: [string, number][] = [[variants === spec.models.length ? 'models' : 'models × generation lengths', variants]];
+  for (const axis of ['ep', 'precision', 'batch', 'graphOptimization', 'intraOpThreads', 'executionMode', 'interOpThreads', 'memoryPattern', 'cpuArena']) {
+    const values = m[axis];
+    if (Array.isArray(values)) axes.push([axis, values.length]);
+  }
+  return { cells: axes.reduce((n, [, k]) => n * k, 1), axes: axes.filter(([, n]) => n > 1) };
+}
 
 export type Spec = z.output<typeof SpecSchema>;
 export type ModelSpec = Spec['models'][number];

@@ -36,6 +36,16 @@ export interface CellParams {
   freeDimensions?: Record<string, number>;
   /** ONNX Runtime session config entries, when the spec gives any. */
   sessionConfig?: Record<string, string>;
+  /** Present for a decoder's cells (the model's `generate`): the cell runs prefill + decode instead of one run per iteration. */
+  generation?: GenerationParams;
+}
+
+/** One generation cell's shape: how long the prompt is, how many tokens to generate, where prompt ids come from. */
+export interface GenerationParams {
+  promptTokens: number;
+  newTokens: number;
+  /** Prompt token ids are drawn, seeded, from [lo, hi). */
+  vocabRange: [number, number];
 }
 
 export interface Cell {
@@ -120,6 +130,8 @@ export interface Parity {
   cosine: number;
   top1Agreement?: number;
   nonFinite: number;
+  /** Generation cells: the greedy tokens against the reference's (`outputs` then holds the prefill's logits). */
+  tokens?: TokenParity;
   /** False when outputs hold NaN/Inf or drift past the thresholds; such a cell is not ranked. */
   ok: boolean;
   reason?: string;
@@ -147,6 +159,8 @@ export interface ModelFacts {
   operators: Record<string, number>;
   inputs: { name: string; type: string; shape: (number | string)[] }[];
   outputs: { name: string; type: string; shape: (number | string)[] }[];
+  /** The model's metadata_props (e.g. `max_position_embeddings`), when it has any. */
+  metadata?: Record<string, string>;
 }
 
 /** Where a figure came from: software and machine versions at the time of the measurement. */
@@ -180,6 +194,53 @@ export interface Measurement {
   telemetry?: Telemetry;
   /** profile.flopsPerInference (one run, the whole batch) / p50, in GFLOP/s, when the profile could estimate FLOPs. */
   achievedGflops?: number;
+  /** A generation cell's figures; then an iteration is one whole generation (prefill + decode) and `stats` its end-to-end latency. */
+  generation?: GenerationFigures;
+}
+
+/** Where a decoder's KV cache lives between steps: CPU memory, or the device ('gpu-buffer', WebGPU only). */
+export type KvCacheMode = 'cpu' | 'gpu-buffer';
+
+/** Figures of a generation cell (prefill + greedy decode with the KV cache fed back), in milliseconds unless named otherwise. */
+export interface GenerationFigures {
+  promptTokens: number;
+  newTokens: number;
+  /** Decoder layout read from the model's inputs. */
+  layers: number;
+  kvHeads: number;
+  headSize: number;
+  /** Timed generations (each one prefill + newTokens - 1 decode steps, over the whole batch). */
+  generations: number;
+  /** Time to first token: the prefill run and the argmax of its last logits. */
+  ttft: LatencyStats;
+  /** Inter-token latency: every decode step of every timed generation. */
+  itl: LatencyStats;
+  /** End-to-end latency of one generation. */
+  e2e: LatencyStats;
+  /** batch × promptTokens / median TTFT. */
+  prefillTokensPerS: number;
+  /** batch × decode steps / total decode time, over all timed generations. */
+  decodeTokensPerS: number;
+  /** Median decode step latency at positions spread over the generation (at most 32 points), to see how it grows. */
+  stepCurve: { position: number; p50Ms: number }[];
+  kvCache: { mode: KvCacheMode; note: string };
+  /** Greedy tokens of the first prompt's first sequence (the ones parity compares). */
+  tokens: number[];
+}
+
+/** What the results table keeps of a decoder cell: its parameters always, its figures when it ran. */
+export interface StoredGeneration {
+  params: GenerationParams;
+  figures?: GenerationFigures;
+}
+
+/** The generated token ids of a cell against those of the fp32 CPU reference on the same prompt. */
+export interface TokenParity {
+  compared: number;
+  /** Share of positions whose token is the reference's. */
+  agreement: number;
+  /** First position (0 = the token from prefill) where the tokens differ; null when all agree. */
+  firstMismatch: number | null;
 }
 
 /** What an agent returns for a cell it attempted. */
@@ -274,9 +335,25 @@ export interface RunProgress {
   running: number;
   byStatus: Partial<Record<CellStatus, number>>;
   finished: boolean;
+  /** The workflows that run the dispatched cells, one per hardware class (absent in runs started before them). */
+  shards?: string[];
 }
 
-export interface RunSummary {
+/** The counts of one hardware class's share of a run, as that share's workflow knows them. */
+export interface ShardProgress {
+  hardwareClass: string;
+  /** Cells of the class in the run. */
+  total: number;
+  /** Cells whose results are written. */
+  done: number;
+  running: number;
+  byStatus: Partial<Record<CellStatus, number>>;
+  /** How many cells may be in flight now: the agents of the class polling at the last look. */
+  liveAgents: number;
+}
+
+/** What a run's workflow returns: counts only, however large the run; its cells are in the database. */
+export interface RunTotals {
   runId: string;
   name: string;
   status: 'completed' | 'completed_with_failures';
@@ -284,5 +361,12 @@ export interface RunSummary {
   finishedAt: string;
   /** EPs available somewhere in the fleet, so an `unsupported` cell can be read against them. */
   fleetEps: string[];
+  /** Cells the run planned; each ended with exactly one result. */
+  total: number;
+  byStatus: Partial<Record<CellStatus, number>>;
+}
+
+/** A finished run with its cells (compacted), as `ortfleet run --json` prints it, read back from the database. */
+export interface RunSummary extends RunTotals {
   cells: CellResult[];
 }

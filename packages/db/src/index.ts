@@ -4,6 +4,7 @@ export * from './agents/queries';
 export * from './runs/queries';
 export * from './results/queries';
 export * from './results/search';
+export * from './results/run-cells';
 export * from './leaderboard/queries';
 export * from './tokens/queries';
 export { RUN_STATUSES } from './runs/table';

@@ -14,6 +14,9 @@ function send(message: ChildMessage): Promise<void> {
 // measuring while the cell is retried on this same host.
 process.once('disconnect', () => process.exit(71));
 
+// An agent starts the next cell's child while it is between cells; this tells it the child can take a job.
+process.send?.({ type: 'ready' } satisfies ChildMessage);
+
 process.once('message', (job: ChildJob) => {
   const work =
     job.kind === 'cell'

@@ -1,16 +1,14 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { CellOutcome } from '@ortfleet/core';
 import type { ChildJob, ChildMessage } from './job';
+import { compiledSourceChild } from './source-child';
 
-// A build puts the compiled child beside the bundle (scripts/build.ts); from source it runs through tsx.
+// A build puts the compiled child beside the bundle (scripts/build.ts); from source the agent compiles it
+// once (source-child.ts), so no cell pays for compiling TypeScript.
 const BUILT_CHILD = fileURLToPath(new URL('./cell-child.js', import.meta.url));
-const CHILD = existsSync(BUILT_CHILD)
-  ? { path: BUILT_CHILD, execArgv: [] }
-  : { path: fileURLToPath(new URL('./child.ts', import.meta.url)), execArgv: ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] };
 const RSS_POLL_MS = 50;
 const STDERR_TAIL = 2000;
 
@@ -25,7 +23,7 @@ export interface IsolationLimits {
 }
 
 export type ChildEnd =
-  | { kind: 'message'; message: Exclude<ChildMessage, { type: 'phase' | 'measured' }> }
+  | { kind: 'message'; message: Exclude<ChildMessage, { type: 'ready' | 'phase' | 'measured' }> }
   | { kind: 'died'; status: 'crashed' | 'timeout'; reason: string; phase?: string; measured?: CellOutcome };
 
 async function residentBytes(pid: number): Promise<number | undefined> {
@@ -38,14 +36,66 @@ async function residentBytes(pid: number): Promise<number | undefined> {
   }
 }
 
+/** A child process started ahead of its job, and when it has loaded its code. */
+interface StartedChild {
+  child: ChildProcess;
+  ready: Promise<void>;
+}
+
+let spare: StartedChild | undefined;
+
+async function startChild(): Promise<StartedChild> {
+  const path = existsSync(BUILT_CHILD) ? BUILT_CHILD : await compiledSourceChild();
+  const child = fork(path, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // A child waiting for a job does not keep the agent alive; it exits with the agent (its channel closes).
+  child.unref();
+  child.channel?.unref();
+  const ready = new Promise<void>((resolve) => {
+    const onMessage = (m: ChildMessage) => {
+      if (m.type !== 'ready') return;
+      child.off('message', onMessage);
+      resolve();
+    };
+    child.on('message', onMessage);
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  return { child, ready };
+}
+
+/**
+ * Starts the next job's child now, while the agent is between cells, so that a cell does not wait for Node to
+ * load the measuring code (about 0.2 s). Resolves once the child is ready; the caller holds the host lock until
+ * then, so the start never overlaps another agent's measurement on this machine.
+ */
+export async function prestartChild(): Promise<void> {
+  if (!spare || spare.child.exitCode !== null || spare.child.signalCode !== null || !spare.child.connected) spare = await startChild();
+  await spare.ready;
+}
+
+/** The started child if it is still alive, else a new one; either way it is the caller's from now on. */
+async function takeChild(): Promise<ChildProcess> {
+  const taken = spare && spare.child.exitCode === null && spare.child.signalCode === null && spare.child.connected ? spare : await startChild();
+  spare = undefined;
+  taken.child.ref();
+  taken.child.channel?.ref();
+  return taken.child;
+}
+
+/** Stops the started child, if any (the agent is shutting down). */
+export function stopSpareChild(): void {
+  spare?.child.kill('SIGKILL');
+  spare = undefined;
+}
+
 /**
  * Runs a job in a forked child and resolves with its answer or with how it died: by signal or exit code
  * (`crashed`), past its memory limit (`crashed`, killed like the kernel's OOM killer would), or past its
  * time limit (`timeout`). Never rejects for anything the child does.
  */
-export function runIsolated(job: ChildJob, limits: IsolationLimits): Promise<ChildEnd> {
+export async function runIsolated(job: ChildJob, limits: IsolationLimits): Promise<ChildEnd> {
+  const child = await takeChild();
   return new Promise((resolve) => {
-    const child = fork(CHILD.path, [], { execArgv: CHILD.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let answer: ChildEnd | undefined;
     let killedFor: Extract<ChildEnd, { kind: 'died' }> | undefined;
     let phase: string | undefined;
@@ -56,6 +106,7 @@ export function runIsolated(job: ChildJob, limits: IsolationLimits): Promise<Chi
       stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL);
     });
     child.on('message', (message: ChildMessage) => {
+      if (message.type === 'ready') return;
       if (message.type === 'phase') {
         phase = message.phase;
         limits.onPhase?.(message.phase);
@@ -95,6 +146,11 @@ export function runIsolated(job: ChildJob, limits: IsolationLimits): Promise<Chi
       const tail = stderr.trim().split('\n').slice(-5).join('\n');
       resolve({ kind: 'died', status: 'crashed', reason: `cell process ${how}${tail ? `: ${tail}` : ''}`, ...context });
     });
+    if (child.exitCode !== null || child.signalCode !== null) {
+      clearTimeout(timer);
+      clearInterval(watchdog);
+      return resolve({ kind: 'died', status: 'crashed', reason: `cell process exited before its job (${child.signalCode ?? `code ${child.exitCode}`}): ${stderr.trim().slice(-STDERR_TAIL)}` });
+    }
     child.send(job);
   });
 }

@@ -4,6 +4,7 @@ import type * as ort from 'onnxruntime-node';
 import { LatencyRecorder, overrideFreeDimensions, readModelFacts, type CellOutcome, type ExecutionProvider, type ModelFacts, type Telemetry } from '@ortfleet/core';
 import { BatchNotTakenError, generateInputPool } from './inputs';
 import type { CellJob, Phase } from './job';
+import { measureGeneration } from './measure-generation';
 import { compareOutputs, referenceOutputs } from './parity';
 import { profilePass } from './profile';
 import { createSession, sessionOptionsFor } from './session-options';
@@ -43,6 +44,7 @@ async function modelFacts(path: string): Promise<ModelFacts | undefined> {
  *    back to CPU memory, so work on an accelerator is finished before the clock stops;
  * 3. parity: the outputs on the first seeded input set against the fp32 model on the CPU EP;
  * 4. the per-operator profile, in a new session of its own, since profiling slows a session down.
+ * A decoder's cell (`generate` in the spec) is measured by measureGeneration instead.
  * `onMeasured` gets the outcome as it stands after pass 2, so that a death in pass 3 or 4 cannot take the
  * measurement with it; a failure there is noted on the result and does not void it.
  */
@@ -51,6 +53,12 @@ export async function measureCell(
   onPhase: (phase: Phase) => void = () => {},
   onMeasured: (outcome: CellOutcome) => void = () => {},
 ): Promise<CellOutcome> {
+  // A decoder's cell is one whole generation per iteration, not one run.
+  if (job.cell.params.generation) {
+    const outcome = await measureGeneration(job, onPhase, onMeasured);
+    const facts = outcome.status === 'ok' ? await modelFacts(job.modelPath) : undefined;
+    return facts ? { ...outcome, modelFacts: facts } : outcome;
+  }
   const { cell, measure } = job;
   const p = cell.params;
   let source: Awaited<ReturnType<typeof modelSource>>;

@@ -52,7 +52,8 @@ class Writer {
 
   bytesField(field: number, data: Uint8Array | number[]): this {
     this.tag(field, 2).varint(data.length);
-    this.bytes.push(...data);
+    // One push per byte: spreading a large initializer's bytes would overflow the call stack.
+    for (const b of data) this.bytes.push(b);
     return this;
   }
 
@@ -82,9 +83,13 @@ function valueInfo(w: Writer, v: ValueInfo): void {
   );
 }
 
-/** Encodes a single-graph model at the given opset (default 17). */
-export function encodeModel(graph: { name: string; inputs: ValueInfo[]; outputs: ValueInfo[]; nodes: NodeDef[]; initializers?: Initializer[] }, opset = 17): Uint8Array {
-  return new Writer()
+/** Encodes a single-graph model at the given opset (default 17), with optional metadata_props entries. */
+export function encodeModel(
+  graph: { name: string; inputs: ValueInfo[]; outputs: ValueInfo[]; nodes: NodeDef[]; initializers?: Initializer[] },
+  opset = 17,
+  metadata: Record<string, string> = {},
+): Uint8Array {
+  const model = new Writer()
     .int(1, 8) // ir_version
     .string(2, 'ortfleet')
     .message(7, (g) => {
@@ -121,8 +126,9 @@ export function encodeModel(graph: { name: string; inputs: ValueInfo[]; outputs:
       graph.inputs.forEach((v) => g.message(11, (m) => valueInfo(m, v)));
       graph.outputs.forEach((v) => g.message(12, (m) => valueInfo(m, v)));
     })
-    .message(8, (o) => o.string(1, '').int(2, opset))
-    .finish();
+    .message(8, (o) => o.string(1, '').int(2, opset));
+  for (const [key, value] of Object.entries(metadata)) model.message(14, (entry) => entry.string(1, key).string(2, value));
+  return model.finish();
 }
 
 /** y = a + b over float32 [n, 4]: the model every EP is probed with. */

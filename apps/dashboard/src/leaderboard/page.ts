@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { formatBudget, OBJECTIVES, type Objective } from '@ortfleet/core';
+import { budgetFigure, formatBudget, OBJECTIVES, type Objective } from '@ortfleet/core';
 import { listModels, type ResultSummary } from '@ortfleet/db';
 import type { DashboardDeps } from '../app';
 import { configurationCells, configurationHead, flags, href, layout, ms, num, parseQuery, sig, table, type Html } from '../layout';
@@ -14,6 +14,9 @@ const OBJECTIVE_LABELS: Record<Objective, { label: string; unit: string; format:
   throughput: { label: 'throughput', unit: 'items/s', format: (v) => num(v, 1) },
   throughput_per_watt: { label: 'throughput per watt', unit: 'items/J', format: sig },
   cost_per_million: { label: 'cost per million items', unit: 'price units / 1M items', format: sig },
+  ttft: { label: 'time to first token', unit: 'ms', format: ms },
+  itl: { label: 'inter-token latency', unit: 'ms', format: ms },
+  decode_tokens_per_s: { label: 'decode tokens/s', unit: 'tokens/s', format: (v) => num(v, 1) },
 };
 
 /** The models that have results, each linking to its leaderboard. */
@@ -61,7 +64,7 @@ function body(board: LoadedLeaderboard, current: Record<string, string>): Html {
     html`<tr><th class="num">#</th><th>hardware class</th>${configurationHead}<th class="num">${objective.label} (${objective.unit})</th>${extra}<th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">items/s</th><th>flags</th><th>details</th></tr>`;
   const budgetHead = budget ? html`<th class="num">${budget.metric} ms</th><th>${formatBudget(budget)}</th>` : '';
   const budgetCells = (r: ResultSummary, meets: boolean | null) =>
-    budget ? html`<td class="num">${ms(r[`${budget.metric}Ms`])}</td><td>${meets ? html`<span class="flag good">meets</span>` : html`<span class="flag">over budget</span>`}</td>` : '';
+    budget ? html`<td class="num">${ms(budgetFigure(r, budget.metric))}</td><td>${meets ? html`<span class="flag good">meets</span>` : html`<span class="flag">over budget</span>`}</td>` : '';
   const row = (r: ResultSummary, rank: number, score: number, meets: boolean | null) =>
     html`<tr><td class="num">${rank}</td><td>${classLink(r.hardwareClass, current)}</td>${configurationCells(r)}<td class="num">${objective.format(score)}</td>${budgetCells(r, meets)}<td class="num">${ms(r.p50Ms)}</td><td class="num">${ms(r.p99Ms)}</td><td class="num">${num(r.throughput)}</td><td>${flags(r)}</td><td>${links(r)}</td></tr>`;
 

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import type { LatencyHistogram, LatencyWindow, ModelFacts, OperatorProfile, Parity, Provenance, Telemetry } from '@ortfleet/core';
+import type { LatencyHistogram, LatencyWindow, ModelFacts, OperatorProfile, Parity, Provenance, StoredGeneration, Telemetry } from '@ortfleet/core';
 import { getResult } from '@ortfleet/db';
 import type { DashboardDeps } from '../app';
 import { ApiError } from '../errors';
@@ -20,11 +20,11 @@ export function resultPage(app: Hono, deps: DashboardDeps): void {
     const { id } = parseQuery(ResultIdParam, { id: c.req.param('id') });
     const r = await getResult(deps.db, id);
     if (!r) throw new ApiError(404, 'not_found', `no result ${id}`);
-    const body = html`${header(r)}${coldStart(r)}${stats(r)}${charts(r)}${windows(r.windows, r.unstable)}
+    const body = html`${header(r)}${coldStart(r)}${r.generation ? generation(r.generation, r.batch) : ''}${stats(r)}${charts(r)}${windows(r.windows, r.unstable)}
 ${r.telemetry ? telemetry(r.telemetry) : ''}${r.parity ? parity(r.parity) : ''}${r.profile ? profile(r.profile, r.ep, r.achievedGflops) : ''}
 ${r.modelFacts ? modelFacts(r.modelFacts) : ''}${r.provenance ? provenance(r.provenance) : ''}
 ${r.sessionOptions ? html`<h2>Session options</h2><p class="muted">The object passed to onnxruntime-node.</p><pre>${JSON.stringify(r.sessionOptions, null, 2)}</pre>` : ''}`;
-    const hasCharts = !!r.histogram || (r.samplesMs?.length ?? 0) > 0 || (r.profile?.byOpType.length ?? 0) > 0;
+    const hasCharts = !!r.generation?.figures || !!r.histogram || (r.samplesMs?.length ?? 0) > 0 || (r.profile?.byOpType.length ?? 0) > 0;
     return c.html(layout(`Result ${r.id}: ${r.model}`, body, { charts: hasCharts }));
   });
 }
@@ -68,6 +68,34 @@ function coldStart(r: Result): Html {
     ['session creation', r.sessionCreateMs === null ? null : `${ms(r.sessionCreateMs)} ms`],
     ['first inference', r.firstInferenceMs === null ? null : `${ms(r.firstInferenceMs)} ms`],
   ])}`;
+}
+
+/** A decoder cell: prefill and decode figures, and decode step latency against position (flat when the KV cache works). */
+function generation(g: StoredGeneration, batch: number): Html {
+  const { params, figures: f } = g;
+  const shape = html`<p>Prompt ${params.promptTokens} tokens (ids drawn from [${params.vocabRange[0]}, ${params.vocabRange[1]})), ${params.newTokens} new tokens, batch ${batch}, greedy.</p>`;
+  if (!f) return html`<h2>Generation</h2>${shape}`;
+  const row = (name: string, s: { p50Ms: number; p90Ms: number; p99Ms: number; p50CiLowMs: number; p50CiHighMs: number }) =>
+    html`<tr><th>${name}</th><td class="num">${ms(s.p50Ms)}</td><td class="num">${ms(s.p90Ms)}</td><td class="num">${ms(s.p99Ms)}</td><td>95% CI of p50 ${ms(s.p50CiLowMs)}–${ms(s.p50CiHighMs)} ms</td></tr>`;
+  return html`<h2>Generation</h2>${shape}
+<p>${num(f.generations, 0)} timed generations · prefill <strong>${num(f.prefillTokensPerS)} tokens/s</strong> · decode <strong>${num(f.decodeTokensPerS)} tokens/s</strong> · ${f.layers} layers, ${f.kvHeads} KV heads of ${f.headSize} · KV cache: ${f.kvCache.mode} (${f.kvCache.note})</p>
+${table(html`<tr><th>figure</th><th class="num">p50 ms</th><th class="num">p90 ms</th><th class="num">p99 ms</th><th></th></tr>`, [
+  row('time to first token (prefill)', f.ttft),
+  row('inter-token latency (each decode step)', f.itl),
+  row('end-to-end generation', f.e2e),
+])}
+${f.stepCurve.length > 0 ? html`<div class="charts"><div>${stepCurveChart(f.stepCurve)}</div></div>` : ''}`;
+}
+
+function stepCurveChart(curve: { position: number; p50Ms: number }[]): Html {
+  return chart('chart-step-curve', {
+    type: 'scatter',
+    data: { datasets: [{ label: 'median decode step', unit: 'ms', data: curve.map((c) => ({ x: c.position, y: c.p50Ms })), showLine: true, pointRadius: 2, borderColor: '#4e79a7', borderWidth: 2 }] },
+    options: {
+      plugins: { title: { display: true, text: 'Decode step latency against position' } },
+      scales: { x: axis('position (tokens in the sequence)', { type: 'linear' }), y: axis('step latency (ms)', { type: 'linear', beginAtZero: true }) },
+    },
+  });
 }
 
 function stats(r: Result): Html {

@@ -22,6 +22,7 @@ const ProgressBody = z
       .array(z.object({ cellId: z.string().nullable(), agentId: z.string().nullable(), phase: z.string().nullable(), attempt: z.number().int(), startedAt: z.string().nullable() }))
       .nullable()
       .openapi({ description: 'cells agents are on now, from Temporal; null when unknown' }),
+    problems: z.array(z.string()).openapi({ description: 'what keeps a running run from going on (a workflow task failing, no worker, no agent), from Temporal; empty when it moves or is unknown' }),
   })
   .openapi('RunProgress');
 

@@ -11,6 +11,8 @@ export interface RunningCell {
 export interface LiveRun {
   total: number;
   running: RunningCell[];
+  /** What keeps the run from going on, in words (a workflow task failing, no worker, no agent); empty when it moves. */
+  problems: string[];
 }
 
 /**

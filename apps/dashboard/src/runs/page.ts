@@ -67,7 +67,8 @@ function progressSection(p: RunProgressView, running: boolean): Html {
           p.running.map((r) => html`<tr><td>${r.cellId}</td><td>${r.agentId}</td><td>${r.phase}</td><td class="num">${r.attempt}</td><td>${when(r.startedAt)}</td></tr>`),
           'no cell is running',
         )}`;
-  return html`<h2>Progress</h2>${summary}<h3>By agent</h3>${byAgent}${now}`;
+  const stuck = p.problems.length === 0 ? '' : html`<div class="alert"><strong>This run is stuck:</strong><ul>${p.problems.map((problem) => html`<li>${problem}</li>`)}</ul></div>`;
+  return html`<h2>Progress</h2>${stuck}${summary}<h3>By agent</h3>${byAgent}${now}`;
 }
 
 // Light colors from a blue-to-orange scale read with black text and without red-green distinction; each cell

@@ -28,6 +28,7 @@ export async function loadProgress(db: Db, runId: string, control?: RunControl) 
     byStatus,
     byAgent,
     running: live?.running ?? null,
+    problems: live?.problems ?? [],
   };
 }
 

@@ -38,7 +38,24 @@ function knobs(p: CellParams): string {
 function cellLabel(c: CellResult): string {
   const p = c.params;
   const extra = knobs(p);
-  return `${p.model}/${p.ep}/${p.precision}/b${p.batch}/t${p.intraOpThreads}/${p.graphOptimization}${extra === '-' ? '' : `/${extra}`}`;
+  const generation = p.generation ? `/prompt${p.generation.promptTokens}+${p.generation.newTokens}` : '';
+  return `${p.model}/${p.ep}/${p.precision}/b${p.batch}/t${p.intraOpThreads}/${p.graphOptimization}${generation}${extra === '-' ? '' : `/${extra}`}`;
+}
+
+/** A decoder's cells: time to first token, inter-token latency and tokens/s, lowest median TTFT first. */
+function generationTable(ranked: CellResult[]): string {
+  const rows = [['#', 'hardware', 'ep', 'precision', 'batch', 'threads', 'prompt', 'new', 'TTFT p50', 'TTFT 95% CI', 'TTFT p99', 'ITL p50', 'ITL p99', 'prefill tok/s', 'decode tok/s', 'kv cache', 'gens', 'flags']];
+  const byTtft = [...ranked].sort((a, b) => a.measurement!.generation!.ttft.p50Ms - b.measurement!.generation!.ttft.p50Ms);
+  byTtft.forEach((r, i) => {
+    const g = r.measurement!.generation!;
+    const p = r.params;
+    rows.push([
+      String(i + 1), p.hardwareClass, p.ep, p.precision, String(p.batch), p.intraOpThreads === 0 ? 'auto' : String(p.intraOpThreads), String(g.promptTokens), String(g.newTokens),
+      fmt(g.ttft.p50Ms), `${fmt(g.ttft.p50CiLowMs)}-${fmt(g.ttft.p50CiHighMs)}`, fmt(g.ttft.p99Ms), fmt(g.itl.p50Ms), fmt(g.itl.p99Ms),
+      g.prefillTokensPerS.toFixed(0), g.decodeTokensPerS.toFixed(1), g.kvCache.mode, String(g.generations), flags(r),
+    ]);
+  });
+  return pad(rows);
 }
 
 /** Warnings a performance engineer should see next to a figure. */
@@ -56,6 +73,11 @@ function flags(r: CellResult): string {
 export function renderSummary(summary: RunSummary): string {
   const out: string[] = [];
   for (const [model, ranked] of rankByModel(summary.cells)) {
+    if (ranked.every((r) => r.measurement!.generation)) {
+      out.push(`\n${model}: ${ranked.length} generation configuration${ranked.length === 1 ? '' : 's'}, lowest time to first token first (ms; ITL = inter-token latency)`);
+      out.push(generationTable(ranked));
+      continue;
+    }
     out.push(`\n${model}: ${ranked.length} configuration${ranked.length === 1 ? '' : 's'}, fastest first (latency in ms)`);
     const rows = [['#', 'hardware', 'ep', 'precision', 'batch', 'threads', 'opt', 'knobs', 'p50', 'p50 95% CI', 'p99', 'items/s', 'GFLOP/s', 'cpu%', 'iters', 'session', 'first', 'flags']];
     ranked.forEach((r, i) => {

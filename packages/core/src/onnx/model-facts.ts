@@ -40,6 +40,7 @@ function modelFacts(bytes: Uint8Array): ModelFacts {
   let producerName = '';
   let producerVersion = '';
   const opsets: ModelFacts['opsets'] = [];
+  const metadata: Record<string, string> = {};
   let graph: Uint8Array | undefined;
   for (const f of fields(bytes)) {
     if (f.number === 1) irVersion = varint(f, 'ModelProto.ir_version');
@@ -47,9 +48,23 @@ function modelFacts(bytes: Uint8Array): ModelFacts {
     else if (f.number === 3) producerVersion = string(f, 'ModelProto.producer_version');
     else if (f.number === 7) graph = message(f, 'ModelProto.graph');
     else if (f.number === 8) opsets.push(opset(message(f, 'ModelProto.opset_import')));
+    else if (f.number === 14) {
+      const [key, value] = metadataEntry(message(f, 'ModelProto.metadata_props'));
+      metadata[key] = value;
+    }
   }
   if (!graph) throw new Error('it has no graph');
-  return { irVersion, producer: `${producerName} ${producerVersion}`.trim(), opsets, ...graphFacts(graph) };
+  return { irVersion, producer: `${producerName} ${producerVersion}`.trim(), opsets, ...graphFacts(graph), ...(Object.keys(metadata).length > 0 ? { metadata } : {}) };
+}
+
+function metadataEntry(data: Uint8Array): [string, string] {
+  let key = '';
+  let value = '';
+  for (const f of fields(data)) {
+    if (f.number === 1) key = string(f, 'StringStringEntryProto.key');
+    else if (f.number === 2) value = string(f, 'StringStringEntryProto.value');
+  }
+  return [key, value];
 }
 
 function opset(data: Uint8Array): ModelFacts['opsets'][number] {

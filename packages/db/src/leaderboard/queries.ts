@@ -28,6 +28,11 @@ export async function latestConfigurations(db: Db, model: string, filter: Config
       p99Ms: latestResults.p99Ms,
       throughput: latestResults.throughput,
       energyPerInferenceJ: latestResults.energyPerInferenceJ,
+      ttftP50Ms: latestResults.ttftP50Ms,
+      ttftP99Ms: latestResults.ttftP99Ms,
+      itlP50Ms: latestResults.itlP50Ms,
+      itlP99Ms: latestResults.itlP99Ms,
+      decodeTokensPerS: latestResults.decodeTokensPerS,
     })
     .from(latestResults)
     .where(

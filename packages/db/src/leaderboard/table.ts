@@ -27,6 +27,12 @@ export const latestResults = pgTable(
     p99Ms: doublePrecision('p99_ms'),
     throughput: doublePrecision('throughput'),
     energyPerInferenceJ: doublePrecision('energy_per_inference_j'),
+    /** Decoder cells only (migration 0006). */
+    ttftP50Ms: doublePrecision('ttft_p50_ms'),
+    ttftP99Ms: doublePrecision('ttft_p99_ms'),
+    itlP50Ms: doublePrecision('itl_p50_ms'),
+    itlP99Ms: doublePrecision('itl_p99_ms'),
+    decodeTokensPerS: doublePrecision('decode_tokens_per_s'),
   },
   (t) => [index('latest_results_model_idx').on(t.model, t.hardwareClass)],
 );

@@ -69,6 +69,13 @@ export const resultSummaryColumns = {
   cv: results.cv,
   energyPerInferenceJ: results.energyPerInferenceJ,
   achievedGflops: results.achievedGflops,
+  promptTokens: results.promptTokens,
+  newTokens: results.newTokens,
+  ttftP50Ms: results.ttftP50Ms,
+  ttftP99Ms: results.ttftP99Ms,
+  itlP50Ms: results.itlP50Ms,
+  itlP99Ms: results.itlP99Ms,
+  decodeTokensPerS: results.decodeTokensPerS,
   recordedAt: results.recordedAt,
 };
 

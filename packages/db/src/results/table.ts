@@ -2,6 +2,7 @@ import { boolean, doublePrecision, index, integer, jsonb, pgTable, serial, text,
 import {
   CELL_STATUSES,
   EXECUTION_MODES,
+  type StoredGeneration,
   type LatencyHistogram,
   type LatencyWindow,
   type ModelFacts,
@@ -70,6 +71,15 @@ export const results = pgTable(
     modelFacts: jsonb('model_facts').$type<ModelFacts>(),
     provenance: jsonb('provenance').$type<Provenance>(),
     note: text('note'),
+    /** Decoder cells only (migration 0006): the cell's generation parameters and, when it ran, its figures. */
+    generation: jsonb('generation').$type<StoredGeneration>(),
+    promptTokens: integer('prompt_tokens'),
+    newTokens: integer('new_tokens'),
+    ttftP50Ms: doublePrecision('ttft_p50_ms'),
+    ttftP99Ms: doublePrecision('ttft_p99_ms'),
+    itlP50Ms: doublePrecision('itl_p50_ms'),
+    itlP99Ms: doublePrecision('itl_p99_ms'),
+    decodeTokensPerS: doublePrecision('decode_tokens_per_s'),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BadInputError, messageLogger, type RunProgress, type RunSummary } from '@ortfleet/core';
+import { BadInputError, expandMatrix, messageLogger, type CellResult, type RunSummary, type RunTotals, type Spec } from '@ortfleet/core';
+import { listRunCells, openDatabase } from '@ortfleet/db';
 import { loadConfig } from '../../config';
 import { agentSettings } from '@ortfleet/agent';
 import { modelStoreOf, publishModels } from '../../models/publish';
@@ -9,7 +10,8 @@ import { loadSpecFile } from '../../spec-file';
 import { startStack } from '../../stack';
 import type { TemporalHandle } from '../../temporal';
 import { assertOrchestratorWorker, isRunId, startRun } from '../../start-run';
-import { progressQuery } from '../../workflows';
+import { diagnoseRun } from '../../run-health';
+import { readRunProgress } from '../../run-progress';
 import { parseCommand, positiveInt } from '../args';
 import { progressLine, renderSummary } from '../render';
 
@@ -17,11 +19,12 @@ export const RUN_USAGE = `usage: ortfleet run <spec.yaml> [--json] [--schedule-t
 
 Runs the spec's benchmark matrix and prints a ranked table per model (or, with --json, the run summary).
 With TEMPORAL_ADDRESS set it submits the run to that Temporal server, where \`ortfleet worker\` and
-\`ortfleet agent\` processes do the work. Without it, it starts an embedded Temporal dev server, the
-orchestrator worker and a local agent in this process, storing results in DATABASE_URL or, unset, in an
+\`ortfleet agent\` processes do the work, and reads the cells back from DATABASE_URL (required then).
+Without it, it starts an embedded Temporal dev server, the orchestrator worker and a local agent in this process, storing results in DATABASE_URL or, unset, in an
 embedded PGlite database under ORTFLEET_HOME.
 
-  --json                     print the run summary as JSON (no progress bar)
+  --json                     print the run summary as JSON: counts by status and every cell, by hardware
+                             class and in matrix order (no progress bar)
   --schedule-timeout SECONDS how long a cell may wait for an agent before it ends unschedulable (default 120)
   --run-id ID                use this run id (default: generated from the spec name)
 
@@ -40,8 +43,22 @@ export function quickstartSpec(from = dirname(fileURLToPath(import.meta.url))): 
   return quickstartSpec(dirname(from));
 }
 
-/** Follows a run's progress query until it finishes: one redrawn line on a terminal, else a line per change. */
-async function followProgress(temporal: TemporalHandle, runId: string, result: Promise<RunSummary>): Promise<void> {
+/** Cells by hardware class, then in the spec's matrix order (models first), whatever order they were written in. */
+function inMatrixOrder(spec: Spec, cells: CellResult[]): CellResult[] {
+  const position = new Map<string, number>();
+  for (const hardwareClass of new Set(cells.map((c) => c.params.hardwareClass))) expandMatrix(spec, hardwareClass).forEach((c, i) => position.set(c.id, i));
+  const key = (c: CellResult) => position.get(c.cellId) ?? Number.MAX_SAFE_INTEGER;
+  return [...cells].sort((a, b) => (a.params.hardwareClass < b.params.hardwareClass ? -1 : a.params.hardwareClass > b.params.hardwareClass ? 1 : key(a) - key(b)));
+}
+
+/** How often a run in flight is checked for what keeps it from going on. */
+const HEALTH_CHECK_MS = 10_000;
+
+/**
+ * Follows a run until it finishes: with `bar`, its progress as one redrawn line on a terminal, else a line per
+ * change; in any case, what keeps it from going on (said once per problem, on stderr).
+ */
+async function followRun(temporal: TemporalHandle, runId: string, result: Promise<RunTotals>, bar: boolean): Promise<void> {
   const tty = process.stderr.isTTY;
   const start = Date.now();
   let finished = false;
@@ -51,10 +68,22 @@ async function followProgress(temporal: TemporalHandle, runId: string, result: P
   );
   let lastDone = -1;
   let lastPrinted = 0;
+  let lastHealthCheck = Date.now();
+  const told = new Set<string>();
   while (!finished) {
     await Promise.race([settled, new Promise((r) => setTimeout(r, 500))]);
+    if (finished) break;
+    if (Date.now() - lastHealthCheck >= HEALTH_CHECK_MS) {
+      lastHealthCheck = Date.now();
+      const problems = await diagnoseRun(temporal.client, temporal.namespace, runId).catch(() => []);
+      for (const problem of problems.filter((p) => !told.has(p.replace(/\d+/g, '#')))) {
+        told.add(problem.replace(/\d+/g, '#'));
+        process.stderr.write(`${tty && bar ? '\n' : ''}run ${runId} is stuck: ${problem}\n`);
+      }
+    }
+    if (!bar) continue;
     // The workflow may not answer before its first task has run; the next turn asks again.
-    const p: RunProgress | undefined = await temporal.client.workflow.getHandle(runId).query(progressQuery).catch(() => undefined);
+    const p = await readRunProgress(temporal.client, runId);
     if (!p) continue;
     const line = progressLine(p, Date.now() - start);
     if (tty) process.stderr.write(`\r${line}\x1b[K`);
@@ -65,7 +94,7 @@ async function followProgress(temporal: TemporalHandle, runId: string, result: P
     }
     if (p.finished) break;
   }
-  if (tty) process.stderr.write('\n');
+  if (tty && bar) process.stderr.write('\n');
 }
 
 /** `ortfleet run` and `ortfleet demo`. Returns the exit code. */
@@ -89,19 +118,29 @@ export async function runCommand(argv: string[], opts: { demo?: boolean } = {}):
   };
 
   const embedded = !config.TEMPORAL_ADDRESS;
+  if (!embedded && !config.DATABASE_URL)
+    throw new BadInputError('TEMPORAL_ADDRESS is set but DATABASE_URL is not: a run on a shared Temporal is read back from the database its worker writes to; set DATABASE_URL to it');
   await publishModels(loaded.models, modelStoreOf(config), log);
   const stack = await startStack(config, { worker: embedded, agent: embedded ? agentSettings({}, process.env, config.ORTFLEET_HOME) : undefined }, messageLogger(log));
+  const database = stack.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, home: config.ORTFLEET_HOME }).catch(async (err: unknown) => {
+    await stack.close();
+    throw err;
+  }));
+  const db = database.db;
   try {
     if (!embedded) await assertOrchestratorWorker(stack.temporal);
     const { runId, handle } = await startRun(stack.temporal, loaded, { runId: runIdFlag, scheduleToStartMs: scheduleTimeout ? scheduleTimeout * 1000 : undefined });
     log(`run ${runId} started on ${stack.temporal.address}`);
     const result = handle.result();
-    if (!json) await followProgress(stack.temporal, runId, result);
-    const summary = await result;
+    await followRun(stack.temporal, runId, result, !json);
+    const totals = await result;
+    // The workflow returns counts; the cells are read back from the database they were written to.
+    const summary: RunSummary = { ...totals, cells: inMatrixOrder(loaded.spec, await listRunCells(db, runId)) };
     if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else process.stdout.write(`${renderSummary(summary)}\n`);
     return summary.status === 'completed' ? 0 : 1;
   } finally {
+    if (database !== stack.database) await database.close();
     await stack.close();
   }
 }
