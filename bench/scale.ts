@@ -5,7 +5,10 @@
  * `ortfleet run --json`. Prints cells and rows, wall time, cells/s, orchestration overhead per cell, the
  * largest workflow history and payload, and the worker's peak resident memory.
  *
- *   pnpm exec tsx bench/scale.ts [--cells 20000] [--agents 50] [--classes 10] [--delay-ms 20]
+ *   pnpm exec tsx bench/scale.ts [--cells 20000] [--agents 50] [--classes 10] [--delay-ms 20] [--built]
+ *
+ * The worker runs from the clone through tsx (bundling the workflows with webpack as it starts), or with
+ * --built as a deployment runs it: `pnpm build`'s package installed with npm into a temporary prefix.
  *
  * With --real, the same question with a real agent: `ortfleet run` on the embedded default (dev server,
  * worker and the local agent in one process) of 128 cells of a tiny real model, and the ratio of the run's
@@ -13,7 +16,8 @@
  *
  * Needs DATABASE_URL (a PostgreSQL database it may fill) or PostgreSQL's binaries for a throwaway one.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -28,9 +32,9 @@ import { writeTestModels } from '../test/support/models';
 import { startThrowawayPostgres } from '../test/support/postgres';
 import { gapsBetweenCells, startSimulatedAgent, type SimulatedAgent, type SimulatedCell } from '../test/support/simulated-fleet';
 import { waitFor } from '../test/support/wait';
-import { machineLine } from './common';
+import { machineLine, REPO } from './common';
 
-const { values } = parseArgs({ options: { cells: { type: 'string' }, agents: { type: 'string' }, classes: { type: 'string' }, 'delay-ms': { type: 'string' }, real: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { cells: { type: 'string' }, agents: { type: 'string' }, classes: { type: 'string' }, 'delay-ms': { type: 'string' }, real: { type: 'boolean' }, built: { type: 'boolean' } } });
 if (values.real) {
   await realAgentRun();
   process.exit(0);
@@ -51,22 +55,29 @@ const postgres = process.env.DATABASE_URL ? undefined : await startThrowawayPost
 const databaseUrl = process.env.DATABASE_URL ?? postgres!.url;
 const server = await startDevServer({ binary: temporalBinary(), dbFilename: join(home, 'temporal.db'), namespace: 'default', port: await freePort() });
 const env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: databaseUrl, ORTFLEET_HOME: home };
-const worker = startDaemon('worker', ['worker'], env);
+const worker = values.built ? startBuiltWorker(env) : startDaemon('worker', ['worker'], env);
 const client = new Client({ connection: await Connection.connect({ address: server.address }) });
 const database = await openDatabase({ databaseUrl, home });
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 const agents: SimulatedAgent[] = [];
 const log: SimulatedCell[] = [];
 
+// Peak resident memory over the worker's life (VmHWM, start-up included) and the largest sampled while the run
+// is in flight (VmRSS).
 let peakRss = 0;
+let runRss = 0;
+let runInFlight = false;
 const rssTimer = setInterval(() => {
   try {
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${worker.child.pid}/status`, 'utf8'))?.[1];
+    const status = readFileSync(`/proc/${worker.child.pid}/status`, 'utf8');
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
     if (hwm) peakRss = Math.max(peakRss, Number(hwm) * 1024);
+    if (rss && runInFlight) runRss = Math.max(runRss, Number(rss) * 1024);
   } catch {
     // the worker is gone; the last reading stands
   }
-}, 500);
+}, 250);
 
 try {
   await waitFor('the orchestrator worker to poll', async () => {
@@ -74,8 +85,14 @@ try {
     return (res.pollers ?? []).length > 0;
   }, 120_000);
   const classes = Array.from({ length: classCount }, (_, i) => `sim-${i}`);
-  for (let i = 0; i < agentCount; i++)
-    agents.push(await startSimulatedAgent({ address: server.address, namespace: 'default', db: database.db, agentId: `sim-agent-${i}`, hardwareClass: classes[i % classCount]!, delayMs, log }));
+  // Started together: each returns once Temporal lists it among its queue's pollers, which can take a while.
+  agents.push(
+    ...(await Promise.all(
+      Array.from({ length: agentCount }, (_, i) =>
+        startSimulatedAgent({ address: server.address, namespace: 'default', db: database.db, agentId: `sim-agent-${i}`, hardwareClass: classes[i % classCount]!, delayMs, log }),
+      ),
+    )),
+  );
 
   const model = writeTestModels(home).add;
   const models = Array.from({ length: MODELS }, (_, i) => `  - { name: m${i}, files: { fp32: ${model}${i === 0 ? '' : `, fp16: ${model}`} } }`).join('\n');
@@ -86,7 +103,9 @@ try {
   );
 
   const started = performance.now();
+  runInFlight = true;
   const res = await ortfleet(['run', spec, '--json', '--run-id', 'scale-1'], env, 4 * 3600_000);
+  runInFlight = false;
   const wallMs = performance.now() - started;
   if (res.code !== 0) throw new Error(`ortfleet run exited ${res.code}: ${res.stderr.slice(-2000)}`);
   const summary = JSON.parse(res.stdout) as RunSummary;
@@ -149,7 +168,7 @@ try {
   console.log(`hand-over medians: cell done → workflow task started ${med(steps.pickup)} ms · workflow task ${med(steps.workflow)} ms · task done → next cell started ${med(steps.dispatch)} ms`);
   console.log(`wall per dispatched cell per agent − delay: ${((wallMs * agentCount) / dispatched - delayMs).toFixed(1)} ms`);
   console.log(`largest history ${largestHistory.events} events (${largestHistory.id}) · largest payload ${(largestPayload.bytes / 1024).toFixed(1)} KiB (${largestPayload.id}) · payload warning in worker log: ${warned ? 'YES' : 'no'}`);
-  console.log(`orchestrator worker peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`orchestrator worker (${values.built ? 'built package' : 'source through tsx'}) RSS: peak ${(peakRss / 2 ** 20).toFixed(0)} MiB (start-up included) · largest during the run ${(runRss / 2 ** 20).toFixed(0)} MiB`);
 } finally {
   clearInterval(rssTimer);
   for (const a of agents) await a.stop().catch(() => undefined);
@@ -192,4 +211,17 @@ async function realAgentRun(): Promise<void> {
   } finally {
     postgres?.stop();
   }
+}
+
+/** `ortfleet worker` from `pnpm build`'s package, installed with npm into a temporary prefix as a user would. */
+function startBuiltWorker(env: Record<string, string>) {
+  if (!existsSync(join(REPO, 'dist/ortfleet/lib/cli.js'))) throw new Error('bench/scale.ts --built: run `pnpm build` first');
+  const dir = tempHome();
+  execFileSync('npm', ['pack', '--silent', '--pack-destination', dir, join(REPO, 'dist/ortfleet')], { stdio: 'ignore' });
+  const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
+  execFileSync('npm', ['install', '--global', '--prefix', join(dir, 'prefix'), '--no-audit', '--no-fund', '--onnxruntime-node-install=skip', tarball], { stdio: 'ignore' });
+  const child = spawn(join(dir, 'prefix/bin/ortfleet'), ['worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const daemon = { name: 'worker', child, stderr: '' };
+  child.stderr.on('data', (d: Buffer) => (daemon.stderr += d.toString()));
+  return daemon;
 }
