@@ -239,6 +239,9 @@ export const ResultSummaryBody = z
     itlP50Ms: num.openapi({ description: 'decoder cells: median inter-token latency over all decode steps' }),
     itlP99Ms: num,
     decodeTokensPerS: num.openapi({ description: 'decoder cells: generated tokens per second in decode, batch included' }),
+    concurrency: z.number().int().openapi({ description: 'closed-loop requests in flight; 1 is the single-stream loop' }),
+    meanInFlight: num.openapi({ description: 'closed-loop cells: achieved mean requests in flight (request time / loop time)' }),
+    requestsPerS: num.openapi({ description: 'closed-loop cells: requests completed per second (throughput is items per second)' }),
     recordedAt: z.string(),
   })
   .openapi('ResultSummary');

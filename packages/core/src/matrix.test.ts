@@ -66,6 +66,16 @@ matrix:
     expect(cellId({ ...p, batch: 2 })).not.toBe(cellId(p));
     // Pinned: ids already stored in databases must not change between versions.
     expect(cellId(p)).toBe('2f4b1c848554c0fe');
+    expect(cellId({ ...p, concurrency: 1 })).toBe('2f4b1c848554c0fe');
+    expect(cellId({ ...p, concurrency: 2 })).not.toBe(cellId(p));
+  });
+
+  it('keeps the single-stream cell as it was and gives each concurrency its own cell', () => {
+    const spec = parseSpec(`name: c\nmodels: [{ name: a, file: a.onnx }]\nmatrix: { ep: [cpu], batch: [1], intraOpThreads: [2], concurrency: [1, 2, 4, 8] }\n`);
+    const cells = expandMatrix(spec, 'h');
+    expect(cells.map((c) => c.params.concurrency)).toEqual([undefined, 2, 4, 8]);
+    expect(cells[0]!.id).toBe('2f4b1c848554c0fe');
+    expect(new Set(cells.map((c) => c.id)).size).toBe(4);
   });
 
   it('gives every knob its own ids, and repeats no cell when inter-op threads only matter in parallel mode', () => {

@@ -8,7 +8,7 @@ export type PlannedCell =
   | { cell: Cell; settled: { status: Extract<CellStatus, 'unsupported' | 'unschedulable'>; reason: string } };
 
 /** Knobs added after the first release, with the values every earlier cell implicitly had. */
-const LATER_KNOB_DEFAULTS: Partial<CellParams> = { interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true };
+const LATER_KNOB_DEFAULTS: Partial<CellParams> = { interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true, concurrency: 1 };
 
 /**
  * Stable id of a cell: the same canonical parameters always give the same id, in any process. Later knobs
@@ -64,17 +64,21 @@ export function expandMatrix(spec: Spec, hardwareClass: string): Cell[] {
       interOpThreads: m.interOpThreads,
       memoryPattern: m.memoryPattern,
       cpuArena: m.cpuArena,
+      concurrency: m.concurrency,
     })) {
+      const { concurrency, ...knobs } = row;
       const params: CellParams = {
         model: model.name,
         hardwareClass,
-        ...row,
+        ...knobs,
         // ORT ignores inter-op threads in sequential mode; 0 says so instead of recording a value with no effect.
         interOpThreads: row.executionMode === 'parallel' ? row.interOpThreads : 0,
         epOptions: nonEmpty(m.epOptions[row.ep]),
         freeDimensions: nonEmpty(model.freeDimensions),
         sessionConfig: nonEmpty(m.sessionConfig),
         generation,
+        // Absent at 1, as in every cell stored before the axis existed.
+        ...(concurrency > 1 ? { concurrency } : {}),
       };
       const id = cellId(params);
       if (seen.has(id)) continue;

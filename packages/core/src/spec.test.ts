@@ -107,6 +107,19 @@ describe('parseSpec', () => {
     expect(formatPath(['models', 0, 'inputs', 'x'])).toBe('models[0].inputs.x');
   });
 
+  it('takes a closed-loop concurrency axis, counts it in the matrix size, and names the key of a bad value', () => {
+    const spec = (values: string, model = '') => `name: t\nmodels:\n  - { name: a, file: a.onnx${model} }\nmatrix: { ep: [cpu], batch: [1], concurrency: ${values} }\n`;
+    expect(parseSpec(VALID).matrix.concurrency).toEqual([1]);
+    expect(matrixSize(parseSpec(spec('[1, 2, 4, 8]')))).toEqual({ cells: 4, axes: [['concurrency', 4]] });
+    expect(problems(spec('[1, 0]'))).toEqual([expect.stringMatching(/^matrix\.concurrency\[1\]: .*>=1/)]);
+    expect(problems(spec('[100000]'))).toEqual([expect.stringMatching(/^matrix\.concurrency\[0\]: .*<=64/)]);
+    expect(problems(spec('[1.5]'))).toEqual([expect.stringMatching(/^matrix\.concurrency\[0\]: /)]);
+    expect(problems(spec('[]'))).toEqual([expect.stringMatching(/^matrix\.concurrency: /)]);
+    expect(problems(spec('[1, 2]', ', generate: { promptTokens: [8], newTokens: [4], vocabRange: [0, 10] }'))).toEqual([
+      expect.stringMatching(/^matrix\.concurrency\[1\]: closed-loop concurrency is not measured for generating models/),
+    ]);
+  });
+
   it('exports the committed JSON Schema', () => {
     const committed = JSON.parse(readFileSync(new URL('../spec.schema.json', import.meta.url), 'utf8'));
     expect(committed).toEqual(specJsonSchema());

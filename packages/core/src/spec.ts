@@ -78,6 +78,9 @@ const EpOptions = z
   })
   .partial();
 
+/** The most requests a closed-loop cell keeps in flight: each one is a worker thread with a session of its own (docs/measurement.md). */
+export const MAX_CONCURRENCY = 64;
+
 const Matrix = z.strictObject({
   ep: z.array(z.enum(EXECUTION_PROVIDERS)).min(1),
   precision: z.array(z.string().regex(/^[a-z0-9]+$/)).min(1).default(['fp32']),
@@ -96,6 +99,11 @@ const Matrix = z.strictObject({
   executionMode: z.array(z.enum(EXECUTION_MODES)).min(1).default(['sequential']),
   memoryPattern: z.array(z.boolean()).min(1).default([true]).describe('enableMemPattern: pre-plan allocations from the first run'),
   cpuArena: z.array(z.boolean()).min(1).default([true]).describe('enableCpuMemArena: reuse CPU allocations from an arena'),
+  concurrency: z
+    .array(z.int().min(1).max(MAX_CONCURRENCY))
+    .min(1)
+    .default([1])
+    .describe(`Closed loop: this many requests in flight, each sent when one returns (1 to ${MAX_CONCURRENCY}); 1 is the single-stream loop`),
   epOptions: EpOptions.default({}).describe('Options per EP, passed to onnxruntime-node with that EP, e.g. {cuda: {deviceId: 1}}'),
   sessionConfig: z
     .record(z.string().regex(/^[a-z0-9_.]+$/, "a session config key looks like 'session.intra_op.allow_spinning'"), z.string())
@@ -154,6 +162,10 @@ export const SpecSchema = z
       ctx.addIssue({ code: 'custom', path: ['measure', 'maxDurationMs'], message: 'must be >= measure.minDurationMs' });
     if (spec.measure.cellTimeoutMs <= spec.measure.maxDurationMs)
       ctx.addIssue({ code: 'custom', path: ['measure', 'cellTimeoutMs'], message: 'must be > measure.maxDurationMs' });
+    const closedLoop = spec.matrix.concurrency.findIndex((n) => n > 1);
+    const decoder = spec.models.find((m) => m.generate);
+    if (closedLoop >= 0 && decoder)
+      ctx.addIssue({ code: 'custom', path: ['matrix', 'concurrency', closedLoop], message: `closed-loop concurrency is not measured for generating models ('${decoder.name}' has generate); keep matrix.concurrency at [1]` });
     const size = matrixSize(spec);
     if (size.cells > MAX_MATRIX_CELLS)
       ctx.addIssue({
@@ -178,7 +190,7 @@ export function matrixSize(spec: {
   // A generating model has a cell per prompt length × new-token count.
   const variants = spec.models.reduce((n, model) => n + (model.generate ? model.generate.promptTokens.length * model.generate.newTokens.length : 1), 0);
   const axes: [string, number][] = [[variants === spec.models.length ? 'models' : 'models × generation lengths', variants]];
-  for (const axis of ['ep', 'precision', 'batch', 'graphOptimization', 'intraOpThreads', 'executionMode', 'interOpThreads', 'memoryPattern', 'cpuArena']) {
+  for (const axis of ['ep', 'precision', 'batch', 'graphOptimization', 'intraOpThreads', 'executionMode', 'interOpThreads', 'memoryPattern', 'cpuArena', 'concurrency']) {
     const values = m[axis];
     if (Array.isArray(values)) axes.push([axis, values.length]);
   }

@@ -30,6 +30,8 @@ export interface CellParams {
   executionMode: ExecutionMode;
   memoryPattern: boolean;
   cpuArena: boolean;
+  /** Closed-loop requests in flight, when above 1; absent is the single-stream loop. */
+  concurrency?: number;
   /** The spec's options for this cell's EP, when it gives any. */
   epOptions?: Record<string, unknown>;
   /** The model's free dimension values, when the spec gives any. */
@@ -194,8 +196,25 @@ export interface Measurement {
   telemetry?: Telemetry;
   /** profile.flopsPerInference (one run, the whole batch) / p50, in GFLOP/s, when the profile could estimate FLOPs. */
   achievedGflops?: number;
+  /** A closed-loop cell's figures (concurrency above 1); then an iteration is one request and `stats` its latency. */
+  concurrency?: ConcurrencyFigures;
   /** A generation cell's figures; then an iteration is one whole generation (prefill + decode) and `stats` its end-to-end latency. */
   generation?: GenerationFigures;
+}
+
+/**
+ * How a closed-loop cell kept its requests in flight. onnxruntime-node 1.30's `session.run` runs the model on
+ * the calling JavaScript thread (after a setImmediate), so overlapping runs on one session only take turns:
+ * each request gets a worker thread with a session of its own ('worker-sessions').
+ */
+export interface ConcurrencyFigures {
+  /** Requests the cell kept in flight. */
+  requested: number;
+  mode: 'worker-sessions';
+  /** Sum of the request latencies / loop duration: about `requested` when nothing else held the requests back. */
+  meanInFlight: number;
+  /** Requests completed per second (throughput is items per second: × batch). */
+  requestsPerS: number;
 }
 
 /** Where a decoder's KV cache lives between steps: CPU memory, or the device ('gpu-buffer', WebGPU only). */

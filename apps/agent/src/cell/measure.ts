@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { LatencyRecorder, overrideFreeDimensions, readModelFacts, type CellOutcome, type ExecutionProvider, type ModelFacts, type Telemetry } from '@ortfleet/core';
+import { runClosedLoop } from './closed-loop';
 import { BatchNotTakenError, generateInputPool } from './inputs';
 import type { CellJob, Phase } from './job';
 import { measureGeneration } from './measure-generation';
@@ -44,6 +45,8 @@ async function modelFacts(path: string): Promise<ModelFacts | undefined> {
  *    back to CPU memory, so work on an accelerator is finished before the clock stops;
  * 3. parity: the outputs on the first seeded input set against the fp32 model on the CPU EP;
  * 4. the per-operator profile, in a new session of its own, since profiling slows a session down.
+ * At a concurrency above 1, pass 2 is the closed loop of runClosedLoop: worker threads with a session each,
+ * warmed up apiece, then timed together; this session serves the cold start and the parity pass.
  * A decoder's cell (`generate` in the spec) is measured by measureGeneration instead.
  * `onMeasured` gets the outcome as it stands after pass 2, so that a death in pass 3 or 4 cannot take the
  * measurement with it; a failure there is noted on the result and does not void it.
@@ -85,7 +88,10 @@ export async function measureCell(
   let firstInferenceMs: number;
   const recorder = new LatencyRecorder();
   let elapsed = 0;
-  let telemetry: Telemetry;
+  let telemetry: Telemetry | undefined;
+  const concurrency = p.concurrency ?? 1;
+  // Request-milliseconds spent in flight over the loop: / duration, the achieved mean requests in flight.
+  let inFlightMs = 0;
   try {
     pool = generateInputPool(session, job.inputs, p.batch, measure.seed);
     onPhase('first-inference');
@@ -93,23 +99,39 @@ export async function measureCell(
     await session.run(pool[0]!);
     firstInferenceMs = msSince(firstStart);
 
-    onPhase('warmup');
-    for (let i = 0; i < measure.warmup; i++) await session.run(pool[(i + 1) % pool.length]!);
-
-    onPhase('timed-loop');
-    const sampler = startTelemetry(GPU_EPS.includes(p.ep) ? {} : { nvidiaSmi: null });
-    try {
-      const loopStart = process.hrtime.bigint();
-      while ((recorder.count < measure.minIterations || elapsed < measure.minDurationMs) && elapsed < measure.maxDurationMs) {
-        const feeds = pool[recorder.count % pool.length]!;
-        const t0 = process.hrtime.bigint();
-        await session.run(feeds);
-        const t1 = process.hrtime.bigint();
-        elapsed = Number(t1 - loopStart) / 1e6;
-        recorder.record(Number(t1 - t0) / 1e6, Number(t0 - loopStart) / 1e6);
+    if (concurrency > 1) {
+      onPhase('warmup');
+      let sampler: ReturnType<typeof startTelemetry> | undefined;
+      try {
+        const loop = await runClosedLoop(source.model, source.options, pool, concurrency, measure, () => {
+          onPhase('timed-loop');
+          sampler = startTelemetry(GPU_EPS.includes(p.ep) ? {} : { nvidiaSmi: null });
+        });
+        for (const r of loop.requests) recorder.record(r.ms, r.atMs);
+        elapsed = loop.durationMs;
+        inFlightMs = loop.requests.reduce((sum, r) => sum + r.ms, 0);
+      } finally {
+        telemetry = sampler ? await sampler.stop(p.batch * recorder.count) : undefined;
       }
-    } finally {
-      telemetry = await sampler.stop(p.batch * recorder.count);
+    } else {
+      onPhase('warmup');
+      for (let i = 0; i < measure.warmup; i++) await session.run(pool[(i + 1) % pool.length]!);
+
+      onPhase('timed-loop');
+      const sampler = startTelemetry(GPU_EPS.includes(p.ep) ? {} : { nvidiaSmi: null });
+      try {
+        const loopStart = process.hrtime.bigint();
+        while ((recorder.count < measure.minIterations || elapsed < measure.minDurationMs) && elapsed < measure.maxDurationMs) {
+          const feeds = pool[recorder.count % pool.length]!;
+          const t0 = process.hrtime.bigint();
+          await session.run(feeds);
+          const t1 = process.hrtime.bigint();
+          elapsed = Number(t1 - loopStart) / 1e6;
+          recorder.record(Number(t1 - t0) / 1e6, Number(t0 - loopStart) / 1e6);
+        }
+      } finally {
+        telemetry = await sampler.stop(p.batch * recorder.count);
+      }
     }
   } catch (err) {
     await session.release();
@@ -133,7 +155,10 @@ export async function measureCell(
       durationMs: elapsed,
       throughput: (p.batch * iterations) / (elapsed / 1000),
       ...loop,
-      telemetry,
+      ...(telemetry && { telemetry }),
+      ...(concurrency > 1 && {
+        concurrency: { requested: concurrency, mode: 'worker-sessions' as const, meanInFlight: inFlightMs / elapsed, requestsPerS: iterations / (elapsed / 1000) },
+      }),
     },
   };
   const withNotes = (o: CellOutcome): CellOutcome => (notes.length > 0 ? { ...o, measurement: { ...o.measurement!, note: notes.join('; ') } } : o);

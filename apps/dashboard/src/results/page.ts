@@ -53,6 +53,7 @@ ${facts([
   ['batch', r.batch],
   ['graph optimization', r.graphOptimization],
   ['intra-op threads', r.intraOpThreads === 0 ? 'auto (one per physical core)' : r.intraOpThreads],
+  ['concurrency', r.concurrency > 1 ? `${r.concurrency} requests in flight (closed loop${r.concurrencyMode === 'worker-sessions' ? ', a worker thread with a session of its own per request' : ''})` : '1 (single stream)'],
   ['execution mode', modeText({ ...r, epOptions: null })],
   ['EP options', json(r.epOptions)],
   ['free dimensions', json(r.freeDimensions)],
@@ -102,7 +103,7 @@ function stats(r: Result): Html {
   if (r.p50Ms === null) return html``;
   const row = (name: string, v: number | null, extra: Html | string = '') => html`<tr><th>${name}</th><td class="num">${ms(v)}</td><td>${extra}</td></tr>`;
   return html`<h2>Latency</h2>
-<p>${num(r.iterations, 0)} timed iterations over ${ms(r.durationMs)} ms after ${num(r.warmupIterations, 0)} warm-ups · throughput <strong>${num(r.throughput)} items/s</strong>${r.achievedGflops !== null ? html` · ${num(r.achievedGflops)} GFLOP/s` : ''}${r.energyPerInferenceJ !== null ? html` · ${sig(r.energyPerInferenceJ)} J per item` : ''}</p>
+<p>${num(r.iterations, 0)} timed ${r.concurrency > 1 ? 'requests' : 'iterations'} over ${ms(r.durationMs)} ms after ${num(r.warmupIterations, 0)} warm-ups${r.concurrency > 1 ? ' per worker' : ''} · throughput <strong>${num(r.throughput)} items/s</strong>${r.requestsPerS !== null ? html` · <strong>${num(r.requestsPerS)} requests/s</strong> · ${num(r.meanInFlight)} requests in flight on average (of ${r.concurrency})` : ''}${r.achievedGflops !== null ? html` · ${num(r.achievedGflops)} GFLOP/s` : ''}${r.energyPerInferenceJ !== null ? html` · ${sig(r.energyPerInferenceJ)} J per item` : ''}</p>
 ${table(html`<tr><th>figure</th><th class="num">ms</th><th></th></tr>`, [
   row('min', r.minMs),
   row('mean', r.meanMs, r.stdMs !== null ? `std ${ms(r.stdMs)} ms, cv ${pct(r.cv)}` : ''),

@@ -35,4 +35,25 @@ describe('renderSummary', () => {
     ]);
     expect(text).toContain('no-cache/cpu/fp32/b1/t1/all/prompt128+64');
   });
+
+  it('adds the closed-loop columns (concurrency, requests in flight, requests/s) only when some cell ran above 1', () => {
+    const single: CellParams = { model: 'cls', hardwareClass: 'x86', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 1, interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true };
+    const stats = summarize([2, 2.2, 2.4]);
+    const cell = (concurrency: number, requestsPerS: number): CellResult => {
+      const p: CellParams = concurrency > 1 ? { ...single, concurrency } : single;
+      return {
+        cellId: cellId(p), params: p, status: 'ok',
+        measurement: {
+          sessionCreateMs: 5, firstInferenceMs: 3, warmupIterations: 2, iterations: requestsPerS, durationMs: 1000, throughput: requestsPerS, stats, histogram: { growth: 1.01, counts: {} }, windows: [], unstable: false, samplesMs: [],
+          ...(concurrency > 1 && { concurrency: { requested: concurrency, mode: 'worker-sessions' as const, meanInFlight: concurrency - 0.04, requestsPerS } }),
+        },
+      };
+    };
+    const summary = (cells: CellResult[]): RunSummary => ({ runId: 'r', name: 'n', status: 'completed', startedAt: '', finishedAt: '', fleetEps: ['cpu'], total: cells.length, byStatus: {}, cells });
+    const text = renderSummary(summary([cell(1, 400), cell(2, 700)]));
+    expect(text).toMatch(/knobs\s+conc\s+in flight\s+req\/s\s+p50/);
+    const rows = text.split('\n').filter((l) => /^\s*\d+\s+x86/.test(l)).map((l) => l.trim().split(/\s+/).slice(8, 11));
+    expect(rows.sort()).toEqual([['1', '1.00', '400.0'], ['2', '1.96', '700.0']]);
+    expect(renderSummary(summary([cell(1, 400)]))).not.toContain('in flight');
+  });
 });

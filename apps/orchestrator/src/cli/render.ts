@@ -39,7 +39,8 @@ function cellLabel(c: CellResult): string {
   const p = c.params;
   const extra = knobs(p);
   const generation = p.generation ? `/prompt${p.generation.promptTokens}+${p.generation.newTokens}` : '';
-  return `${p.model}/${p.ep}/${p.precision}/b${p.batch}/t${p.intraOpThreads}/${p.graphOptimization}${generation}${extra === '-' ? '' : `/${extra}`}`;
+  const concurrency = p.concurrency && p.concurrency > 1 ? `/c${p.concurrency}` : '';
+  return `${p.model}/${p.ep}/${p.precision}/b${p.batch}/t${p.intraOpThreads}/${p.graphOptimization}${concurrency}${generation}${extra === '-' ? '' : `/${extra}`}`;
 }
 
 /** A decoder's cells: time to first token, inter-token latency and tokens/s, lowest median TTFT first. */
@@ -79,12 +80,17 @@ export function renderSummary(summary: RunSummary): string {
       continue;
     }
     out.push(`\n${model}: ${ranked.length} configuration${ranked.length === 1 ? '' : 's'}, fastest first (latency in ms)`);
-    const rows = [['#', 'hardware', 'ep', 'precision', 'batch', 'threads', 'opt', 'knobs', 'p50', 'p50 95% CI', 'p99', 'items/s', 'GFLOP/s', 'cpu%', 'iters', 'session', 'first', 'flags']];
+    // Closed-loop columns only where some cell kept more than one request in flight: single-stream tables stay as they were.
+    const closedLoop = ranked.some((r) => r.measurement!.concurrency);
+    const loopHeader = closedLoop ? ['conc', 'in flight', 'req/s'] : [];
+    const rows = [['#', 'hardware', 'ep', 'precision', 'batch', 'threads', 'opt', 'knobs', ...loopHeader, 'p50', 'p50 95% CI', 'p99', 'items/s', 'GFLOP/s', 'cpu%', 'iters', 'session', 'first', 'flags']];
     ranked.forEach((r, i) => {
       const m = r.measurement!;
       const p = r.params;
+      const c = m.concurrency;
+      const loop = closedLoop ? [String(p.concurrency ?? 1), c ? c.meanInFlight.toFixed(2) : '1.00', (c ? c.requestsPerS : m.iterations / (m.durationMs / 1000)).toFixed(1)] : [];
       rows.push([
-        String(i + 1), p.hardwareClass, p.ep, p.precision, String(p.batch), p.intraOpThreads === 0 ? 'auto' : String(p.intraOpThreads), p.graphOptimization, knobs(p),
+        String(i + 1), p.hardwareClass, p.ep, p.precision, String(p.batch), p.intraOpThreads === 0 ? 'auto' : String(p.intraOpThreads), p.graphOptimization, knobs(p), ...loop,
         fmt(m.stats.p50Ms), `${fmt(m.stats.p50CiLowMs)}-${fmt(m.stats.p50CiHighMs)}`, fmt(m.stats.p99Ms), m.throughput.toFixed(1),
         m.achievedGflops === undefined ? '-' : m.achievedGflops.toFixed(1), m.telemetry ? m.telemetry.processCpuPercent.toFixed(0) : '-',
         String(m.iterations), fmt(m.sessionCreateMs), fmt(m.firstInferenceMs), flags(r),

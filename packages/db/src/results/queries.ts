@@ -50,6 +50,10 @@ function resultValues(runId: string, r: CellResult, modelSha256?: string): typeo
     provenance: r.provenance,
     note: m?.note,
     ...generationValues(r),
+    concurrency: r.params.concurrency ?? 1,
+    concurrencyMode: m?.concurrency?.mode,
+    meanInFlight: m?.concurrency?.meanInFlight,
+    requestsPerS: m?.concurrency?.requestsPerS,
   };
 }
 

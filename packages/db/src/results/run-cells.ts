@@ -41,6 +41,7 @@ export async function listRunCells(db: Db, runId: string): Promise<CellResult[]>
       ...(r.freeDimensions && { freeDimensions: r.freeDimensions }),
       ...(r.sessionConfig && { sessionConfig: r.sessionConfig }),
       ...(r.generation && { generation: r.generation.params }),
+      ...(r.concurrency > 1 && { concurrency: r.concurrency }),
     };
     const cell: CellResult = { cellId: r.cellId, params, status: r.status };
     if (r.reason !== null) cell.reason = r.reason;
@@ -86,5 +87,7 @@ function measurementOf(r: Omit<Row, 'histogram' | 'samplesMs' | 'modelFacts' | '
   if (r.telemetry) m.telemetry = r.telemetry;
   if (r.achievedGflops !== null) m.achievedGflops = r.achievedGflops;
   if (r.generation?.figures) m.generation = r.generation.figures;
+  if (r.concurrencyMode === 'worker-sessions' && r.meanInFlight !== null && r.requestsPerS !== null)
+    m.concurrency = { requested: r.concurrency, mode: r.concurrencyMode, meanInFlight: r.meanInFlight, requestsPerS: r.requestsPerS };
   return m;
 }

@@ -76,6 +76,9 @@ export const resultSummaryColumns = {
   itlP50Ms: results.itlP50Ms,
   itlP99Ms: results.itlP99Ms,
   decodeTokensPerS: results.decodeTokensPerS,
+  concurrency: results.concurrency,
+  meanInFlight: results.meanInFlight,
+  requestsPerS: results.requestsPerS,
   recordedAt: results.recordedAt,
 };
 

@@ -80,6 +80,11 @@ export const results = pgTable(
     itlP50Ms: doublePrecision('itl_p50_ms'),
     itlP99Ms: doublePrecision('itl_p99_ms'),
     decodeTokensPerS: doublePrecision('decode_tokens_per_s'),
+    /** Closed-loop requests in flight (migration 0007); 1 is the single-stream loop. */
+    concurrency: integer('concurrency').notNull().default(1),
+    concurrencyMode: text('concurrency_mode'),
+    meanInFlight: doublePrecision('mean_in_flight'),
+    requestsPerS: doublePrecision('requests_per_s'),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
