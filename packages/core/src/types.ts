@@ -365,6 +365,7 @@ export interface ShardProgress {
   total: number;
   /** Cells whose results are written. */
   done: number;
+  /** Cells sent to agents and not back yet: running, or queued behind a running cell. */
   running: number;
   byStatus: Partial<Record<CellStatus, number>>;
   /** How many cells may be in flight now: the agents of the class polling at the last look. */

@@ -19,7 +19,7 @@ export function progressLine(p: RunProgress, elapsedMs: number, width = 30): str
   const filled = Math.round(fraction * width);
   const counts = Object.entries(p.byStatus).map(([status, n]) => `${status} ${n}`).join(' · ');
   const secs = Math.round(elapsedMs / 1000);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} cells${p.running ? ` · running ${p.running}` : ''}${counts ? ` · ${counts}` : ''} · ${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, '0')}s`;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} cells${p.running ? ` · in flight ${p.running}` : ''}${counts ? ` · ${counts}` : ''} · ${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, '0')}s`;
 }
 
 /** The knobs a cell sets away from ONNX Runtime's defaults, briefly ('-' when none). */
