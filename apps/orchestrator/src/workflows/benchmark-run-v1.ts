@@ -1,22 +1,9 @@
-import { ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AgentActivities } from '@ortfleet/agent';
 import { CELL_ATTEMPTS, compactResult, fleetEps, planCells, validateSpec, type CellOutcome, type CellResult, type RunProgress, type RunSummary } from '@ortfleet/core';
-import type { OrchestratorActivities } from '../activities';
 import { failureOutcome } from './cell-failure';
 import { DEFAULT_SCHEDULE_TO_START_MS, progressQuery, runIdOf, type BenchmarkRunInput } from './run-input';
-import { sendAlerts } from './send-alerts';
-
-// Database writes retry until the database is back: a result is never dropped because Postgres blinked.
-const orchestrator = proxyActivities<OrchestratorActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-// Judging a large run tests every series: it gets longer than a database write.
-const judging = proxyActivities<OrchestratorActivities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
-});
+import { cellJob, judgeAndAlert, orchestrator } from './run-steps';
 
 /**
  * A benchmark run as the first release ran it, all in one workflow. Kept unchanged so that runs started before
@@ -76,22 +63,10 @@ export async function benchmarkRunV1(input: BenchmarkRunInput): Promise<RunSumma
     const lane = async () => {
       for (let index = indices.shift(); index !== undefined; index = indices.shift()) {
         const { cell } = planned[index]!;
-        const model = spec.models.find((m) => m.name === cell.params.model)!;
-        const files = input.models[cell.params.model]!;
-        const file = files[cell.params.precision]!;
         progress.running++;
         let outcome: CellOutcome;
         try {
-          const reference = files.fp32;
-          outcome = await runCell({
-            cell,
-            modelPath: file.path,
-            modelSha256: file.sha256,
-            referenceModelPath: reference?.path,
-            referenceSha256: reference?.sha256,
-            inputs: model.inputs,
-            measure: spec.measure,
-          });
+          outcome = await runCell(cellJob(spec, input.models, cell));
         } catch (err) {
           outcome = failureOutcome(err, taskQueue, scheduleToStartMs);
         } finally {
@@ -107,18 +82,8 @@ export async function benchmarkRunV1(input: BenchmarkRunInput): Promise<RunSumma
   const bad = results.some((r) => r.status !== 'ok' && r.status !== 'unsupported');
   const status = bad ? 'completed_with_failures' : 'completed';
   await orchestrator.finishRun(runId, status);
-  // Runs started before judging existed replay without it. Judging reads what is recorded; when it keeps
-  // failing, the run still ends with its results, and `ortfleet compare` can judge them later.
-  if (patched('judge-run')) {
-    const steps = (await judging.judgeRun(runId).catch(() => undefined)) ?? [];
-    const regressions = steps.filter((s) => s.judgement.verdict === 'regression');
-    if (regressions.length > 0 && input.alerts?.targets.length)
-      await startChild(sendAlerts, {
-        workflowId: `${workflowId}-alerts`,
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [input.alerts.targets, { runId, schedule: input.schedule ?? null, dashboardUrl: input.alerts.dashboardUrl ?? null, regressions }],
-      });
-  }
+  // Runs started before judging existed replay without it.
+  if (patched('judge-run')) await judgeAndAlert(runId, workflowId, input);
   progress.finished = true;
   return { runId, name: spec.name, status, startedAt, finishedAt: new Date().toISOString(), fleetEps: fleetEps(fleet), total: planned.length, byStatus: progress.byStatus, cells: results };
 }

@@ -1,25 +1,13 @@
-import { ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { fleetEps, planCells, validateSpec, type CellStatus, type RunProgress, type RunTotals } from '@ortfleet/core';
-import type { OrchestratorActivities, PersistedResult } from '../activities';
+import type { PersistedResult } from '../activities';
 import { takeBatch } from './batches';
 import { benchmarkRunV1 } from './benchmark-run-v1';
 import { classRun, shardWorkflowId, type StatusCounts } from './class-run';
 import { DEFAULT_SCHEDULE_TO_START_MS, progressQuery, runIdOf, type BenchmarkRunInput } from './run-input';
-import { sendAlerts } from './send-alerts';
+import { judgeAndAlert, orchestrator } from './run-steps';
 
 export { progressQuery, runIdOf, type BenchmarkRunInput, type ModelFileRef } from './run-input';
-
-// Database writes retry until the database is back: a result is never dropped because Postgres blinked.
-const orchestrator = proxyActivities<OrchestratorActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-// Judging a large run tests every series: it gets longer than a database write.
-const judging = proxyActivities<OrchestratorActivities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
-});
 
 const FAILED: readonly CellStatus[] = ['failed', 'crashed', 'timeout', 'unschedulable'];
 
@@ -76,16 +64,7 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunTotals>
 
   const status = FAILED.some((s) => (byStatus[s] ?? 0) > 0) ? 'completed_with_failures' : 'completed';
   await orchestrator.finishRun(runId, status);
-  // Judging reads what is recorded; when it keeps failing, the run still ends with its results, and
-  // `ortfleet compare` can judge them later.
-  const steps = (await judging.judgeRun(runId).catch(() => undefined)) ?? [];
-  const regressions = steps.filter((s) => s.judgement.verdict === 'regression');
-  if (regressions.length > 0 && input.alerts?.targets.length)
-    await startChild(sendAlerts, {
-      workflowId: `${workflowId}-alerts`,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [input.alerts.targets, { runId, schedule: input.schedule ?? null, dashboardUrl: input.alerts.dashboardUrl ?? null, regressions }],
-    });
+  await judgeAndAlert(runId, workflowId, input);
   progress.finished = true;
   return { runId, name: spec.name, status, startedAt, finishedAt: new Date().toISOString(), fleetEps: fleetEps(fleet), total: planned.length, byStatus };
 }

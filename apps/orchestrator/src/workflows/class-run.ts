@@ -1,10 +1,11 @@
 import { condition, continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AgentActivities } from '@ortfleet/agent';
 import { CELL_ATTEMPTS, planCells, validateSpec, type Cell, type CellOutcome, type CellStatus, type FleetClass, type ShardProgress, type Spec } from '@ortfleet/core';
-import type { OrchestratorActivities, PersistedResult } from '../activities';
+import type { PersistedResult } from '../activities';
 import { takeBatch } from './batches';
 import { failureOutcome } from './cell-failure';
 import type { ModelFileRef } from './run-input';
+import { cellJob, orchestrator } from './run-steps';
 
 /** One hardware class's share of a run: its cells, planned again from the snapshot the run planned with. */
 export interface ClassRunInput {
@@ -44,11 +45,6 @@ const WRITE_BATCH = 50;
 const WRITE_AFTER_MS = 2_000;
 /** How often the shard asks Temporal how many agents of its class poll, so agents that join or leave count. */
 export const FLEET_REFRESH_MS = 15_000;
-
-const orchestrator = proxyActivities<OrchestratorActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 /**
  * Runs one hardware class's cells of a run on the class's queue, with two in flight per live agent of the
@@ -110,21 +106,9 @@ export async function classRun(input: ClassRunInput): Promise<StatusCounts> {
 
   let agentsGone = false;
   const run = async (cell: Cell, queuedAhead: boolean) => {
-    const model = spec.models.find((m) => m.name === cell.params.model)!;
-    const files = input.models[cell.params.model]!;
-    const file = files[cell.params.precision]!;
-    const reference = files.fp32;
     let outcome: CellOutcome;
     try {
-      outcome = await (queuedAhead ? runCellQueuedAhead : runCell)({
-        cell,
-        modelPath: file.path,
-        modelSha256: file.sha256,
-        referenceModelPath: reference?.path,
-        referenceSha256: reference?.sha256,
-        inputs: model.inputs,
-        measure: spec.measure,
-      });
+      outcome = await (queuedAhead ? runCellQueuedAhead : runCell)(cellJob(spec, input.models, cell));
     } catch (err) {
       outcome = failureOutcome(err, taskQueue, scheduleToStartMs);
       // Nobody took the cell: if nobody polls the class any more, the cells behind it would wait in vain.
