@@ -1,5 +1,20 @@
 import tseslint from 'typescript-eslint';
 
+// Apps meet through packages: only the CLI, which starts every process, may import other apps. These
+// patterns catch both a workspace import (`@ortfleet/agent`) and a relative path into another app's source.
+const APPS = ['agent', 'cli', 'dashboard', 'orchestrator'];
+const noImportOf = (apps, why) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        { regex: `^@ortfleet/(${apps.join('|')})(/|$)`, message: why },
+        { regex: `^(\\.\\./)+(apps/)?(${apps.join('|')})/src(/|$)`, message: why },
+      ],
+    },
+  ],
+});
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '.ortfleet/**', 'packages/db/drizzle/**', 'dist/**'] },
   ...tseslint.configs.recommended,
@@ -12,4 +27,12 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  { files: ['packages/**/*.ts'], rules: noImportOf(APPS, 'packages never import apps: move what both need into a package') },
+  ...APPS.filter((app) => app !== 'cli').map((app) => ({
+    files: [`apps/${app}/**/*.ts`],
+    rules: noImportOf(
+      APPS.filter((other) => other !== app),
+      'apps never import other apps (only the CLI launcher does): share through a package such as @ortfleet/contracts',
+    ),
+  })),
 );

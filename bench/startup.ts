@@ -30,7 +30,7 @@ interface Case {
 
 // The child entry with no IPC channel loads its modules and exits: its wall time is its start-up cost.
 const cases: Case[] = [
-  { name: 'agent --help', source: ['--import', tsx, join(REPO, 'apps/orchestrator/src/cli/agent-main.ts'), '--help'], built: [join(built, 'agent.js'), '--help'] },
+  { name: 'agent --help', source: ['--import', tsx, join(REPO, 'apps/cli/src/agent-main.ts'), '--help'], built: [join(built, 'agent.js'), '--help'] },
   { name: 'cell child start', source: ['--import', tsx, join(REPO, 'apps/agent/src/cell/child.ts')], built: [join(built, 'cell-child.js')] },
 ];
 

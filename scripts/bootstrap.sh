@@ -61,7 +61,7 @@ fi
 if [ "$with_python" = 1 ]; then
   ort_version="$(cd apps/agent && node -p "require('onnxruntime-node/package.json').version")"
   # onnx pinned to the release this repo's tests run ONNX Runtime's quantization and float16 tools with;
-  # apps/orchestrator/src/models/prepare.ts suggests the same pin in its install hint.
+  # apps/cli/src/models/prepare.ts suggests the same pin in its install hint.
   python_reqs=("onnxruntime==$ort_version" "onnx==1.23.2")
   venv="$tools/python"
   if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "

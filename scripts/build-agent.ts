@@ -92,7 +92,7 @@ async function buildArchive(name: string, platform: Platform): Promise<{ file: s
   const lib = join(out, 'lib');
   await build({
     ...bundleOptions(
-      { agent: join(ROOT, 'apps/orchestrator/src/cli/agent-main.ts'), 'cell-child': join(ROOT, 'apps/agent/src/cell/child.ts') },
+      { agent: join(ROOT, 'apps/cli/src/agent-main.ts'), 'cell-child': join(ROOT, 'apps/agent/src/cell/child.ts') },
       lib,
       // PGlite's driver is imported only when no DATABASE_URL is set, which never happens in an agent.
       ['onnxruntime-node', '@electric-sql/pglite', 'drizzle-orm/pglite', 'drizzle-orm/pglite/migrator', 'pg-native'],

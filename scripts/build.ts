@@ -89,7 +89,7 @@ async function buildPackage(): Promise<string> {
   mkdirSync(lib, { recursive: true });
   await build({
     ...bundleOptions(
-      { cli: join(ROOT, 'apps/orchestrator/src/cli/main.ts'), 'cell-child': join(ROOT, 'apps/agent/src/cell/child.ts') },
+      { cli: join(ROOT, 'apps/cli/src/main.ts'), 'cell-child': join(ROOT, 'apps/agent/src/cell/child.ts') },
       lib,
       [...Object.keys(PACKAGE_DEPENDENCIES), 'pg-native'],
     ),
@@ -97,7 +97,7 @@ async function buildPackage(): Promise<string> {
   });
   await writeWorkflowBundle(join(lib, 'workflows.js'));
   writeFileSync(join(lib, 'build-info.json'), `${JSON.stringify(buildInfo())}\n`);
-  cpSync(join(ROOT, 'apps/orchestrator/src/models/prepare.py'), join(lib, 'prepare.py'));
+  cpSync(join(ROOT, 'apps/cli/src/models/prepare.py'), join(lib, 'prepare.py'));
   cpSync(join(ROOT, 'apps/dashboard/src/charts.js'), join(lib, 'charts.js'));
   cpSync(join(ROOT, 'packages/db/drizzle'), join(out, 'drizzle'), { recursive: true });
   mkdirSync(join(out, 'examples'));

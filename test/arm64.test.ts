@@ -29,7 +29,7 @@ describe('an arm64 agent under qemu-user', () => {
     db = new pg.Client({ connectionString: env.DATABASE_URL });
     await db.connect();
     daemons.push(startDaemon('worker', ['worker'], env));
-    const child = spawn(ARM64_NODE, ['--import', 'tsx', 'apps/orchestrator/src/cli/main.ts', 'agent', '--id', 'arm1', '--lock-port', '47299'], {
+    const child = spawn(ARM64_NODE, ['--import', 'tsx', 'apps/cli/src/main.ts', 'agent', '--id', 'arm1', '--lock-port', '47299'], {
       cwd: REPO,
       env: { ...process.env, ...env, DATABASE_URL: '' },
       stdio: ['ignore', 'ignore', 'pipe'],

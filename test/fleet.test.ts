@@ -28,7 +28,7 @@ describe('a fleet of agents on separate hosts', () => {
   function agent(id: string, host: string, cpus: string, flags: string[]): Daemon {
     const child = spawn(
       'ip',
-      ['netns', 'exec', host, 'taskset', '-c', cpus, process.execPath, '--import', 'tsx', 'apps/orchestrator/src/cli/main.ts', 'agent', '--id', id, '--cache-dir', join(home, `cache-${id}`), ...flags],
+      ['netns', 'exec', host, 'taskset', '-c', cpus, process.execPath, '--import', 'tsx', 'apps/cli/src/main.ts', 'agent', '--id', id, '--cache-dir', join(home, `cache-${id}`), ...flags],
       { cwd: REPO, env: { ...process.env, ...env, DATABASE_URL: '', ORTFLEET_MODEL_STORE: store }, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     const d: Daemon = { name: id, child, stderr: '' };

@@ -90,11 +90,11 @@ RUN useradd --system --home-dir /var/lib/ortfleet --create-home --shell /usr/sbi
 VOLUME ["/var/lib/ortfleet"]
 USER ortfleet
 
-# `pnpm ortfleet agent` is `tsx apps/orchestrator/src/cli/main.ts agent` behind pnpm, sh and tsx's own wrapper
+# `pnpm ortfleet agent` is `tsx apps/cli/src/main.ts agent` behind pnpm, sh and tsx's own wrapper
 # process. pnpm passes SIGTERM only to sh and exits at once, so as the container's main process it would end
 # the container before the agent has given its cell back. Node with tsx's loader is the same program in one
 # process; tini (PID 1) forwards `docker stop`'s SIGTERM to it, waits for it and reaps orphans.
 # ortfleet-vulkan-env picks the Vulkan ICD manifest and execs the agent. Flags given to `docker run ... IMAGE`
 # are appended (`--labels region=eu`).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["tini", "--", "ortfleet-vulkan-env", "node", "--import", "tsx", "apps/orchestrator/src/cli/main.ts", "agent"]
+ENTRYPOINT ["tini", "--", "ortfleet-vulkan-env", "node", "--import", "tsx", "apps/cli/src/main.ts", "agent"]

@@ -34,10 +34,10 @@ ENV ORTFLEET_COMMIT=${ORTFLEET_COMMIT} \
 RUN mkdir -p /var/lib/ortfleet && chown node:node /var/lib/ortfleet
 USER node
 
-# `pnpm ortfleet` is `tsx apps/orchestrator/src/cli/main.ts` behind pnpm, sh and tsx's own wrapper process.
+# `pnpm ortfleet` is `tsx apps/cli/src/main.ts` behind pnpm, sh and tsx's own wrapper process.
 # pnpm passes SIGTERM only to sh and exits at once, so as the container's main process it would end the
 # container before the worker has shut down. Node with tsx's loader is the same program in one process, and
 # tini (PID 1) forwards `docker stop`'s SIGTERM to it, waits for it and reaps orphans.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["tini", "--", "node", "--import", "tsx", "apps/orchestrator/src/cli/main.ts"]
+ENTRYPOINT ["tini", "--", "node", "--import", "tsx", "apps/cli/src/main.ts"]
 CMD ["--help"]

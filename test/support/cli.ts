@@ -43,7 +43,7 @@ export interface Daemon {
  * process as a supervisor's would. `env` is read when called, so a suite can fill it in `beforeAll`.
  */
 export function startDaemon(name: string, args: string[], env: Record<string, string>): Daemon {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/orchestrator/src/cli/main.ts', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const daemon: Daemon = { name, child, stderr: '' };
   child.stderr!.on('data', (d: Buffer) => (daemon.stderr += d.toString()));
   return daemon;

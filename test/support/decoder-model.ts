@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { encodeModel, type Initializer, type NodeDef, type ValueInfo } from '../../apps/agent/src/probe/onnx-writer';
+import { encodeModel, type Initializer, type NodeDef, type ValueInfo } from '@ortfleet/core';
 import { mulberry32 } from '../../packages/core/src/random';
 
 export interface DecoderShape {

@@ -7,7 +7,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { agentQueue, type CellOutcome, type Measurement } from '@ortfleet/core';
 import { upsertAgent, type Db } from '@ortfleet/db';
-import type { CellJob } from '../../apps/agent/src/cell/job';
+import type { CellJob } from '@ortfleet/contracts';
 import { probeFixture } from './probe';
 
 /** When one simulated agent started and ended one cell (performance.now() of this process). */

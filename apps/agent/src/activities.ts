@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { CELL_ATTEMPTS, type CellOutcome, type Logger, type Provenance } from '@ortfleet/core';
 import { prestartChild, runCellIsolated } from './cell/isolated';
-import type { CellJob, Phase } from './cell/job';
+import type { AgentActivities, CellHeartbeat, CellJob, Phase } from '@ortfleet/contracts';
 import { acquireHostLock, type HostLock } from './host-lock';
 import { agentMetrics, type AgentMetrics } from './metrics';
 import { ModelUnavailable, type ModelCache } from './models/cache';
@@ -32,7 +32,7 @@ async function localModels(job: CellJob, models: ModelCache): Promise<Pick<CellJ
 }
 
 /** Agent activities, bound to this agent's identity, limits, model cache and host lock. */
-export function createAgentActivities(agent: AgentContext) {
+export function createAgentActivities(agent: AgentContext): AgentActivities {
   const metrics = agent.metrics ?? agentMetrics();
   // The host lock as the last cell left it: held until the next cell's child is ready. A cell that comes in
   // meanwhile takes it over instead of waiting for it to be released and listening again.
@@ -67,7 +67,7 @@ export function createAgentActivities(agent: AgentContext) {
       const { attempt } = ctx.info;
       let phase: Phase | 'starting' = 'waiting-for-host';
       // The cell id lets a live progress view say which cell each agent is on.
-      const beat = () => ctx.heartbeat({ phase, cellId: input.cell.id, attempt });
+      const beat = () => ctx.heartbeat({ phase, cellId: input.cell.id, attempt } satisfies CellHeartbeat);
       const enter = (next: Phase | 'starting') => {
         phase = next;
         metrics.cellPhase(next);
@@ -132,5 +132,3 @@ export function createAgentActivities(agent: AgentContext) {
     },
   };
 }
-
-export type AgentActivities = ReturnType<typeof createAgentActivities>;

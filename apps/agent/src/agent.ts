@@ -1,9 +1,9 @@
 import { Client, type Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { agentQueue, ORCHESTRATOR_QUEUE, silentLogger, type AgentRegistration, type EpAvailability, type Logger } from '@ortfleet/core';
+import { WORKFLOW, type RegisterAgentWorkflow } from '@ortfleet/contracts';
 import { createAgentActivities } from './activities';
-import { stopSpareChild } from './cell/isolated';
-import { runIsolated } from './cell/isolated';
+import { runIsolated, stopSpareChild } from './cell/isolated';
 import { acquireHostLock } from './host-lock';
 import type { AgentMetrics } from './metrics';
 import type { ModelCache } from './models/cache';
@@ -89,7 +89,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const client = new Client({ connection: opts.clientConnection, namespace: opts.namespace });
   logger.info(`agent ${opts.agentId}: registering through ${ORCHESTRATOR_QUEUE} (waits for an orchestrator worker)`);
   try {
-    await client.workflow.execute('registerAgent', {
+    await client.workflow.execute<RegisterAgentWorkflow>(WORKFLOW.registerAgent, {
       taskQueue: ORCHESTRATOR_QUEUE,
       workflowId: `register-agent-${opts.agentId}`,
       workflowIdConflictPolicy: 'TERMINATE_EXISTING',

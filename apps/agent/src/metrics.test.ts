@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricMeter, MetricTags } from '@ortfleet/core';
 import { agentMetrics } from './metrics';
-import { hashFile, ModelCache } from './models/cache';
+import { hashFile } from '@ortfleet/model-store';
+import { ModelCache } from './models/cache';
 
 /** A meter that keeps each series' latest value (gauges) or total (counters), by `name{tags}`. */
 function recordingMeter() {

@@ -1,5 +1,5 @@
 import { createMetric, METRICS, noopMeter, type CellStatus, type MetricMeter } from '@ortfleet/core';
-import type { Phase } from './cell/job';
+import type { Phase } from '@ortfleet/contracts';
 
 /** Every phase a cell reports, so that leaving one sets its series back to 0. */
 const PHASES: readonly (Phase | 'starting')[] = ['waiting-for-host', 'fetching-model', 'starting', 'session', 'first-inference', 'warmup', 'timed-loop', 'parity', 'profile'];

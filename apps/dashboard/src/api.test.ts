@@ -4,7 +4,7 @@ import { createApiToken, createRun, openDatabase, recordJudgement, recordResult,
 import { freshDatabase, tempHome } from '../../../test/support/env';
 import { probeFixture } from '../../../test/support/probe';
 import { createApp } from './app';
-import type { RunControl } from './runs/control';
+import type { RunControl } from '@ortfleet/contracts';
 
 let database: Database;
 let app: ReturnType<typeof createApp>;

@@ -9,7 +9,7 @@ import { ApiError } from './errors';
 import { layout } from './layout';
 import { requestMetrics } from './metrics';
 import { pageRoutes } from './pages';
-import type { RunControl } from './runs/control';
+import type { RunControl } from '@ortfleet/contracts';
 
 /** What the dashboard runs on; tests give a database and leave out the rest. */
 export interface DashboardDeps {

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { defaultPayloadConverter } from '@temporalio/common';
 import protos from '@temporalio/proto';
 import { BadInputError, validateSpec } from '@ortfleet/core';
-import type { LiveRun, RunControl, RunningCell } from '@ortfleet/dashboard';
+import { AGENT_ACTIVITY, readCellHeartbeat, type LiveRun, type RunControl, type RunningCell } from '@ortfleet/contracts';
 import { publishModels } from './models/publish';
 import { resolveSpec } from './spec-file';
 import { assertOrchestratorWorker, isRunId, startRun } from './start-run';
@@ -42,10 +42,10 @@ export function temporalRunControl(temporal: TemporalHandle, base: string, model
         const descriptions = await Promise.all(holders.map((id) => temporal.client.workflow.getHandle(id).describe().catch(() => undefined)));
         const running: RunningCell[] = descriptions
           .flatMap((d) => d?.raw.pendingActivities ?? [])
-          .filter((a) => a.activityType?.name === 'runCell' && a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
+          .filter((a) => a.activityType?.name === AGENT_ACTIVITY.runCell && a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
           .map((a) => {
             const beat = a.heartbeatDetails?.payloads?.[0];
-            const details = beat ? (defaultPayloadConverter.fromPayload(beat) as { phase?: string; cellId?: string }) : {};
+            const details = beat ? readCellHeartbeat(defaultPayloadConverter.fromPayload(beat)) : {};
             const started = a.lastStartedTime?.seconds;
             return {
               cellId: details.cellId ?? null,

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
+import { AGENT_ACTIVITY } from '@ortfleet/contracts';
 
 const { PendingActivityState, PendingWorkflowTaskState, WorkflowTaskFailedCause } = protos.temporal.api.enums.v1;
 
@@ -33,7 +34,7 @@ async function workflowProblems(client: Client, namespace: string, workflowId: s
   else if (task && task.state === PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED && ageMs(task.originalScheduledTime ?? task.scheduledTime, now) > STUCK_AFTER_MS)
     problems.push(`workflow ${workflowId}: no orchestrator worker has taken its workflow task for ${Math.round(ageMs(task.originalScheduledTime ?? task.scheduledTime, now) / 1000)} s; is \`ortfleet worker\` running against this Temporal namespace?`);
   // Cells queue behind running ones by design; waiting is a problem only when no agent works on any of them.
-  const cells = (raw.pendingActivities ?? []).filter((a) => a.activityType?.name === 'runCell');
+  const cells = (raw.pendingActivities ?? []).filter((a) => a.activityType?.name === AGENT_ACTIVITY.runCell);
   const working = cells.some((a) => a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
   const waiting = cells.filter((a) => a.state === PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED && ageMs(a.scheduledTime, now) > STUCK_AFTER_MS);
   if (!working && waiting.length > 0) {
@@ -41,7 +42,7 @@ async function workflowProblems(client: Client, namespace: string, workflowId: s
     problems.push(`workflow ${workflowId}: ${waiting.length} cell(s) have waited up to ${Math.round(longest / 1000)} s for an agent of the class, and none works on this run: its agents are gone or busy elsewhere (a cell nobody takes ends unschedulable)`);
   }
   for (const a of raw.pendingActivities ?? [])
-    if (a.activityType?.name !== 'runCell' && (a.attempt ?? 1) >= WRITE_ATTEMPTS_WORTH_TELLING)
+    if (a.activityType?.name !== AGENT_ACTIVITY.runCell && (a.attempt ?? 1) >= WRITE_ATTEMPTS_WORTH_TELLING)
       problems.push(`workflow ${workflowId}: ${a.activityType?.name ?? 'an activity'} has failed ${a.attempt! - 1} times and is retried (${a.lastFailure?.message ?? 'no message'})`);
   return { problems, children: (raw.pendingChildren ?? []).map((c) => c.workflowId).filter((id): id is string => Boolean(id)) };
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { hashFile } from '@ortfleet/agent';
+import { hashFile } from '@ortfleet/model-store';
 import { BadInputError, freeDimensionNames, notOnnxReason, parseSpec, readModelFacts, unknownFreeDimensions, type ModelFacts, type Spec } from '@ortfleet/core';
 import { detectVariants } from './models/variants';
 import type { ModelFileRef } from './workflows/benchmark-run';

@@ -3,7 +3,7 @@
  * one job over IPC, reports phases and the outcome, then exits; a native crash here ends only this process.
  */
 import { probeEps } from '../probe/eps';
-import type { ChildJob, ChildMessage } from './job';
+import type { ChildJob, ChildMessage } from './child-protocol';
 import { measureCell } from './measure';
 
 function send(message: ChildMessage): Promise<void> {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { CellOutcome } from '@ortfleet/core';
-import type { ChildJob, ChildMessage } from './job';
+import type { ChildJob, ChildMessage } from './child-protocol';
 import { compiledSourceChild } from './source-child';
 
 // A build puts the compiled child beside the bundle (scripts/build.ts); from source the agent compiles it

@@ -11,7 +11,7 @@ import {
   type TokenParity,
 } from '@ortfleet/core';
 import { DecoderLayoutError, decoderLayout, generateOnce, promptIds, type DecoderLayout } from './generate';
-import type { CellJob, Phase } from './job';
+import type { CellJob, Phase } from '@ortfleet/contracts';
 import { compareOutputs } from './parity';
 import { graphOutputNames } from './output-names';
 import { createSession, sessionOptionsFor } from './session-options';

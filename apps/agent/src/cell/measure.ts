@@ -4,7 +4,7 @@ import type * as ort from 'onnxruntime-node';
 import { LatencyRecorder, overrideFreeDimensions, readModelFacts, type CellOutcome, type ExecutionProvider, type ModelFacts, type Telemetry } from '@ortfleet/core';
 import { runClosedLoop } from './closed-loop';
 import { BatchNotTakenError, generateInputPool } from './inputs';
-import type { CellJob, Phase } from './job';
+import type { CellJob, Phase } from '@ortfleet/contracts';
 import { measureGeneration } from './measure-generation';
 import { compareOutputs, referenceOutputs } from './parity';
 import { profilePass } from './profile';

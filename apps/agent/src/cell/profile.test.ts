@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { OCR_MODELS } from '../../../../test/support/env';
-import { encodeModel } from '../probe/onnx-writer';
+import { encodeModel } from '@ortfleet/core';
 import { mulberry32 } from '@ortfleet/core';
 import { profilePass, summarizeProfile } from './profile';
 

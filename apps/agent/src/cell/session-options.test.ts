@@ -14,7 +14,7 @@ const TSX = createRequire(import.meta.url).resolve('tsx');
 function sessionOptionsAsOrtSeesThem(options: object): string {
   const script = `
     import * as ort from 'onnxruntime-node';
-    import { tinyAddModel } from ${JSON.stringify(new URL('../probe/onnx-writer.ts', import.meta.url).pathname)};
+    import { tinyAddModel } from '@ortfleet/core';
     ort.env.logLevel = 'verbose';
     const s = await ort.InferenceSession.create(tinyAddModel(), { ...${JSON.stringify(options)}, logSeverityLevel: 0 });
     await s.release();`;

@@ -1,10 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { access, constants, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { access, constants, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
+import { downloadModel, hashFile, modelFileUrl, modelPath, modelsDir, placeHashed, tmpDir } from '@ortfleet/model-store';
+import { BadInputError } from '@ortfleet/core';
+import type { AgentSettings } from '../config';
 import type { ModelCacheMetrics } from '../metrics';
 
 /** A model file as a cell names it: its content hash (when it could be hashed at planning) and its path on the planning side. */
@@ -20,7 +19,7 @@ export interface ModelCacheOptions {
   dir: string;
   /** Upper bound on the cached files' total size; least recently used files are evicted to stay under it. */
   maxBytes: number;
-  /** Base URL of `ortfleet serve`; models are downloaded from `${store}/api/v1/models/files/{sha256}`. */
+  /** Base URL of `ortfleet serve`, the model store that models are downloaded from by hash. */
   store?: string;
   /** Bearer token for a store that needs one to read. */
   token?: string;
@@ -29,17 +28,6 @@ export interface ModelCacheOptions {
 }
 
 const DOWNLOAD_ATTEMPTS = 3;
-
-/** The sha256 of a file, streamed (models can be larger than memory). */
-export function hashFile(path: string): Promise<string> {
-  return new Promise((done, fail) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => done(hash.digest('hex')))
-      .on('error', fail);
-  });
-}
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
@@ -57,11 +45,12 @@ export class ModelCache {
   /** Creates the cache folders and checks that they are writable; throws a message naming the folder otherwise. */
   async prepare(): Promise<void> {
     try {
-      await mkdir(join(this.opts.dir, 'sha256'), { recursive: true });
-      await mkdir(join(this.opts.dir, 'tmp'), { recursive: true });
-      await access(join(this.opts.dir, 'tmp'), constants.W_OK);
-      await rm(join(this.opts.dir, 'tmp'), { recursive: true, force: true });
-      await mkdir(join(this.opts.dir, 'tmp'));
+      const tmp = tmpDir(this.opts.dir);
+      await mkdir(modelsDir(this.opts.dir), { recursive: true });
+      await mkdir(tmp, { recursive: true });
+      await access(tmp, constants.W_OK);
+      await rm(tmp, { recursive: true, force: true });
+      await mkdir(tmp);
     } catch (err) {
       throw new ModelUnavailable(`model cache ${this.opts.dir} is not writable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
@@ -70,7 +59,7 @@ export class ModelCache {
   /** A local path holding exactly the model `ref` names; `keep` lists hashes that must not be evicted meanwhile. */
   async resolve(ref: ModelRef, keep: string[] = []): Promise<string> {
     if (!ref.sha256) return ref.path;
-    const cached = join(this.opts.dir, 'sha256', `${ref.sha256}.onnx`);
+    const cached = modelPath(this.opts.dir, ref.sha256);
     if (await stat(cached).then(() => true, () => false)) {
       const now = new Date();
       await utimes(cached, now, now);
@@ -82,7 +71,7 @@ export class ModelCache {
     let lastError: unknown;
     for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
       try {
-        return await this.download(ref.sha256, cached, keep);
+        return await this.download(ref.sha256, keep);
       } catch (err) {
         lastError = err;
         if (err instanceof ModelUnavailable) break;
@@ -107,44 +96,36 @@ export class ModelCache {
     return path;
   }
 
-  private async download(sha256: string, target: string, keep: string[]): Promise<string> {
-    const url = `${this.opts.store!.replace(/\/+$/, '')}/api/v1/models/files/${sha256}`;
-    const res = await (this.opts.fetch ?? fetch)(url, { headers: this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {} });
+  private async download(sha256: string, keep: string[]): Promise<string> {
+    const store = { url: this.opts.store!, token: this.opts.token };
+    const res = await downloadModel(store, sha256, this.opts.fetch);
     if (res.status === 404) throw new ModelUnavailable(`model store ${this.opts.store} has no model ${sha256}`);
-    if (!res.ok || !res.body) throw new Error(`GET ${url} answered ${res.status}`);
+    if (!res.ok || !res.body) throw new Error(`GET ${modelFileUrl(store.url, sha256)} answered ${res.status}`);
     const length = Number(res.headers.get('content-length') ?? NaN);
     if (Number.isFinite(length)) await this.makeRoom(length, [sha256, ...keep]);
-    const tmp = join(this.opts.dir, 'tmp', `${sha256}-${randomBytes(4).toString('hex')}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    let written = 0;
     try {
-      await pipeline(Readable.fromWeb(res.body as ReadableStream<Uint8Array>), count, createWriteStream(tmp));
-      if (Number.isFinite(length) && size !== length) throw new Error(`download cut short: ${size} of ${length} bytes`);
-      if (!Number.isFinite(length)) await this.makeRoom(size, [sha256, ...keep]);
-      const actual = hash.digest('hex');
-      if (actual !== sha256) throw new ModelUnavailable(`model downloaded from ${this.opts.store} has sha256 ${actual}, not ${sha256}; discarded, refusing to run it`);
-      await rename(tmp, target);
-      this.opts.metrics?.downloaded(size);
-      return target;
+      const placed = await placeHashed(this.opts.dir, res.body as ReadableStream<Uint8Array>, {
+        inspect: (chunk) => void (written += chunk.length),
+        accept: async ({ sha256: actual, size }) => {
+          if (Number.isFinite(length) && size !== length) throw new Error(`download cut short: ${size} of ${length} bytes`);
+          if (!Number.isFinite(length)) await this.makeRoom(size, [sha256, ...keep]);
+          if (actual !== sha256) throw new ModelUnavailable(`model downloaded from ${this.opts.store} has sha256 ${actual}, not ${sha256}; discarded, refusing to run it`);
+        },
+      });
+      return placed.path;
     } catch (err) {
-      await rm(tmp, { force: true });
-      this.opts.metrics?.downloaded(size);
-      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new ModelUnavailable(`model cache ${this.opts.dir} ran out of disk space while downloading ${sha256} (${mib(size)} written); the partial file was removed`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new ModelUnavailable(`model cache ${this.opts.dir} ran out of disk space while downloading ${sha256} (${mib(written)} written); the partial file was removed`);
       throw err;
+    } finally {
+      this.opts.metrics?.downloaded(written);
     }
   }
 
   /** Evicts least recently used models until `bytes` more fit under the bound; refuses a model larger than the bound. */
   private async makeRoom(bytes: number, keep: string[]): Promise<void> {
     if (bytes > this.opts.maxBytes) throw new ModelUnavailable(`model of ${mib(bytes)} is larger than the model cache bound of ${mib(this.opts.maxBytes)} (ORTFLEET_MODEL_CACHE_MB)`);
-    const dir = join(this.opts.dir, 'sha256');
+    const dir = modelsDir(this.opts.dir);
     const entries = await Promise.all(
       (await readdir(dir)).map(async (name) => ({ name, ...(await stat(join(dir, name)).then((s) => ({ size: s.size, used: s.mtimeMs }))) })),
     );
@@ -156,5 +137,14 @@ export class ModelCache {
       total -= e.size;
     }
     if (total + bytes > this.opts.maxBytes) throw new ModelUnavailable(`model cache cannot fit ${mib(bytes)}: the models this cell needs already take ${mib(total)} of ${mib(this.opts.maxBytes)}`);
+  }
+}
+
+/** An agent's model cache must be a writable folder before the agent registers (exit 2 otherwise). */
+export async function checkModelCache(settings: Pick<AgentSettings, 'cacheDir' | 'cacheBytes'>): Promise<void> {
+  try {
+    await new ModelCache({ dir: settings.cacheDir, maxBytes: settings.cacheBytes }).prepare();
+  } catch (err) {
+    throw new BadInputError(`invalid agent configuration:\n  ORTFLEET_MODEL_CACHE / --cache-dir: ${(err as Error).message}`);
   }
 }

@@ -1,6 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { EpAvailability } from '@ortfleet/core';
-import { tinyAddModel } from './onnx-writer';
+import { tinyAddModel, type EpAvailability } from '@ortfleet/core';
 
 /**
  * Which EPs really work here: every backend onnxruntime-node lists, each tried alone with a real session and

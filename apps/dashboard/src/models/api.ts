@@ -8,7 +8,7 @@ import { requireToken } from '../auth';
 import { ApiError } from '../errors';
 import { apiRouter, badParameter, json } from '../http';
 import { ErrorBody, ModelUploadQuery } from '../schemas';
-import { ModelRejected, modelPath, storeModel } from './store';
+import { MODEL_FILES_ROUTE, ModelRejected, modelPath, storeModel } from '@ortfleet/model-store';
 
 const MAX_MODEL_BYTES = 4 * 2 ** 30;
 
@@ -18,14 +18,14 @@ const StoredModelBody = z
 
 const Sha256Param = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in lowercase hex').openapi({ param: { name: 'sha256', in: 'path' } }) });
 
-/** /api/v1/models/files: upload a model (token) into the content-addressed store, and download one by hash. */
+/** The model store's routes: upload a model (token) into the content-addressed store, and download one by hash. */
 export function modelsApi(deps: DashboardDeps) {
   const api = apiRouter();
-  api.use('/api/v1/models/files', async (c, next) => (c.req.method === 'POST' ? requireToken(deps.db)(c, next) : next()));
+  api.use(MODEL_FILES_ROUTE, async (c, next) => (c.req.method === 'POST' ? requireToken(deps.db)(c, next) : next()));
   api.openapi(
     createRoute({
       method: 'post',
-      path: '/api/v1/models/files',
+      path: MODEL_FILES_ROUTE,
       summary: 'Upload an ONNX model (needs a token); stored by its sha256',
       tags: ['models'],
       security: [{ bearer: [] }],
@@ -39,7 +39,7 @@ export function modelsApi(deps: DashboardDeps) {
       if (!body) throw new ApiError(400, 'bad_body', 'the body is empty: send the model file as application/octet-stream');
       try {
         const stored = await storeModel(deps.modelDir, body as ReadableStream<Uint8Array>, MAX_MODEL_BYTES);
-        const reply = { name, sha256: stored.sha256, size: stored.size, path: stored.path, url: `/api/v1/models/files/${stored.sha256}` };
+        const reply = { name, sha256: stored.sha256, size: stored.size, path: stored.path, url: `${MODEL_FILES_ROUTE}/${stored.sha256}` };
         return stored.created ? c.json(reply, 201) : c.json(reply, 200);
       } catch (err) {
         if (err instanceof ModelRejected) throw new ApiError(err.tooLarge ? 413 : 400, 'bad_model', err.message);
@@ -50,7 +50,7 @@ export function modelsApi(deps: DashboardDeps) {
   api.openapi(
     createRoute({
       method: 'get',
-      path: '/api/v1/models/files/{sha256}',
+      path: `${MODEL_FILES_ROUTE}/{sha256}`,
       summary: 'Download a stored model by its sha256',
       tags: ['models'],
       request: { params: Sha256Param },

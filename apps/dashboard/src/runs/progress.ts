@@ -1,6 +1,6 @@
 import { getRun, runResultCounts, type Db } from '@ortfleet/db';
 import { ApiError } from '../errors';
-import type { LiveRun, RunControl } from './control';
+import type { LiveRun, RunControl } from '@ortfleet/contracts';
 
 /**
  * A run's progress: counts by status and by agent from the database (what is recorded), and from Temporal,

@@ -1,41 +1,18 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Readable } from 'node:stream';
-import type { ReadableStream } from 'node:stream/web';
 import { OrtfleetError } from '@ortfleet/core';
-import { modelPath, storeModel } from '@ortfleet/dashboard';
+import { fileStream, modelPath, storeModel, uploadModel, type RemoteStore } from '@ortfleet/model-store';
 import type { Config } from '../config';
 import type { LoadedSpec } from '../spec-file';
 
 /** Where a run's models go so agents can fetch them by hash: the store folder `ortfleet serve` serves, or a remote serve's upload API. */
-export type ModelStoreTarget = { dir: string } | { url: string; token?: string };
+export type ModelStoreTarget = { dir: string } | RemoteStore;
 
 const MAX_MODEL_BYTES = 64 * 2 ** 30;
 
 /** The store a command publishes to: ORTFLEET_MODEL_STORE (with ORTFLEET_TOKEN) if set, else ORTFLEET_HOME/models. */
 export function modelStoreOf(config: Pick<Config, 'ORTFLEET_HOME' | 'ORTFLEET_MODEL_STORE' | 'ORTFLEET_TOKEN'>): ModelStoreTarget {
   return config.ORTFLEET_MODEL_STORE ? { url: config.ORTFLEET_MODEL_STORE.replace(/\/+$/, ''), token: config.ORTFLEET_TOKEN } : { dir: `${config.ORTFLEET_HOME}/models` };
-}
-
-const fileStream = (path: string) => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
-
-async function upload(store: { url: string; token?: string }, path: string, sha256: string): Promise<void> {
-  const url = `${store.url}/api/v1/models/files`;
-  const head = await fetch(`${url}/${sha256}`, { method: 'HEAD', headers: store.token ? { authorization: `Bearer ${store.token}` } : {} });
-  if (head.ok) return;
-  const res = await fetch(`${url}?name=${encodeURIComponent(basename(path).replace(/[^A-Za-z0-9._-]/g, '_'))}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream', ...(store.token ? { authorization: `Bearer ${store.token}` } : {}) },
-    body: fileStream(path) as unknown as RequestInit['body'],
-    duplex: 'half',
-  } as RequestInit);
-  if (!res.ok) {
-    const hint = res.status === 401 ? ' (set ORTFLEET_TOKEN to a token from `ortfleet token create`)' : '';
-    throw new OrtfleetError('model_store', `uploading ${path} to ${store.url} failed: ${res.status} ${await res.text()}${hint}`);
-  }
-  const stored = (await res.json()) as { sha256: string };
-  if (stored.sha256 !== sha256) throw new OrtfleetError('model_store', `${path} changed while it was uploaded: the store got ${stored.sha256}, the run planned ${sha256}`);
 }
 
 /**
@@ -48,7 +25,7 @@ export async function publishModels(models: LoadedSpec['models'], store: ModelSt
       if (!sha256) continue;
       if ('url' in store) {
         try {
-          await upload(store, path, sha256);
+          await uploadModel(store, path, sha256);
         } catch (err) {
           if (err instanceof OrtfleetError) throw err;
           throw new OrtfleetError('model_store', `cannot reach the model store ${store.url} to upload ${path}: ${(err as Error).message}`);

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { WORKFLOW } from '@ortfleet/contracts';
 import { createMetric, METRICS, noopMeter, type CellResult, type Logger, type MetricMeter } from '@ortfleet/core';
 
 /** The orchestrator worker's series (see METRICS). */
@@ -24,7 +25,7 @@ export function workerMetrics(meter: MetricMeter = noopMeter): WorkerMetrics {
 }
 
 /** The visibility query for open benchmark runs: a run is a benchmarkRun workflow until it closes. */
-export const OPEN_RUNS_QUERY = "WorkflowType = 'benchmarkRun' AND ExecutionStatus = 'Running'";
+export const OPEN_RUNS_QUERY = `WorkflowType = '${WORKFLOW.benchmarkRun}' AND ExecutionStatus = 'Running'`;
 
 export const RUNS_IN_FLIGHT_INTERVAL_MS = 10_000;
 

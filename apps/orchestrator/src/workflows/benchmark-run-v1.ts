@@ -1,5 +1,5 @@
 import { patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { AgentActivities } from '@ortfleet/agent';
+import type { AgentActivities } from '@ortfleet/contracts';
 import { CELL_ATTEMPTS, compactResult, fleetEps, planCells, validateSpec, type CellOutcome, type CellResult, type RunProgress, type RunSummary } from '@ortfleet/core';
 import { failureOutcome } from './cell-failure';
 import { DEFAULT_SCHEDULE_TO_START_MS, progressQuery, runIdOf, type BenchmarkRunInput } from './run-input';

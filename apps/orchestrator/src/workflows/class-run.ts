@@ -1,5 +1,5 @@
 import { condition, continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { AgentActivities } from '@ortfleet/agent';
+import type { AgentActivities } from '@ortfleet/contracts';
 import { CELL_ATTEMPTS, planCells, validateSpec, type Cell, type CellOutcome, type CellStatus, type FleetClass, type ShardProgress, type Spec } from '@ortfleet/core';
 import type { PersistedResult } from '../activities';
 import { takeBatch } from './batches';

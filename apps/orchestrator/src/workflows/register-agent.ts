@@ -1,4 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
+import type { RegisterAgentWorkflow } from '@ortfleet/contracts';
 import type { AgentRegistration } from '@ortfleet/core';
 import type { OrchestratorActivities } from '../activities';
 
@@ -8,6 +9,6 @@ const { registerAgent: record } = proxyActivities<OrchestratorActivities>({
 });
 
 /** Records an agent's registration; agents start it so that they never need database credentials. */
-export async function registerAgent(registration: AgentRegistration): Promise<void> {
+export const registerAgent: RegisterAgentWorkflow = async function registerAgent(registration: AgentRegistration): Promise<void> {
   await record(registration);
-}
+};

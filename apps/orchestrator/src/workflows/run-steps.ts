@@ -1,6 +1,6 @@
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { Cell, Spec } from '@ortfleet/core';
-import type { CellJob } from '@ortfleet/agent';
+import type { CellJob } from '@ortfleet/contracts';
 import type { OrchestratorActivities } from '../activities';
 import type { BenchmarkRunInput, ModelFileRef } from './run-input';
 import { sendAlerts } from './send-alerts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { encodeModel } from '../../../../apps/agent/src/probe/onnx-writer';
+import { encodeModel } from './model-writer';
 import { BadInputError } from '../errors';
 import type { ModelFacts } from '../types';
 import { freeDimensionNames, overrideFreeDimensions } from './free-dimensions';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodeModel } from '../../../../apps/agent/src/probe/onnx-writer';
+import { encodeModel } from './model-writer';
 import { BadInputError } from '../errors';
 import { readModelFacts } from './model-facts';
 import { concatBytes, encodeLengthDelimited, encodeVarint, encodeVarintField } from './protobuf';

@@ -87,9 +87,18 @@ export function packedVarints(data: Uint8Array): number[] {
   return values;
 }
 
-/** Encodes a non-negative integer as a varint. */
+/** Encodes an integer as a varint; a negative one as its 64-bit two's complement (10 bytes), as protobuf's int64 does. */
 export function encodeVarint(value: number): Uint8Array {
   const bytes: number[] = [];
+  if (value < 0) {
+    let big = BigInt.asUintN(64, BigInt(value));
+    while (big >= 0x80n) {
+      bytes.push(Number((big & 0x7fn) | 0x80n));
+      big >>= 7n;
+    }
+    bytes.push(Number(big));
+    return Uint8Array.from(bytes);
+  }
   // Division, not bit shifts: shifts would cut values above 2^31.
   let v = value;
   while (v >= 0x80) {
