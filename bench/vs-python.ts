@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { measureCell } from '../apps/agent/src/cell/measure';
 import { sessionOptionsFor } from '../apps/agent/src/cell/session-options';
-import { tinyAddModel } from '../packages/core/src/index';
+import { tinyAddModel, type Cell } from '../packages/core/src/index';
 import { onnxruntimeNodeVersion } from '../apps/agent/src/onnxruntime-version';
 import { findPython } from '../apps/cli/src/models/prepare';
-import type { Cell } from '../packages/core/src/index';
 import { CLS, DET, REPO, benchCells, machineLine, median, modelFromFlags, type BenchModel } from './common';
 
 const run = promisify(execFile);

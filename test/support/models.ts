@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeModel, tinyAddModel } from '@ortfleet/core';
-import { mulberry32 } from '@ortfleet/core';
+import { encodeModel, mulberry32, tinyAddModel } from '@ortfleet/core';
 
 /** Seeded weights in [-1, 1): almost none of them is exactly representable in fp16. */
 function weights(seed: number, count: number): number[] {

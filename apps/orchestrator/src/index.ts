@@ -1,7 +1,6 @@
 // What the CLI, which starts every process, uses of the orchestrator.
 export { loadConfig, type Config } from './config';
 export { freePort, startDevServer, type DevServer } from './dev-server';
-export { compareRuns } from './judging/compare-runs';
 export { modelStoreOf, publishModels } from './models/publish';
 export { detectVariants, variantPath } from './models/variants';
 export { assertMetricsPortFree, bindAddress, DAEMON_COMMANDS, installCommandRuntime, installRuntime, metricsEndpoint, startObservability } from './observability/runtime';

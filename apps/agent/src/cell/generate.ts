@@ -1,6 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { GenerationParams } from '@ortfleet/core';
-import { mulberry32 } from '@ortfleet/core';
+import { mulberry32, type GenerationParams } from '@ortfleet/core';
 import { fromHalfBits } from './parity';
 
 /** A decoder's cache layout, read from the model's own inputs and outputs. */

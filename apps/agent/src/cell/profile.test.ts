@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { OCR_MODELS } from '../../../../test/support/env';
-import { encodeModel } from '@ortfleet/core';
-import { mulberry32 } from '@ortfleet/core';
+import { encodeModel, mulberry32 } from '@ortfleet/core';
 import { profilePass, summarizeProfile } from './profile';
 
 const CLS = join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');

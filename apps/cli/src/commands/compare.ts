@@ -1,8 +1,6 @@
 import { BadInputError } from '@ortfleet/core';
-import { getRun, openDatabase } from '@ortfleet/db';
-import { loadConfig } from '@ortfleet/orchestrator';
-import { compareRuns } from '@ortfleet/orchestrator';
-import { isRunId } from '@ortfleet/orchestrator';
+import { compareRuns, getRun, openDatabase } from '@ortfleet/db';
+import { isRunId, loadConfig } from '@ortfleet/orchestrator';
 import { parseCommand } from '../args';
 
 export const COMPARE_USAGE = `usage: ortfleet compare RUN_A RUN_B [--fail-on-regression] [--min-effect F] [--json]

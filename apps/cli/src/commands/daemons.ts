@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
 import { AGENT_FLAGS, agentSettings, checkModelCache, DEFAULT_HOST_LOCK_PORT, type AgentSettings } from '@ortfleet/agent';
 import { BadInputError, type Logger } from '@ortfleet/core';
-import { loadConfig, type Config } from '@ortfleet/orchestrator';
+import { loadConfig, startObservability, TEMPORAL_TLS_USAGE, type Config } from '@ortfleet/orchestrator';
 import { checkModelStore } from '@ortfleet/model-store';
-import { startObservability } from '@ortfleet/orchestrator';
 import { startStack, type Stack } from '../stack';
-import { TEMPORAL_TLS_USAGE } from '@ortfleet/orchestrator';
 import { parseCommand } from '../args';
 import { daemonEnv, loadDaemonConfig, METRICS_PORT_OPTION, nameMetricsFlag, OBSERVABILITY_USAGE } from '../daemon-config';
 

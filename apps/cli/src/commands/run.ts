@@ -3,15 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadInputError, expandMatrix, messageLogger, type CellResult, type RunSummary, type RunTotals, type Spec } from '@ortfleet/core';
 import { listRunCells, openDatabase } from '@ortfleet/db';
-import { loadConfig } from '@ortfleet/orchestrator';
+import { assertOrchestratorWorker, diagnoseRun, isRunId, loadConfig, loadSpecFile, modelStoreOf, publishModels, readRunProgress, startRun, type TemporalHandle } from '@ortfleet/orchestrator';
 import { agentSettings } from '@ortfleet/agent';
-import { modelStoreOf, publishModels } from '@ortfleet/orchestrator';
-import { loadSpecFile } from '@ortfleet/orchestrator';
 import { startStack } from '../stack';
-import type { TemporalHandle } from '@ortfleet/orchestrator';
-import { assertOrchestratorWorker, isRunId, startRun } from '@ortfleet/orchestrator';
-import { diagnoseRun } from '@ortfleet/orchestrator';
-import { readRunProgress } from '@ortfleet/orchestrator';
 import { parseCommand, positiveInt } from '../args';
 import { progressLine, renderSummary } from '../render';
 

@@ -1,17 +1,6 @@
 import { resolve } from 'node:path';
 import { BadInputError } from '@ortfleet/core';
-import { loadConfig } from '@ortfleet/orchestrator';
-import { checkCron } from '@ortfleet/orchestrator';
-import { describeSchedule, listSchedules, type ScheduleListItem, type ScheduleView } from '@ortfleet/orchestrator';
-import { parseCatchupWindow } from '@ortfleet/orchestrator';
-import { deleteSchedule, pauseSchedule, unpauseSchedule, upsertSchedule, type ScheduleDefinition } from '@ortfleet/orchestrator';
-import { checkScheduleName, scheduleId } from '@ortfleet/orchestrator';
-import { checkTimezone } from '@ortfleet/orchestrator';
-import { triggerSchedule } from '@ortfleet/orchestrator';
-import { modelStoreOf, publishModels } from '@ortfleet/orchestrator';
-import { loadSpecFile } from '@ortfleet/orchestrator';
-import { assertOrchestratorWorker } from '@ortfleet/orchestrator';
-import { connectTemporal, type TemporalHandle } from '@ortfleet/orchestrator';
+import { assertOrchestratorWorker, checkCron, checkScheduleName, checkTimezone, connectTemporal, deleteSchedule, describeSchedule, listSchedules, loadConfig, loadSpecFile, modelStoreOf, parseCatchupWindow, pauseSchedule, publishModels, scheduleId, triggerSchedule, unpauseSchedule, upsertSchedule, type ScheduleDefinition, type ScheduleListItem, type ScheduleView, type TemporalHandle } from '@ortfleet/orchestrator';
 import { parseCommand } from '../args';
 
 export const SCHEDULE_USAGE = `usage: ortfleet schedule create NAME --cron EXPR [--cron EXPR...] [--timezone TZ] [--catchup-window DURATION]

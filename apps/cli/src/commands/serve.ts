@@ -2,9 +2,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '@ortfleet/dashboard';
 import { openDatabase } from '@ortfleet/db';
-import { startObservability } from '@ortfleet/orchestrator';
-import { temporalRunControl } from '@ortfleet/orchestrator';
-import { connectTemporal, type TemporalHandle } from '@ortfleet/orchestrator';
+import { connectTemporal, startObservability, temporalRunControl, type TemporalHandle } from '@ortfleet/orchestrator';
 import { parseCommand, positiveInt } from '../args';
 import { loadDaemonConfig, METRICS_PORT_OPTION, OBSERVABILITY_USAGE } from '../daemon-config';
 

@@ -1,6 +1,5 @@
 import { judgeSeries, validateSpec, type Judgement } from '@ortfleet/core';
-import { getRun, listRunResults, recordJudgement, seriesHistory, type Db } from '@ortfleet/db';
-import { seriesPoint } from './series-point';
+import { getRun, listRunResults, recordJudgement, seriesHistory, seriesPoint, type Db } from '@ortfleet/db';
 
 /** A judged cell of a run, as an alert names it. */
 export interface JudgedCell {

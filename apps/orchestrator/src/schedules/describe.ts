@@ -1,6 +1,5 @@
 import type { Client, ScheduleDescription, ScheduleExecutionResult } from '@temporalio/client';
-import type { BenchmarkRunInput } from '../workflows/benchmark-run';
-import { runIdOf } from '../workflows/benchmark-run';
+import { runIdOf, type BenchmarkRunInput } from '../workflows/benchmark-run';
 import { formatDuration } from './duration';
 import { asBadInput } from './errors';
 import type { ScheduleMemo } from './manage';

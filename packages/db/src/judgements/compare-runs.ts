@@ -1,6 +1,7 @@
 import { judgeSeries, pairConfigurations, type Judgement, type JudgeOptionsInput } from '@ortfleet/core';
-import { listRunResults, type Db } from '@ortfleet/db';
-import { seriesPoint } from './series-point';
+import type { Db } from '../client';
+import { listRunResults } from '../results/queries';
+import { seriesPoint } from '../results/series-point';
 
 /** One cell of two runs, judged: the candidate run's result against the baseline run's. */
 export interface CellComparison {

@@ -1,5 +1,5 @@
 import type { SeriesPoint } from '@ortfleet/core';
-import type { listRunResults } from '@ortfleet/db';
+import type { listRunResults } from './queries';
 
 type ResultRow = Awaited<ReturnType<typeof listRunResults>>[number];
 
