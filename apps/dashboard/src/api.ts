@@ -14,11 +14,14 @@ import { runsApi } from './runs/api';
 
 const VERSION = '1';
 
+/** Every feature's API router, in the order the OpenAPI document lists them. */
+const FEATURES = [runsApi, resultsApi, leaderboardApi, historyApi, compareApi, fleetApi, modelsApi, regressionsApi];
+
 /** Every /api route; reads are open unless the server requires a token for them too. */
 export function apiRoutes(deps: DashboardDeps): OpenAPIHono {
   const api = apiRouter();
   if (deps.readRequiresToken) api.use('/api/v1/*', requireToken(deps.db));
-  for (const feature of [runsApi, resultsApi, leaderboardApi, historyApi, compareApi, fleetApi, modelsApi, regressionsApi]) api.route('/', feature(deps));
+  for (const feature of FEATURES) api.route('/', feature(deps));
   mountOpenApi(api, VERSION);
   return api;
 }

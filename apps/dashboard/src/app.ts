@@ -1,15 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { html } from 'hono/html';
-import { HTTPException } from 'hono/http-exception';
+import type { Env, Hono, Schema } from 'hono';
 import type { Logger, MetricMeter } from '@ortfleet/core';
 import type { Db } from '@ortfleet/db';
+import type { RunControl } from '@ortfleet/contracts';
 import { apiRoutes } from './api';
 import { protectPages } from './auth';
-import { ApiError } from './errors';
-import { layout } from './layout';
+import { handleErrors } from './error-handler';
 import { requestMetrics } from './metrics';
 import { pageRoutes } from './pages';
-import type { RunControl } from '@ortfleet/contracts';
 
 /** What the dashboard runs on; tests give a database and leave out the rest. */
 export interface DashboardDeps {
@@ -26,29 +24,27 @@ export interface DashboardDeps {
   meter?: MetricMeter;
 }
 
+/** A feature's router factory: its API routes (`runsApi`) or its pages (`runsPages`). */
+export type FeatureRouter = (deps: DashboardDeps) => Hono<Env, Schema, string>;
+
 /** The dashboard: HTML pages for people, /api/v1 for programs, /api/openapi.json and /api/docs. */
 export function createApp(deps: DashboardDeps): OpenAPIHono {
   const app = new OpenAPIHono();
   if (deps.meter) app.use('*', requestMetrics(deps.meter));
-
-  app.onError((err, c) => {
-    const wantsHtml = !c.req.path.startsWith('/api/') && (c.req.header('accept') ?? '').includes('text/html');
-    let status: 400 | 401 | 403 | 404 | 409 | 413 | 500 | 503 = 500;
-    let body = { code: 'internal', message: 'internal error' };
-    if (err instanceof ApiError) [status, body] = [err.status as typeof status, { code: err.code, message: err.message }];
-    else if (err instanceof HTTPException) [status, body] = [err.status as typeof status, { code: 'http_error', message: err.message }];
-    else if (deps.logger) deps.logger.error(`${c.req.method} ${c.req.path} failed`, { err });
-    else console.error(err);
-    return wantsHtml ? c.html(errorPage(status, body.message), status) : c.json(body, status);
-  });
-  app.notFound((c) => c.json({ code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
-
+  handleErrors(app, deps.logger);
   if (deps.readRequiresToken) protectPages(app, deps.db);
   app.route('/', apiRoutes(deps));
   app.route('/', pageRoutes(deps));
   return app;
 }
 
-function errorPage(status: number, message: string) {
-  return layout(`Error ${status}`, html`<p>${message}</p>`);
+/**
+ * Only the given features' routers, behind the same error handling as the whole app: what a test of one
+ * feature mounts. No token checks, metrics, OpenAPI document or assets.
+ */
+export function createFeatureApp(deps: DashboardDeps, ...routers: FeatureRouter[]): OpenAPIHono {
+  const app = new OpenAPIHono();
+  handleErrors(app, deps.logger);
+  for (const router of routers) app.route('/', router(deps));
+  return app;
 }

@@ -21,7 +21,10 @@ export function assetRoutes(): Hono {
     const body = ASSETS[c.req.param('name')];
     if (body === undefined) return c.notFound();
     // An hour, then revalidated by ETag: a deploy shows new scripts soon without a versioned URL.
-    return c.body(body, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' });
+    return c.body(body, 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=3600',
+    });
   });
   return app;
 }

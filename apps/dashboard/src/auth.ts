@@ -3,7 +3,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { authenticateApiToken, type Db } from '@ortfleet/db';
-import { ApiError } from './errors';
+import { Unauthorized } from './errors';
+import { joined } from './page-frame';
 
 const COOKIE = 'ortfleet_token';
 
@@ -16,8 +17,12 @@ function tokenOf(header: string | undefined, cookie: string | undefined): string
 export function requireToken(db: Db): MiddlewareHandler {
   return async (c, next) => {
     const token = tokenOf(c.req.header('authorization'), getCookie(c, COOKIE));
-    if (!token) throw new ApiError(401, 'unauthorized', 'this request needs an API token: Authorization: Bearer <token> (create one with `ortfleet token create NAME`)');
-    if (!(await authenticateApiToken(db, token))) throw new ApiError(401, 'unauthorized', 'the API token is unknown or revoked');
+    if (!token) {
+      throw new Unauthorized(
+        'this request needs an API token: Authorization: Bearer <token> (create one with `ortfleet token create NAME`)',
+      );
+    }
+    if (!(await authenticateApiToken(db, token))) throw new Unauthorized('the API token is unknown or revoked');
     await next();
   };
 }
@@ -37,7 +42,8 @@ export function protectPages(app: OpenAPIHono, db: Db): void {
     return c.redirect(next, 303);
   });
   app.use('*', async (c, next) => {
-    if (c.req.path.startsWith('/assets/') || c.req.path === '/login' || c.req.path.startsWith('/api/')) return next();
+    const open = c.req.path.startsWith('/assets/') || c.req.path === '/login' || c.req.path.startsWith('/api/');
+    if (open) return next();
     const token = tokenOf(c.req.header('authorization'), getCookie(c, COOKIE));
     if (token && (await authenticateApiToken(db, token))) return next();
     return c.redirect(`/login?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search ?? ''))}`, 303);
@@ -50,8 +56,18 @@ function safeNext(next: string | undefined): string {
 }
 
 function loginPage(next: string | undefined, failed: boolean) {
-  return html`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ortfleet: sign in</title></head>
-<body style="font:15px system-ui;margin:2rem"><h1>ortfleet</h1><p>This dashboard needs an API token (<code>ortfleet token create NAME</code>).</p>
+  const head = joined`
+    <meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+    <title>ortfleet: sign in</title>
+  `;
+  const intro = html`<p>This dashboard needs an API token (<code>ortfleet token create NAME</code>).</p>`;
+  const token = html`<input name="token" type="password" autocomplete="off" placeholder="ortf_…"
+style="width:20rem;max-width:100%">`;
+  const form = joined`
+    <form method="post" action="/login"><input type="hidden" name="next" value="${safeNext(next)}">${token}
+  `;
+  return html`<!doctype html><html><head>${head}</head>
+<body style="font:15px system-ui;margin:2rem"><h1>ortfleet</h1>${intro}
 ${failed ? html`<p style="color:#b00">That token is unknown or revoked.</p>` : ''}
-<form method="post" action="/login"><input type="hidden" name="next" value="${safeNext(next)}"><input name="token" type="password" autocomplete="off" placeholder="ortf_…" style="width:20rem;max-width:100%"> <button>Sign in</button></form></body></html>`;
+${form} <button>Sign in</button></form></body></html>`;
 }

@@ -23,19 +23,27 @@
       var scale = options.scales[key];
       if (scale.type === 'category') return;
       scale.ticks = scale.ticks || {};
-      scale.ticks.callback = function (value) { return short(Number(value)); };
+      scale.ticks.callback = function (value) {
+        return short(Number(value));
+      };
     });
     options.plugins = options.plugins || {};
     // Datasets marked `legend: false` (the lower edge of a confidence band) stay out of the legend.
     options.plugins.legend = options.plugins.legend || {};
     options.plugins.legend.labels = options.plugins.legend.labels || {};
-    options.plugins.legend.labels.filter = function (item, data) { return data.datasets[item.datasetIndex].legend !== false; };
+    options.plugins.legend.labels.filter = function (item, data) {
+      return data.datasets[item.datasetIndex].legend !== false;
+    };
     options.plugins.tooltip = options.plugins.tooltip || {};
     options.plugins.tooltip.callbacks = {
       label: function (item) {
         var v = item.parsed;
         var y = options.indexAxis === 'y' ? v.x : v.y;
-        return (item.dataset.label ? item.dataset.label + ': ' : '') + short(y) + (item.dataset.unit ? ' ' + item.dataset.unit : '');
+        return (
+          (item.dataset.label ? item.dataset.label + ': ' : '') +
+          short(y) +
+          (item.dataset.unit ? ' ' + item.dataset.unit : '')
+        );
       },
     };
     new window.Chart(canvas, config);

@@ -7,7 +7,10 @@ import { createApp } from './app';
 /** A meter that keeps what was recorded, by metric name. */
 function recordingMeter() {
   const recorded: Record<string, { value: number; tags: MetricTags }[]> = {};
-  const keep = (name: string) => (value: number, tags: MetricTags = {}) => void (recorded[name] ??= []).push({ value, tags });
+  const keep =
+    (name: string) =>
+    (value: number, tags: MetricTags = {}) =>
+      void (recorded[name] ??= []).push({ value, tags });
   const meter: MetricMeter = {
     createCounter: (name) => ({ add: keep(name) }),
     createGauge: (name) => ({ set: keep(name) }),
@@ -40,7 +43,11 @@ describe('request metrics', () => {
       { value: 1, tags: { method: 'GET', route: 'unmatched', status: '404' } },
       { value: 1, tags: { method: 'GET', route: '/api/openapi.json', status: '200' } },
     ]);
-    expect(recorded.ortfleet_http_request_duration_seconds!.map((r) => r.tags.route)).toEqual(['/api/v1/runs/:id', 'unmatched', '/api/openapi.json']);
+    expect(recorded.ortfleet_http_request_duration_seconds!.map((r) => r.tags.route)).toEqual([
+      '/api/v1/runs/:id',
+      'unmatched',
+      '/api/openapi.json',
+    ]);
     expect(recorded.ortfleet_http_request_duration_seconds!.every((r) => r.value >= 0 && r.value < 10)).toBe(true);
   });
 

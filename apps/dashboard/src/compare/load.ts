@@ -1,12 +1,31 @@
 import type { z } from '@hono/zod-openapi';
 import { compareFigures, pairConfigurations } from '@ortfleet/core';
-import { getRun, latestConfigurations, resultSummariesByIds, runResultSummaries, type Db, type ResultSummary } from '@ortfleet/db';
-import { ApiError } from '../errors';
-import type { CompareQuery } from '../schemas';
+import {
+  getRun,
+  latestConfigurations,
+  resultSummariesByIds,
+  runResultSummaries,
+  type Db,
+  type ResultSummary,
+} from '@ortfleet/db';
+import { NotFound } from '../errors';
+import type { CompareQuery } from './schemas';
 
 /** What makes two results the same configuration on different hardware: every knob but the hardware class. */
 function configurationKey(r: ResultSummary): string {
-  return JSON.stringify([r.model, r.ep, r.precision, r.batch, r.graphOptimization, r.intraOpThreads, r.interOpThreads, r.executionMode, r.memoryPattern, r.cpuArena, r.epOptions]);
+  return JSON.stringify([
+    r.model,
+    r.ep,
+    r.precision,
+    r.batch,
+    r.graphOptimization,
+    r.intraOpThreads,
+    r.interOpThreads,
+    r.executionMode,
+    r.memoryPattern,
+    r.cpuArena,
+    r.epOptions,
+  ]);
 }
 
 /**
@@ -18,12 +37,15 @@ export async function loadComparison(db: Db, q: z.output<typeof CompareQuery>) {
   let candidate: ResultSummary[];
   let keyOf: (r: ResultSummary) => string;
   if (q.runA && q.runB) {
-    for (const id of [q.runA, q.runB]) if (!(await getRun(db, id))) throw new ApiError(404, 'not_found', `no run '${id}'`);
+    for (const id of [q.runA, q.runB]) if (!(await getRun(db, id))) throw new NotFound(`no run '${id}'`);
     [baseline, candidate] = await Promise.all([runResultSummaries(db, q.runA), runResultSummaries(db, q.runB)]);
     keyOf = (r) => r.cellId;
   } else {
     const newest = async (hardwareClass: string) =>
-      resultSummariesByIds(db, (await latestConfigurations(db, q.model!, { hardwareClass: [hardwareClass] })).map((c) => c.resultId));
+      resultSummariesByIds(
+        db,
+        (await latestConfigurations(db, q.model!, { hardwareClass: [hardwareClass] })).map((c) => c.resultId),
+      );
     [baseline, candidate] = await Promise.all([newest(q.classA!), newest(q.classB!)]);
     keyOf = configurationKey;
   }

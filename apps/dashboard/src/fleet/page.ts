@@ -1,17 +1,20 @@
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { listAgents } from '@ortfleet/db';
 import type { DashboardDeps } from '../app';
-import { bytes, layout, table, when, type Html } from '../layout';
+import { joined, pageFrame, table, type Html } from '../page-frame';
+import { bytes, when } from '../format';
 
 type Agent = Awaited<ReturnType<typeof listAgents>>[number];
 
 /** GET /fleet: hardware classes and the agents that registered, with their EPs, labels and when last seen. */
-export function fleetPage(app: Hono, deps: DashboardDeps): void {
+export function fleetPages(deps: DashboardDeps): Hono {
+  const app = new Hono();
   app.get('/fleet', async (c) => {
     const agents = await listAgents(deps.db);
     const classes = [...new Set(agents.map((a) => a.hardwareClass))].sort();
-    const body = html`<p class="muted">Agents as they last registered; whether one is polling now is Temporal's to say. <a href="/api/v1/fleet">JSON</a></p>
+    const body = html`<p class="muted">Agents as they last registered; whether one is polling now is Temporal's to say.
+<a href="/api/v1/fleet">JSON</a></p>
 <h2>Hardware classes</h2>
 ${table(
   html`<tr><th>hardware class</th><th class="num">agents</th><th>EPs available</th><th>last seen (UTC)</th></tr>`,
@@ -19,18 +22,25 @@ ${table(
     const members = agents.filter((a) => a.hardwareClass === hw);
     const eps = [...new Set(members.flatMap((a) => a.probe.eps.filter((e) => e.available).map((e) => e.name)))].sort();
     const seen = members.map((a) => a.lastSeenAt).sort((x, y) => y.getTime() - x.getTime())[0];
-    return html`<tr><td>${hw}</td><td class="num">${members.length}</td><td>${eps.join(', ')}</td><td>${when(seen)}</td></tr>`;
+    return joined`
+      <tr><td>${hw}</td><td class="num">${members.length}</td><td>${eps.join(', ')}</td><td>${when(seen)}</td></tr>
+    `;
   }),
   'no agent has registered; start one with `ortfleet agent`',
 )}
 <h2>Agents</h2>
 ${table(
-  html`<tr><th>agent</th><th>hostname</th><th>hardware class</th><th>EPs available</th><th>EPs unavailable</th><th>CPU</th><th>memory</th><th>GPUs</th><th>ONNX Runtime</th><th>labels</th><th>last seen (UTC)</th><th>registered (UTC)</th></tr>`,
+  joined`
+    <tr><th>agent</th><th>hostname</th><th>hardware class</th><th>EPs available</th><th>EPs unavailable</th>
+    <th>CPU</th><th>memory</th><th>GPUs</th><th>ONNX Runtime</th><th>labels</th><th>last seen (UTC)</th>
+    <th>registered (UTC)</th></tr>
+  `,
   agents.map(agentRow),
   'none',
 )}`;
-    return c.html(layout('Fleet', body));
+    return c.html(pageFrame('Fleet', body));
   });
+  return app;
 }
 
 const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
@@ -40,9 +50,21 @@ function agentRow(a: Agent): Html {
   const available = p.eps.filter((e) => e.available).map((e) => e.name);
   const unavailable = p.eps.filter((e) => !e.available);
   const labels = Object.entries(a.labels).sort(([x], [y]) => (x < y ? -1 : 1));
+  const missing = unavailable.map((e, i) => {
+    const why = e.error ?? e.reason;
+    const note = why ? html` <span class="muted">(${clip(why)})</span>` : '';
+    return html`${i > 0 ? '; ' : ''}<span title="${why ?? ''}">${e.name}</span>${note}`;
+  });
+  const simd = p.cpu.simd?.length ? ` · ${p.cpu.simd.join(' ')}` : '';
+  const emulated = p.emulated
+    ? html` <span class="muted">(${p.os.arch}, emulated${p.emulator ? ` by ${p.emulator}` : ''})</span>`
+    : '';
+  const gpus = p.gpus.map((g) => `${g.model}${g.vramMb !== null ? ` (${g.vramMb} MB)` : ''}`).join(', ') || 'none';
+  const seen = html`<td>${when(a.lastSeenAt)}</td><td>${when(a.registeredAt)}</td>`;
+  const labelText = labels.map(([k, v], i) => html`${i > 0 ? ', ' : ''}${k}=${v}`);
   return html`<tr><td>${a.id}</td><td>${a.hostname}</td><td>${a.hardwareClass}</td><td>${available.join(', ')}</td>
-<td class="wrap">${unavailable.map((e, i) => html`${i > 0 ? '; ' : ''}<span title="${e.error ?? e.reason ?? ''}">${e.name}</span>${(e.error ?? e.reason) ? html` <span class="muted">(${clip(e.error ?? e.reason!)})</span>` : ''}`)}</td>
-<td>${p.cpu.brand} · ${p.cpu.physicalCores}/${p.cpu.cores} cores${p.cpu.simd?.length ? ` · ${p.cpu.simd.join(' ')}` : ''}${p.emulated ? html` <span class="muted">(${p.os.arch}, emulated${p.emulator ? ` by ${p.emulator}` : ''})</span>` : ''}</td><td>${bytes(p.memoryBytes)}</td><td>${p.gpus.map((g) => `${g.model}${g.vramMb !== null ? ` (${g.vramMb} MB)` : ''}`).join(', ') || 'none'}</td>
-<td>${p.onnxruntimeVersion}</td><td>${labels.map(([k, v], i) => html`${i > 0 ? ', ' : ''}${k}=${v}`)}</td><td>${when(a.lastSeenAt)}</td><td>${when(a.registeredAt)}</td></tr>`;
+<td class="wrap">${missing}</td>
+<td>${p.cpu.brand} · ${p.cpu.physicalCores}/${p.cpu.cores} cores${simd}${emulated}</td><td>${bytes(p.memoryBytes)}</td>
+<td>${gpus}</td>
+<td>${p.onnxruntimeVersion}</td><td>${labelText}</td>${seen}</tr>`;
 }
-

@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { rankLeaderboard } from '@ortfleet/core';
 import { classPrices, latestConfigurations, resultSummariesByIds, type Db, type ResultSummary } from '@ortfleet/db';
-import type { LeaderboardQuery } from '../schemas';
+import type { LeaderboardQuery } from './schemas';
 
 /**
  * A model's leaderboard: the newest result of each configuration, ranked by the objective, with the
@@ -11,7 +11,12 @@ import type { LeaderboardQuery } from '../schemas';
  */
 export async function loadLeaderboard(db: Db, q: z.output<typeof LeaderboardQuery>) {
   const [figures, labelled] = await Promise.all([
-    latestConfigurations(db, q.model, { ep: q.ep, precision: q.precision, batch: q.batch, hardwareClass: q.hardwareClass }),
+    latestConfigurations(db, q.model, {
+      ep: q.ep,
+      precision: q.precision,
+      batch: q.batch,
+      hardwareClass: q.hardwareClass,
+    }),
     classPrices(db),
   ]);
   const prices = { ...labelled, ...q.prices };
@@ -20,7 +25,10 @@ export async function loadLeaderboard(db: Db, q: z.output<typeof LeaderboardQuer
   const unranked = board.unranked.slice(0, q.limit);
   const ids = [...new Set([...ranked, ...board.recommendation, ...unranked].map((entry) => entry.row.resultId))];
   const summaries = new Map((await resultSummariesByIds(db, ids)).map((r) => [r.id, r]));
-  const full = <T extends { row: { resultId: number } }>(entry: T): Omit<T, 'row'> & { row: ResultSummary } => ({ ...entry, row: summaries.get(entry.row.resultId)! });
+  const full = <T extends { row: { resultId: number } }>(entry: T): Omit<T, 'row'> & { row: ResultSummary } => ({
+    ...entry,
+    row: summaries.get(entry.row.resultId)!,
+  });
   const whyCounts: Record<string, number> = {};
   for (const u of board.unranked) whyCounts[u.why] = (whyCounts[u.why] ?? 0) + 1;
   return {

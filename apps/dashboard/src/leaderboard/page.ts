@@ -1,10 +1,13 @@
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { budgetFigure, formatBudget, OBJECTIVES, type Objective } from '@ortfleet/core';
 import { listModels, type ResultSummary } from '@ortfleet/db';
 import type { DashboardDeps } from '../app';
-import { configurationCells, configurationHead, flags, href, layout, ms, num, parseQuery, sig, table, type Html } from '../layout';
-import { LeaderboardQuery } from '../schemas';
+import { joined, pageFrame, table, type Html } from '../page-frame';
+import { href, parseQuery } from '../query';
+import { ms, num, sig } from '../format';
+import { configurationCells, configurationHead, flags } from '../result-cells';
+import { LeaderboardQuery } from './schemas';
 import { loadLeaderboard, type LoadedLeaderboard } from './load';
 
 /** What each objective is called on the page and the unit of its score. */
@@ -23,74 +26,146 @@ const OBJECTIVE_LABELS: Record<Objective, { label: string; unit: string; format:
 export function modelsTable(models: Awaited<ReturnType<typeof listModels>>): Html {
   return table(
     html`<tr><th>model</th><th class="num">configurations</th><th class="num">hardware classes</th></tr>`,
-    models.map((m) => html`<tr><td><a href="${href('/leaderboard', { model: m.model })}">${m.model}</a></td><td class="num">${m.configurations}</td><td class="num">${m.hardwareClasses}</td></tr>`),
+    models.map(
+      (m) =>
+        joined`
+          <tr><td><a href="${href('/leaderboard', { model: m.model })}">${m.model}</a></td>
+          <td class="num">${m.configurations}</td><td class="num">${m.hardwareClasses}</td></tr>
+        `,
+    ),
     'no results recorded yet',
   );
 }
 
 /** GET /leaderboard: a model's configurations ranked by an objective, with filters, a budget and prices in the URL. */
-export function leaderboardPage(app: Hono, deps: DashboardDeps): void {
+export function leaderboardPages(deps: DashboardDeps): Hono {
+  const app = new Hono();
   app.get('/leaderboard', async (c) => {
     const query = c.req.query();
-    if (Object.keys(query).length === 0) return c.html(layout('Leaderboards', html`<p>Pick a model to rank its configurations.</p>${modelsTable(await listModels(deps.db))}`));
+    if (Object.keys(query).length === 0) {
+      const pick = html`<p>Pick a model to rank its configurations.</p>${modelsTable(await listModels(deps.db))}`;
+      return c.html(pageFrame('Leaderboards', pick));
+    }
     const q = parseQuery(LeaderboardQuery, query);
     const [board, models] = await Promise.all([loadLeaderboard(deps.db, q), listModels(deps.db)]);
     // Links rebuild the URL from what was given (validated above), so a shared link means the same.
     const current = { ...query, model: q.model, objective: q.objective };
-    return c.html(layout(`Leaderboard: ${q.model}`, html`${filterForm(current, models.map((m) => m.model))}${objectiveLinks(current, q.objective)}${body(board, current)}`));
+    const form = filterForm(
+      current,
+      models.map((m) => m.model),
+    );
+    const page = html`${form}${objectiveLinks(current, q.objective)}${body(board, current)}`;
+    return c.html(pageFrame(`Leaderboard: ${q.model}`, page));
   });
+  return app;
 }
 
 function filterForm(current: Record<string, string>, models: string[]): Html {
   const options = models.includes(current.model!) ? models : [current.model!, ...models];
   const input = (name: string, label: string, placeholder: string) =>
     html`<label>${label}<input name="${name}" value="${current[name] ?? ''}" placeholder="${placeholder}"></label>`;
+  const selected = (yes: boolean) => (yes ? html` selected` : '');
+  const model = (m: string) => html`<option${selected(m === current.model)}>${m}</option>`;
+  const objective = (o: Objective) =>
+    html`<option value="${o}"${selected(o === current.objective)}>${OBJECTIVE_LABELS[o].label}</option>`;
+  const narrowing = joined`
+    ${input('hardwareClass', 'hardware class', 'any')}${input('ep', 'EP', 'cpu,cuda')}
+    ${input('precision', 'precision', 'fp32,fp16')}${input('batch', 'batch', '1,8')}
+  `;
   return html`<form class="filters" method="get" action="/leaderboard">
-<label>model<select name="model">${options.map((m) => html`<option${m === current.model ? html` selected` : ''}>${m}</option>`)}</select></label>
-<label>objective<select name="objective">${OBJECTIVES.map((o) => html`<option value="${o}"${o === current.objective ? html` selected` : ''}>${OBJECTIVE_LABELS[o].label}</option>`)}</select></label>
+<label>model<select name="model">${options.map(model)}</select></label>
+<label>objective<select name="objective">${OBJECTIVES.map(objective)}</select></label>
 ${input('budget', 'latency budget', 'p99<=20')}${input('prices', 'price per hour', 'class:1.2,other:0.4')}
-${input('hardwareClass', 'hardware class', 'any')}${input('ep', 'EP', 'cpu,cuda')}${input('precision', 'precision', 'fp32,fp16')}${input('batch', 'batch', '1,8')}
+${narrowing}
 <button>Apply</button></form>`;
 }
 
 function objectiveLinks(current: Record<string, string>, objective: Objective): Html {
-  return html`<p>Rank by: ${OBJECTIVES.map((o, i) => html`${i > 0 ? ' · ' : ''}${o === objective ? html`<strong>${OBJECTIVE_LABELS[o].label}</strong>` : html`<a href="${href('/leaderboard', { ...current, objective: o })}">${OBJECTIVE_LABELS[o].label}</a>`}`)}</p>`;
+  const link = (o: Objective) => {
+    const label = OBJECTIVE_LABELS[o].label;
+    if (o === objective) return html`<strong>${label}</strong>`;
+    return html`<a href="${href('/leaderboard', { ...current, objective: o })}">${label}</a>`;
+  };
+  return html`<p>Rank by: ${OBJECTIVES.map((o, i) => html`${i > 0 ? ' · ' : ''}${link(o)}`)}</p>`;
 }
 
 function body(board: LoadedLeaderboard, current: Record<string, string>): Html {
   const objective = OBJECTIVE_LABELS[board.objective];
   const budget = board.budget;
   const head = (extra: Html | string) =>
-    html`<tr><th class="num">#</th><th>hardware class</th>${configurationHead}<th class="num">${objective.label} (${objective.unit})</th>${extra}<th class="num">p50 ms</th><th class="num">p99 ms</th><th class="num">items/s</th><th>flags</th><th>details</th></tr>`;
+    joined`
+      <tr><th class="num">#</th><th>hardware class</th>${configurationHead}
+      <th class="num">${objective.label} (${objective.unit})</th>${extra}<th class="num">p50 ms</th>
+      <th class="num">p99 ms</th><th class="num">items/s</th><th>flags</th><th>details</th></tr>
+    `;
   const budgetHead = budget ? html`<th class="num">${budget.metric} ms</th><th>${formatBudget(budget)}</th>` : '';
   const budgetCells = (r: ResultSummary, meets: boolean | null) =>
-    budget ? html`<td class="num">${ms(budgetFigure(r, budget.metric))}</td><td>${meets ? html`<span class="flag good">meets</span>` : html`<span class="flag">over budget</span>`}</td>` : '';
+    budget
+      ? joined`
+        <td class="num">${ms(budgetFigure(r, budget.metric))}</td>
+        <td>${meets ? html`<span class="flag good">meets</span>` : html`<span class="flag">over budget</span>`}</td>
+      `
+      : '';
   const row = (r: ResultSummary, rank: number, score: number, meets: boolean | null) =>
-    html`<tr><td class="num">${rank}</td><td>${classLink(r.hardwareClass, current)}</td>${configurationCells(r)}<td class="num">${objective.format(score)}</td>${budgetCells(r, meets)}<td class="num">${ms(r.p50Ms)}</td><td class="num">${ms(r.p99Ms)}</td><td class="num">${num(r.throughput)}</td><td>${flags(r)}</td><td>${links(r)}</td></tr>`;
+    joined`
+      <tr><td class="num">${rank}</td><td>${classLink(r.hardwareClass, current)}</td>${configurationCells(r)}
+      <td class="num">${objective.format(score)}</td>${budgetCells(r, meets)}<td class="num">${ms(r.p50Ms)}</td>
+      <td class="num">${ms(r.p99Ms)}</td><td class="num">${num(r.throughput)}</td><td>${flags(r)}</td>
+      <td>${links(r)}</td></tr>
+    `;
 
   const recommendation = budget
-    ? html`<h2>Recommendation</h2><p>The best configuration of each hardware class by ${objective.label} with ${formatBudget(budget)}; unstable results and results that failed parity are never recommended.</p>
-${table(head(budgetHead), board.recommendation.map((r) => row(r.row, r.rank, r.score, r.meetsBudget)), `no configuration meets ${formatBudget(budget)}`)}`
-    : '';
-  const shown = (n: number, total: number) => (n < total ? html` Showing the first ${n} of ${total}; raise <code>limit</code> in the URL for more.` : '');
-  const ranked = html`<h2>Ranking</h2><p class="muted">The newest result of every configuration, best ${objective.label} first.${shown(board.ranked.length, board.rankedTotal)}</p>
-${table(head(budgetHead), board.ranked.map((r) => row(r.row, r.rank, r.score, r.meetsBudget)), 'no configuration has this figure')}`;
-  const unranked = html`<h2>Not ranked</h2>${board.unranked.length < board.unrankedTotal ? html`<p class="muted">${Object.entries(board.unrankedByReason).map(([why, n]) => `${n} × ${why}`).join(", ")}.${shown(board.unranked.length, board.unrankedTotal)}</p>` : ""}
+    ? html`<h2>Recommendation</h2><p>The best configuration of each hardware class by ${objective.label} with
+${formatBudget(budget)}; unstable results and results that failed parity are never recommended.</p>
 ${table(
-  html`<tr><th>hardware class</th>${configurationHead}<th>status</th><th>why</th><th class="num">p50 ms</th><th>flags</th><th>details</th></tr>`,
+  head(budgetHead),
+  board.recommendation.map((r) => row(r.row, r.rank, r.score, r.meetsBudget)),
+  `no configuration meets ${formatBudget(budget)}`,
+)}`
+    : '';
+  const shown = (n: number, total: number) =>
+    n < total ? html` Showing the first ${n} of ${total}; raise <code>limit</code> in the URL for more.` : '';
+  const rankedNote = html`The newest result of every configuration, best ${objective.label} first.`;
+  const ranked = html`<h2>Ranking</h2><p class="muted">${rankedNote}${shown(board.ranked.length, board.rankedTotal)}</p>
+${table(
+  head(budgetHead),
+  board.ranked.map((r) => row(r.row, r.rank, r.score, r.meetsBudget)),
+  'no configuration has this figure',
+)}`;
+  const unranked = html`<h2>Not ranked</h2>${
+    board.unranked.length < board.unrankedTotal
+      ? html`<p class="muted">${Object.entries(board.unrankedByReason)
+          .map(([why, n]) => `${n} × ${why}`)
+          .join(', ')}.${shown(board.unranked.length, board.unrankedTotal)}</p>`
+      : ''
+  }
+${table(
+  joined`
+    <tr><th>hardware class</th>${configurationHead}<th>status</th><th>why</th><th class="num">p50 ms</th>
+    <th>flags</th><th>details</th></tr>
+  `,
   board.unranked.map(
-    (u) => html`<tr><td>${classLink(u.row.hardwareClass, current)}</td>${configurationCells(u.row)}<td>${u.row.status}</td><td class="wrap">${u.why}${u.row.reason ? html`: ${u.row.reason}` : ''}</td><td class="num">${ms(u.row.p50Ms)}</td><td>${flags(u.row)}</td><td>${links(u.row)}</td></tr>`,
+    (u) =>
+      joined`
+        <tr><td>${classLink(u.row.hardwareClass, current)}</td>${configurationCells(u.row)}<td>${u.row.status}</td>
+        <td class="wrap">${u.why}${u.row.reason ? html`: ${u.row.reason}` : ''}</td>
+        <td class="num">${ms(u.row.p50Ms)}</td><td>${flags(u.row)}</td><td>${links(u.row)}</td></tr>
+      `,
   ),
   'every configuration is ranked',
 )}`;
   const prices = Object.entries(board.prices);
-  const priceNote = prices.length > 0 ? html`<p class="muted">Prices per hour: ${prices.map(([k, v], i) => html`${i > 0 ? ', ' : ''}${k} ${v}`)}</p>` : '';
+  const priceNote =
+    prices.length > 0
+      ? html`<p class="muted">Prices per hour: ${prices.map(([k, v], i) => html`${i > 0 ? ', ' : ''}${k} ${v}`)}</p>`
+      : '';
   return html`${recommendation}${ranked}${unranked}${priceNote}`;
 }
 
 /** A hardware class, linking to this leaderboard narrowed to it. */
 function classLink(hardwareClass: string, current: Record<string, string>): Html {
-  return html`<a href="${href('/leaderboard', { ...current, hardwareClass })}" title="only this hardware class">${hardwareClass}</a>`;
+  const narrowed = href('/leaderboard', { ...current, hardwareClass });
+  return html`<a href="${narrowed}" title="only this hardware class">${hardwareClass}</a>`;
 }
 
 function links(r: ResultSummary): Html {

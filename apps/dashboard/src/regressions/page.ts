@@ -1,29 +1,61 @@
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { listJudgements } from '@ortfleet/db';
 import type { DashboardDeps } from '../app';
-import { href, layout, parseQuery, pct, table, when } from '../layout';
-import { RegressionsQuery } from '../schemas';
+import { joined, pageFrame, table } from '../page-frame';
+import { href, parseQuery } from '../query';
+import { pct, when } from '../format';
+import { RegressionsQuery } from './schemas';
 
 type Row = Awaited<ReturnType<typeof listJudgements>>[number];
 
 /** GET /regressions: judged steps, newest first, grouped by model and hardware class, with their effect and drift. */
-export function regressionsPage(app: Hono, deps: DashboardDeps): void {
+export function regressionsPages(deps: DashboardDeps): Hono {
+  const app = new Hono();
   app.get('/regressions', async (c) => {
     const q = parseQuery(RegressionsQuery, c.req.query());
-    const rows = await listJudgements(deps.db, { verdict: q.verdict, model: q.model, hardwareClass: q.hardwareClass, runId: q.run, cellId: q.cell, limit: q.limit });
+    const rows = await listJudgements(deps.db, {
+      verdict: q.verdict,
+      model: q.model,
+      hardwareClass: q.hardwareClass,
+      runId: q.run,
+      cellId: q.cell,
+      limit: q.limit,
+    });
     const groups = new Map<string, Row[]>();
-    for (const r of rows) groups.set(`${r.model} on ${r.hardwareClass}`, [...(groups.get(`${r.model} on ${r.hardwareClass}`) ?? []), r]);
-    const effect = (r: Row) => (r.ratio === null ? '' : `${pct(r.ratio - 1)} [${pct((r.intervalLow ?? r.ratio) - 1)}, ${pct((r.intervalHigh ?? r.ratio) - 1)}]`);
-    const body = html`<p class="muted">Each valid result is judged against its series' history when its run finishes (docs/regressions.md): showing ${q.verdict.join(', ')}, newest first. <a href="${href('/regressions', { verdict: 'regression,improvement' })}">regressions and improvements</a> · <a href="${href('/api/v1/regressions', { verdict: q.verdict.join(',') })}">JSON</a></p>
+    for (const r of rows)
+      groups.set(`${r.model} on ${r.hardwareClass}`, [...(groups.get(`${r.model} on ${r.hardwareClass}`) ?? []), r]);
+    const effect = (r: Row) =>
+      r.ratio === null
+        ? ''
+        : `${pct(r.ratio - 1)} [${pct((r.intervalLow ?? r.ratio) - 1)}, ${pct((r.intervalHigh ?? r.ratio) - 1)}]`;
+    const drift = (r: Row) => r.drift.map((d) => `${d.field} ${d.baseline ?? '?'} → ${d.now ?? '?'}`).join('; ');
+    const history = (r: Row) => html`<a href="${href('/history', { cell: r.cellId })}">history</a>`;
+    const both = href('/regressions', { verdict: 'regression,improvement' });
+    const json = href('/api/v1/regressions', { verdict: q.verdict.join(',') });
+    const body = html`<p class="muted">Each valid result is judged against its series' history when its run finishes
+(docs/regressions.md): showing ${q.verdict.join(', ')}, newest first.
+<a href="${both}">regressions and improvements</a> · <a href="${json}">JSON</a></p>
 ${[...groups].map(
-  ([group, items]) => html`<h2>${group}</h2>${table(
-    html`<tr><th>judged (UTC)</th><th>verdict</th><th>change of p50, 99% interval</th><th class="num">p</th><th>environment drift</th><th>run</th><th>details</th></tr>`,
-    items.map(
-      (r) => html`<tr><td>${when(r.judgedAt)}</td><td>${r.verdict}${r.confirmed ? ' (confirmed)' : ''}</td><td>${effect(r)}</td><td class="num">${r.pValue?.toExponential(1) ?? ''}</td><td class="wrap">${r.drift.map((d) => `${d.field} ${d.baseline ?? '?'} → ${d.now ?? '?'}`).join('; ')}</td><td><a href="/runs/${r.runId}">${r.runId}</a></td><td><a href="/results/${r.resultId}">result</a> · <a href="${href('/history', { cell: r.cellId })}">history</a></td></tr>`,
-    ),
-  )}`,
+  ([group, items]) =>
+    html`<h2>${group}</h2>${table(
+      joined`
+        <tr><th>judged (UTC)</th><th>verdict</th><th>change of p50, 99% interval</th><th class="num">p</th>
+        <th>environment drift</th><th>run</th><th>details</th></tr>
+      `,
+      items.map(
+        (r) =>
+          joined`
+            <tr><td>${when(r.judgedAt)}</td><td>${r.verdict}${r.confirmed ? ' (confirmed)' : ''}</td>
+            <td>${effect(r)}</td><td class="num">${r.pValue?.toExponential(1) ?? ''}</td>
+            <td class="wrap">${drift(r)}</td><td><a href="/runs/${r.runId}">${r.runId}</a></td>
+            <td><a href="/results/${r.resultId}">result</a> · ${history(r)}</td>
+            </tr>
+          `,
+      ),
+    )}`,
 )}${rows.length === 0 ? html`<p>nothing judged ${q.verdict.join(' or ')}</p>` : ''}`;
-    return c.html(layout('Regressions', body));
+    return c.html(pageFrame('Regressions', body));
   });
+  return app;
 }

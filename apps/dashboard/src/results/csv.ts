@@ -5,7 +5,8 @@ const COLUMNS = Object.keys(resultSummaryColumns) as (keyof ResultSummary)[];
 /** RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run user text as a formula. */
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let text =
+    value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

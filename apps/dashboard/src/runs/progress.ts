@@ -1,5 +1,5 @@
 import { getRun, runResultCounts, type Db } from '@ortfleet/db';
-import { ApiError } from '../errors';
+import { NotFound } from '../errors';
 import type { LiveRun, RunControl } from '@ortfleet/contracts';
 
 /**
@@ -8,7 +8,7 @@ import type { LiveRun, RunControl } from '@ortfleet/contracts';
  */
 export async function loadProgress(db: Db, runId: string, control?: RunControl) {
   const run = await getRun(db, runId);
-  if (!run) throw new ApiError(404, 'not_found', `no run '${runId}'`);
+  if (!run) throw new NotFound(`no run '${runId}'`);
   const counts = await runResultCounts(db, runId);
   const byStatus: Record<string, number> = {};
   const byAgent: Record<string, Record<string, number>> = {};

@@ -1,0 +1,92 @@
+import { z } from '@hono/zod-openapi';
+import { BUDGET_METRICS, OBJECTIVES, parseBudget } from '@ortfleet/core';
+import { filterFields, NAME } from '../params';
+import { ResultSummaryBody } from '../results/schemas';
+
+const Budget = z
+  .string()
+  .max(40)
+  .transform((s, ctx) => {
+    try {
+      return parseBudget(s);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  })
+  .optional()
+  .openapi({
+    description: `latency budget such as 'p99<=20' (ms; metrics ${BUDGET_METRICS.join(', ')})`,
+    example: 'p99<=20',
+  });
+
+const Prices = z
+  .string()
+  .max(4000)
+  .transform((s, ctx) => {
+    const prices: Record<string, number> = {};
+    for (const pair of s.split(',')) {
+      const at = pair.lastIndexOf(':');
+      const price = Number(pair.slice(at + 1));
+      const hw = pair.slice(0, at).trim();
+      if (at <= 0 || !NAME.test(hw) || !(price >= 0) || pair.slice(at + 1).trim() === '') {
+        ctx.addIssue({ code: 'custom', message: `expected hardwareClass:pricePerHour pairs, got '${pair}'` });
+        return z.NEVER;
+      }
+      prices[hw] = price;
+    }
+    return prices;
+  })
+  .optional()
+  .openapi({
+    description: "price per hour per hardware class ('class:1.2,other:0.4'); overrides agents' price_per_hour label",
+    example: 'amd-epyc-avx2-2c:0.1',
+  });
+
+export const LeaderboardQuery = z
+  .object({
+    model: z.string().regex(NAME, 'expected a model name').openapi({ example: 'ppocr-det' }),
+    objective: z.enum(OBJECTIVES).default('p50').openapi({ description: 'what ranks the configurations' }),
+    budget: Budget,
+    prices: Prices,
+    limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({
+      type: 'integer',
+      description: 'how many ranked (and unranked) configurations to return in full; counts cover all',
+    }),
+    ...filterFields,
+  })
+  .strict();
+
+const Ranked = z.object({
+  rank: z.number().int(),
+  score: z.number().openapi({ description: "the objective's value (ms, items/s, items/J or price per 1M inferences)" }),
+  meetsBudget: z.boolean().nullable(),
+  result: ResultSummaryBody,
+});
+
+export const LeaderboardBody = z
+  .object({
+    model: z.string(),
+    objective: z.enum(OBJECTIVES),
+    budget: z.object({ metric: z.enum(BUDGET_METRICS), maxMs: z.number() }).nullable(),
+    prices: z
+      .record(z.string(), z.number())
+      .openapi({ description: 'price per hour per hardware class used for cost' }),
+    configurations: z.number().int().openapi({ description: 'configurations matching the filters' }),
+    rankedTotal: z.number().int(),
+    unrankedTotal: z.number().int(),
+    unrankedByReason: z.record(z.string(), z.number().int()),
+    ranked: z.array(Ranked).openapi({
+      description:
+        'the `limit` best configurations with the objective figure, best first; unstable ones are ranked and flagged',
+    }),
+    unranked: z.array(z.object({ why: z.string(), result: ResultSummaryBody })),
+    recommendation: z.array(Ranked).openapi({
+      description: 'per hardware class, the best stable configuration that passed parity and meets the budget',
+    }),
+  })
+  .openapi('Leaderboard');
+
+export const ModelsBody = z.object({
+  items: z.array(z.object({ model: z.string(), configurations: z.number().int(), hardwareClasses: z.number().int() })),
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { recordJudgement } from '@ortfleet/db';
+import { historyPages } from '../history/page';
+import { resultsApi } from '../results/api';
+import { useApiFixture } from '../testing/api-fixture';
+import { regressionsApi } from './api';
+import { regressionsPages } from './page';
+
+// Judged results are found through the results API; the judgement shows on this feature's page and on the history page.
+const fx = useApiFixture(regressionsApi, regressionsPages, resultsApi, historyPages);
+
+describe('regressions API', () => {
+  it('lists judged regressions newest first, and other verdicts on request', async () => {
+    const { db } = fx.database;
+    const { body: results } = await fx.get('/api/v1/results?run=run-2&hardwareClass=cpu-b&limit=2');
+    const at = (r: { id: number; cellId: string }) => ({
+      resultId: r.id,
+      runId: 'run-2',
+      cellId: r.cellId,
+      model: 'det',
+      hardwareClass: 'cpu-b',
+    });
+    const judgement = {
+      verdict: 'regression' as const,
+      confirmed: false,
+      ratio: 1.2,
+      interval: { low: 1.15, high: 1.25 },
+      pValue: 1e-9,
+      baseline: { resultIds: [1], p50Ms: 8, from: 'a', to: 'b' },
+      step: null,
+      drift: [{ field: 'onnxruntimeVersion', baseline: '1.29.0', now: '1.30.0' }],
+      reasons: [],
+    };
+    await recordJudgement(db, at(results.items[0]), judgement);
+    await recordJudgement(db, at(results.items[1]), { ...judgement, verdict: 'unchanged', ratio: 1, drift: [] });
+    const regressions = await fx.get('/api/v1/regressions');
+    expect(regressions.body.items.map((j: { verdict: string; ratio: number }) => [j.verdict, j.ratio])).toEqual([
+      ['regression', 1.2],
+    ]);
+    const both = await fx.get('/api/v1/regressions?verdict=regression,unchanged&hardwareClass=cpu-b');
+    expect(both.body.items.map((j: { verdict: string }) => j.verdict)).toEqual(['unchanged', 'regression']);
+    expect((await fx.get('/api/v1/regressions?verdict=worse')).body.message).toMatch(/parameter 'verdict\[0\]'/);
+    const page = await (await fx.app.request('/regressions')).text();
+    expect(page).toContain('det on cpu-b');
+    expect(page).toContain('onnxruntimeVersion 1.29.0 → 1.30.0');
+    // The history page marks the judged night on its chart and in its table.
+    const history = await (await fx.app.request(`/history?cell=${results.items[0].cellId}`)).text();
+    const data = JSON.parse(
+      /<script type="application\/json" id="chart-history">(.*?)<\/script>/s.exec(history)![1]!,
+    ) as { data: { datasets: { label: string; data: (number | null)[] }[] } };
+    expect(data.data.datasets.find((d) => d.label === 'regression')!.data.filter((v) => v !== null)).toHaveLength(1);
+    expect(history).toContain('<span class="flag">regression</span>');
+  });
+});

@@ -1,0 +1,43 @@
+import { z } from '@hono/zod-openapi';
+import { JUDGEMENT_VERDICTS } from '@ortfleet/core';
+import { CellId, filterFields, list, resultFilterFields } from '../params';
+
+export const RegressionsQuery = z
+  .object({
+    verdict: list(
+      z.enum(JUDGEMENT_VERDICTS),
+      `verdicts (${JUDGEMENT_VERDICTS.join(', ')}); default regression`,
+      'regression,improvement',
+    ).transform((v) => v ?? ['regression']),
+    model: resultFilterFields.model,
+    hardwareClass: filterFields.hardwareClass,
+    run: resultFilterFields.run,
+    cell: list(CellId, 'cell ids', 'e5da65169c3c8a18'),
+    limit: z.coerce.number().int().min(1).max(1000).default(200).openapi({ type: 'integer' }),
+  })
+  .strict();
+
+const JudgementBody = z
+  .object({
+    id: z.number().int(),
+    resultId: z.number().int(),
+    runId: z.string(),
+    cellId: z.string(),
+    model: z.string(),
+    hardwareClass: z.string(),
+    verdict: z.enum(JUDGEMENT_VERDICTS),
+    confirmed: z.boolean().openapi({ description: 'the step has lasted the nights `judge.consecutive` asks for' }),
+    ratio: z.number().nullable().openapi({ description: 'p50 / median p50 of the baseline' }),
+    intervalLow: z.number().nullable(),
+    intervalHigh: z.number().nullable(),
+    pValue: z.number().nullable(),
+    baseline: z
+      .object({ resultIds: z.array(z.number().int()), p50Ms: z.number(), from: z.string(), to: z.string() })
+      .nullable(),
+    drift: z.array(z.object({ field: z.string(), baseline: z.string().nullable(), now: z.string().nullable() })),
+    reasons: z.array(z.string()),
+    judgedAt: z.string(),
+  })
+  .openapi('Judgement');
+
+export const JudgementsBody = z.object({ items: z.array(JudgementBody) });
