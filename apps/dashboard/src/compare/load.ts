@@ -1,10 +1,12 @@
 import type { z } from '@hono/zod-openapi';
-import { compareFigures, pairConfigurations } from '@ortfleet/core';
+import { compareFigures, pairConfigurations, type FigureComparison, type JudgementVerdict } from '@ortfleet/core';
 import {
+  compareRuns,
   getRun,
   latestConfigurations,
   resultSummariesByIds,
   runResultSummaries,
+  type CellComparison,
   type Db,
   type ResultSummary,
 } from '@ortfleet/db';
@@ -28,35 +30,69 @@ function configurationKey(r: ResultSummary): string {
   ]);
 }
 
+/** The judge's verdicts in the words of a comparison: a regression is slower, an improvement faster. */
+const VERDICT_OF_JUDGEMENT: Record<JudgementVerdict, FigureComparison['verdict']> = {
+  regression: 'slower',
+  improvement: 'faster',
+  unchanged: 'same',
+  unstable: 'not comparable',
+  'insufficient history': 'not comparable',
+};
+
+/** A cell of two runs as the judge saw it (the same judgement as `ortfleet compare` and nightly alerts). */
+function judged(c: CellComparison | undefined): FigureComparison | null {
+  if (!c) return null;
+  const figures = { baselineP50Ms: c.baselineP50Ms, candidateP50Ms: c.candidateP50Ms };
+  const j = c.judgement;
+  if (!j) return { ...figures, ratio: null, change: null, significant: false, verdict: 'not comparable', reason: c.skipped };
+  const verdict = VERDICT_OF_JUDGEMENT[j.verdict];
+  const reason = j.reasons.length > 0 ? j.reasons.join('; ') : undefined;
+  return {
+    ...figures,
+    ratio: j.ratio,
+    change: j.ratio === null ? null : j.ratio - 1,
+    significant: verdict === 'faster' || verdict === 'slower',
+    verdict,
+    ...(reason ? { reason } : {}),
+  };
+}
+
 /**
- * Two runs side by side (paired by cell), or two hardware classes on one model (paired by configuration,
- * newest result each), with the candidate/baseline ratio of p50 and whether the difference is significant.
+ * Two runs side by side, paired by cell and judged on their samples as `ortfleet compare` and the nightly
+ * alerts judge them (Mann–Whitney U, minimum effect); or two hardware classes on one model, paired by
+ * configuration (newest result each) and compared by their medians' confidence intervals.
  */
 export async function loadComparison(db: Db, q: z.output<typeof CompareQuery>) {
-  let baseline: ResultSummary[];
-  let candidate: ResultSummary[];
-  let keyOf: (r: ResultSummary) => string;
   if (q.runA && q.runB) {
-    for (const id of [q.runA, q.runB]) if (!(await getRun(db, id))) throw new NotFound(`no run '${id}'`);
-    [baseline, candidate] = await Promise.all([runResultSummaries(db, q.runA), runResultSummaries(db, q.runB)]);
-    keyOf = (r) => r.cellId;
-  } else {
-    const newest = async (hardwareClass: string) =>
-      resultSummariesByIds(
-        db,
-        (await latestConfigurations(db, q.model!, { hardwareClass: [hardwareClass] })).map((c) => c.resultId),
-      );
-    [baseline, candidate] = await Promise.all([newest(q.classA!), newest(q.classB!)]);
-    keyOf = configurationKey;
+    const [runA, runB] = [q.runA, q.runB];
+    for (const id of [runA, runB]) if (!(await getRun(db, id))) throw new NotFound(`no run '${id}'`);
+    const [baseline, candidate, cells] = await Promise.all([
+      runResultSummaries(db, runA),
+      runResultSummaries(db, runB),
+      compareRuns(db, runA, runB),
+    ]);
+    const byCell = new Map(cells.map((c) => [c.cellId, c]));
+    const rows = pairConfigurations(baseline, candidate, (r) => r.cellId).map((p) => ({
+      baseline: p.baseline ?? null,
+      candidate: p.candidate ?? null,
+      comparison: p.baseline && p.candidate ? judged(byCell.get(p.key)) : null,
+    }));
+    const side = (id: string) => ({ kind: 'run' as const, id });
+    return { method: 'judge' as const, baseline: side(runA), candidate: side(runB), model: null, rows };
   }
-  const rows = pairConfigurations(baseline, candidate, keyOf).map((p) => ({
+  const newest = async (hardwareClass: string) =>
+    resultSummariesByIds(
+      db,
+      (await latestConfigurations(db, q.model!, { hardwareClass: [hardwareClass] })).map((c) => c.resultId),
+    );
+  const [baseline, candidate] = await Promise.all([newest(q.classA!), newest(q.classB!)]);
+  const rows = pairConfigurations(baseline, candidate, configurationKey).map((p) => ({
     baseline: p.baseline ?? null,
     candidate: p.candidate ?? null,
     comparison: p.baseline && p.candidate ? compareFigures(p.baseline, p.candidate) : null,
   }));
-  const a = q.runA ? { kind: 'run' as const, id: q.runA } : { kind: 'hardwareClass' as const, id: q.classA! };
-  const b = q.runB ? { kind: 'run' as const, id: q.runB } : { kind: 'hardwareClass' as const, id: q.classB! };
-  return { baseline: a, candidate: b, model: q.model ?? null, rows };
+  const side = (id: string) => ({ kind: 'hardwareClass' as const, id });
+  return { method: 'intervals' as const, baseline: side(q.classA!), candidate: side(q.classB!), model: q.model!, rows };
 }
 
 export type LoadedComparison = Awaited<ReturnType<typeof loadComparison>>;

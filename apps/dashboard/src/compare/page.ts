@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { DEFAULT_MIN_EFFECT } from '@ortfleet/core';
+import { DEFAULT_MIN_EFFECT, JudgeOptionsSchema } from '@ortfleet/core';
 import { listAgents, listModels, listRuns, type ResultSummary } from '@ortfleet/db';
 import type { DashboardDeps } from '../app';
 import { joined, pageFrame, table, type Html } from '../page-frame';
@@ -120,10 +120,22 @@ function result(cmp: LoadedComparison, query: Record<string, string>): Html {
   return html`<h2>${heading}</h2>
 <p>${cmp.rows.length} configurations · <strong>${counts.faster}</strong> significantly faster ·
 <strong>${counts.slower}</strong> significantly slower · <a href="${href('/api/v1/compare', query)}">JSON</a></p>
-<p class="muted">Ratio is candidate p50 / baseline p50 (below 1 is faster). A difference is significant when the
-95% confidence intervals of the two medians do not overlap and the change is at least ${pct(DEFAULT_MIN_EFFECT, 0)}.</p>
+${cmp.method === 'judge' ? JUDGE_RULE : INTERVALS_RULE}
 ${table(head, rows, 'nothing to compare')}`;
 }
+
+const JUDGE_RULE = joined`
+  <p class="muted">Each cell is judged on its samples as <code>ortfleet compare</code> and the nightly alerts judge
+  it: slower or faster when a Mann–Whitney U test finds the candidate's latencies differ and the median moved by at
+  least ${pct(JudgeOptionsSchema.parse({}).minEffect, 0)}. Ratio is candidate p50 / baseline p50 (below 1 is
+  faster).</p>
+`;
+
+const INTERVALS_RULE = joined`
+  <p class="muted">Hardware classes are compared by their newest results' medians: slower or faster when the 95%
+  confidence intervals of the two medians do not overlap and the change is at least ${pct(DEFAULT_MIN_EFFECT, 0)}.
+  Ratio is candidate p50 / baseline p50 (below 1 is faster).</p>
+`;
 
 /**
  * Significantly slower first (the question a nightly comparison answers), then faster, same, not comparable,

@@ -28,6 +28,12 @@ export const CompareQuery = z
 const Side = z.object({ kind: z.enum(['run', 'hardwareClass']), id: z.string() });
 export const ComparisonBody = z
   .object({
+    method: z.enum(['judge', 'intervals']).openapi({
+      description:
+        "judge (two runs): each cell's samples judged as `ortfleet compare` and nightly alerts judge them " +
+        '(Mann–Whitney U, 5% minimum effect, bootstrap interval of the ratio); ' +
+        "intervals (two hardware classes): the medians' 95% confidence intervals apart and a change of at least 2%",
+    }),
     baseline: Side,
     candidate: Side,
     model: z.string().nullable(),
@@ -39,10 +45,13 @@ export const ComparisonBody = z
           .object({
             baselineP50Ms: z.number().nullable(),
             candidateP50Ms: z.number().nullable(),
-            ratio: z.number().nullable().openapi({ description: 'candidate p50 / baseline p50' }),
+            ratio: z
+              .number()
+              .nullable()
+              .openapi({ description: 'candidate p50 / baseline p50 (judge: / the median of the baseline p50s)' }),
             change: z.number().nullable(),
             significant: z.boolean().openapi({
-              description: "the medians' 95% confidence intervals do not overlap and the change is at least 2%",
+              description: 'faster or slower by the rule `method` names (judge: a regression or an improvement)',
             }),
             verdict: z.enum(['faster', 'slower', 'same', 'not comparable']),
             reason: z.string().optional(),
