@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricMeter, MetricTags } from '@ortfleet/core';
-import { openDatabase, type Database } from '@ortfleet/db';
-import { freshDatabase, tempHome } from '../../../test/support/env';
+import { type Database } from '@ortfleet/db';
+import { openTestDatabase } from '../../../test/support/env';
 import { createApp } from './app';
 
 /** A meter that keeps what was recorded, by metric name. */
@@ -22,7 +22,7 @@ function recordingMeter() {
 let database: Database;
 
 beforeAll(async () => {
-  database = await openDatabase({ databaseUrl: await freshDatabase(), home: tempHome() });
+  database = await openTestDatabase();
 });
 
 afterAll(async () => {

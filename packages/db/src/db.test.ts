@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cellId, LatencyRecorder, type CellParams, type CellResult, type Parity } from '@ortfleet/core';
-import { freshDatabase, tempHome } from '../../../test/support/env';
+import { freshDatabase, hasPostgres, openTestDatabase, tempHome } from '../../../test/support/env';
 import { openDatabase, type Database } from './client';
 import { createRun, getRun } from './runs/queries';
 import { listRunResults, recordResult } from './results/queries';
@@ -31,10 +31,13 @@ afterAll(async () => {
 });
 
 // The same migrations and queries against real PostgreSQL and embedded PGlite.
-describe.each([
+// The fast lane has no PostgreSQL server; there PGlite alone is tested, on copies of the template its setup
+// migrated from empty (test/support/fast-lane-setup.ts), since a fresh PGlite takes seconds to initialise.
+const engines: [string, () => Promise<Database>][] = [
   ['PostgreSQL', async () => openDatabase({ databaseUrl: await freshDatabase(), home: tempHome() })],
-  ['PGlite', async () => openDatabase({ home: tempHome() })],
-])('database on %s', (_, open) => {
+  ['PGlite', async () => (hasPostgres() ? openDatabase({ home: tempHome() }) : openTestDatabase())],
+];
+describe.each(hasPostgres() ? engines : engines.slice(1))('database on %s', (_, open) => {
   it('applies the migrations and records a result once, however often it is written', async () => {
     const database = await open();
     opened.push(database);
@@ -73,7 +76,7 @@ describe.each([
   });
 });
 
-describe('migrations on PostgreSQL', () => {
+describe.skipIf(!hasPostgres())('migrations on PostgreSQL', () => {
   it('lets several processes open an empty database at once', async () => {
     const url = await freshDatabase();
     const all = await Promise.all([1, 2, 3, 4].map(() => openDatabase({ databaseUrl: url, home: tempHome() })));

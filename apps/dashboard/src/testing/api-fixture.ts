@@ -1,9 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { cellId, LatencyRecorder, type CellParams, type CellResult } from '@ortfleet/core';
-import { createApiToken, createRun, openDatabase, recordResult, upsertAgent, type Database } from '@ortfleet/db';
+import { createApiToken, createRun, recordResult, upsertAgent, type Database } from '@ortfleet/db';
 import type { RunControl } from '@ortfleet/contracts';
-import { freshDatabase, tempHome } from '../../../../test/support/env';
+import { openTestDatabase, tempHome } from '../../../../test/support/env';
 import { probeFixture } from '../../../../test/support/probe';
 import { createApp, createFeatureApp, type DashboardDeps, type FeatureRouter } from '../app';
 
@@ -84,7 +84,7 @@ export function useApiFixture(...routers: FeatureRouter[]): ApiFixture {
   };
 
   beforeAll(async () => {
-    const database = await openDatabase({ databaseUrl: await freshDatabase(), home: tempHome() });
+    const database = await openTestDatabase();
     const { db } = database;
     const deps: DashboardDeps = { db, runs: control, modelDir: tempHome() };
     Object.assign(fixture, {

@@ -4,14 +4,13 @@ import { cellId, LatencyRecorder, type CellParams, type CellResult, type Provena
 import {
   createRun,
   finishRun,
-  openDatabase,
   recordResult,
   runResultSummaries,
   upsertAgent,
   type Database,
 } from '@ortfleet/db';
 import type { RunControl } from '@ortfleet/contracts';
-import { freshDatabase, tempHome } from '../../../../test/support/env';
+import { openTestDatabase } from '../../../../test/support/env';
 import { probeFixture } from '../../../../test/support/probe';
 import { createApp, createFeatureApp, type DashboardDeps, type FeatureRouter } from '../app';
 
@@ -112,7 +111,7 @@ export function usePagesFixture(...routers: FeatureRouter[]): PagesFixture {
   fixture.page = (url, status) => page(fixture.app, url, status);
 
   beforeAll(async () => {
-    const database = await openDatabase({ databaseUrl: await freshDatabase(), home: tempHome() });
+    const database = await openTestDatabase();
     const { db } = database;
     const deps: DashboardDeps = { db, runs: control };
     Object.assign(fixture, {

@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The fast lane (`pnpm test:fast`): every unit and feature test of the apps and packages, with the database on
+ * the embedded PGlite (each test's a copy of one migrated template; see test/support/fast-lane-setup.ts), and
+ * the workflows on Temporal's test environment with mocked activities plus replays of recorded histories. Left
+ * out, for the full lane only: tests that drive the `ortfleet` CLI end to end or need Python, root, Chromium,
+ * qemu or a PostgreSQL server (all of test/ but the workspace check), and the files listed below. Needs no root
+ * and no services; `pnpm test` runs everything.
+ */
+const FULL_LANE_ONLY = [
+  // `ortfleet models prepare` with Python onnxruntime and onnx.
+  'apps/cli/src/models/prepare.test.ts',
+  // Cell child processes that crash, run out of memory and outlive their time limit on purpose (15 s).
+  'apps/agent/src/cell/isolated.test.ts',
+  // Installs the process's one Temporal runtime with a Prometheus endpoint, which files sharing a process
+  // (below) cannot have: whichever test starts a worker first fixes the runtime.
+  'apps/cli/src/metrics-endpoint.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    include: ['{apps,packages}/*/src/**/*.test.ts', 'test/workspace.test.ts'],
+    exclude: ['**/node_modules/**', ...FULL_LANE_ONLY],
+    globalSetup: ['test/support/fast-lane-setup.ts'],
+    // Files share their worker process's loaded modules (onnxruntime-node, PGlite, Hono, the Temporal core):
+    // loading them again for each file would cost more than all the tests together.
+    isolate: false,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
