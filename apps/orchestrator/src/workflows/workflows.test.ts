@@ -157,7 +157,7 @@ describe('benchmarkRun with mocked activities', () => {
       for (const [id, file] of [
         ['mocked-2', 'benchmark-run-v2.json'],
         [`mocked-2.${CLASS}`, 'class-run-v2.json'],
-      ])
+      ] as const)
         writeFileSync(
           new URL(`./histories/${file}`, import.meta.url),
           historyToJSON(await env.client.workflow.getHandle(id).fetchHistory()),
