@@ -1,4 +1,5 @@
 /** Compares two results of one configuration (or one configuration on two hardware classes) by their median latency. */
+import { formatPercent } from './format';
 
 /** The figures of a result that a comparison needs (a subset of a results row). */
 export interface ComparableFigures {
@@ -107,8 +108,4 @@ function whyNotSignificant(baseline: ComparableFigures, candidate: ComparableFig
 
 function hasCi(f: ComparableFigures): boolean {
   return f.p50CiLowMs !== null && f.p50CiHighMs !== null && Number.isFinite(f.p50CiLowMs) && Number.isFinite(f.p50CiHighMs);
-}
-
-function formatPercent(x: number): string {
-  return `${Number((x * 100).toFixed(2))}%`;
 }

@@ -5,8 +5,7 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** `json`: one JSON object a line, for collectors; `text`: a line a person reads on a terminal. */
-export const LOG_FORMATS = ['json', 'text'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
+export type LogFormat = 'json' | 'text';
 
 /** Fields of one log record besides its time, level and message: values JSON can carry, Errors included. */
 export type LogFields = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { CellResult } from './types';
+import type { CellResult } from './cell-result';
 
 /**
  * Whether a result may be ranked: it ended ok with a measurement, and its outputs agree with the fp32 CPU

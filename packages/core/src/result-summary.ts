@@ -1,4 +1,4 @@
-import type { CellResult } from './types';
+import type { CellResult } from './cell-result';
 
 /**
  * A result without its bulky details (histogram, timeline, profile nodes, model facts, provenance, per-output

@@ -1,8 +1,8 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { BadInputError } from './errors';
-import { JudgeOptionsSchema } from './regression';
-import { EXECUTION_MODES, EXECUTION_PROVIDERS, GRAPH_OPTIMIZATION_LEVELS } from './types';
+import { EXECUTION_MODES, EXECUTION_PROVIDERS, GRAPH_OPTIMIZATION_LEVELS } from './cell';
+import { JudgeOptionsSchema } from './verdict';
 
 /** How to fill one model input: its shape (where the model leaves dimensions open) and, for non-float inputs, values. */
 const InputSpec = z
@@ -139,9 +139,6 @@ const Target = z.union(
   { error: "a target is 'any', a hardware class id such as 'amd-epyc-avx512-2c', or { labels: { region: eu } }" },
 );
 
-/** What a spec's `targets` entry selects: every live class, one class, or the classes with an agent carrying labels. */
-export type SpecTarget = z.infer<typeof Target>;
-
 export const SpecSchema = z
   .strictObject({
     name: z.string().min(1).max(200),
@@ -201,6 +198,11 @@ export type Spec = z.output<typeof SpecSchema>;
 export type ModelSpec = Spec['models'][number];
 export type InputSpec = z.output<typeof InputSpec>;
 export type MeasureSpec = Spec['measure'];
+
+/** Files a model provides, by precision. */
+export function modelFiles(model: ModelSpec): Record<string, string> {
+  return model.files ?? { fp32: model.file as string };
+}
 
 /** `matrix.batch[2]` from zod's path array. */
 export function formatPath(path: readonly PropertyKey[]): string {

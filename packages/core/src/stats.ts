@@ -1,4 +1,4 @@
-import type { LatencyHistogram, LatencyStats } from './types';
+import type { LatencyHistogram, LatencyStats } from './measurement';
 
 /** Percentile by linear interpolation between closest ranks (numpy's default), q in [0, 100]. */
 export function percentile(sorted: readonly number[], q: number): number {
@@ -57,24 +57,6 @@ export const HISTOGRAM_GROWTH = 1.01;
 /** The histogram bucket of a latency: bucket i covers [g^i, g^(i+1)) µs (below 1 µs counts as 1 µs). */
 export function histogramBucket(ms: number, growth = HISTOGRAM_GROWTH): number {
   return Math.floor(Math.log(Math.max(ms * 1000, 1)) / Math.log(growth));
-}
-
-/** Log-bucketed histogram of latencies, sparse and mergeable. */
-export function histogramOf(samplesMs: readonly number[], growth = HISTOGRAM_GROWTH): LatencyHistogram {
-  const counts: Record<string, number> = {};
-  for (const ms of samplesMs) {
-    const bucket = histogramBucket(ms, growth);
-    counts[bucket] = (counts[bucket] ?? 0) + 1;
-  }
-  return { growth, counts };
-}
-
-/** Adds the counts of histograms with the same growth factor. */
-export function mergeHistograms(a: LatencyHistogram, b: LatencyHistogram): LatencyHistogram {
-  if (a.growth !== b.growth) throw new Error(`cannot merge histograms with growth ${a.growth} and ${b.growth}`);
-  const counts = { ...a.counts };
-  for (const [k, v] of Object.entries(b.counts)) counts[k] = (counts[k] ?? 0) + v;
-  return { growth: a.growth, counts };
 }
 
 /** Percentile (ms) read from a histogram: the geometric middle of the bucket holding that rank. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from './model-writer';
 import { BadInputError } from '../errors';
-import type { ModelFacts } from '../types';
+import type { ModelFacts } from './model-facts';
 import { freeDimensionNames, overrideFreeDimensions } from './free-dimensions';
 import { readModelFacts } from './model-facts';
 import { fields } from './protobuf';

@@ -1,5 +1,5 @@
 import { BadInputError } from '../errors';
-import type { ModelFacts } from '../types';
+import type { ModelFacts } from './model-facts';
 import { readModelFacts } from './model-facts';
 import { concatBytes, decodeString, encodeVarintField, fields, LENGTH_DELIMITED, rewriteFields } from './protobuf';
 

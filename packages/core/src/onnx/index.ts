@@ -1,4 +1,4 @@
 export { freeDimensionNames, overrideFreeDimensions, unknownFreeDimensions } from './free-dimensions';
-export { readModelFacts } from './model-facts';
+export { readModelFacts, type ModelFacts } from './model-facts';
 export { notOnnxReason } from './file-head';
 export { encodeModel, tinyAddModel, type Initializer, type NodeDef, type ValueInfo } from './model-writer';

@@ -1,6 +1,19 @@
 import { BadInputError } from '../errors';
-import type { ModelFacts } from '../types';
 import { decodeString, type Field, fields, LENGTH_DELIMITED, packedVarints, VARINT } from './protobuf';
+
+/** Facts read from the ONNX graph itself. */
+export interface ModelFacts {
+  irVersion: number;
+  producer: string;
+  opsets: { domain: string; version: number }[];
+  parameters: number;
+  nodes: number;
+  operators: Record<string, number>;
+  inputs: { name: string; type: string; shape: (number | string)[] }[];
+  outputs: { name: string; type: string; shape: (number | string)[] }[];
+  /** The model's metadata_props (e.g. `max_position_embeddings`), when it has any. */
+  metadata?: Record<string, string>;
+}
 
 type ValueFacts = ModelFacts['inputs'][number];
 

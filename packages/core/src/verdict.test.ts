@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from './errors';
-import { type SeriesPoint, JudgeOptionsSchema, environmentDrift, judgeSeries, mannWhitneyU, medianRatioInterval, shouldAutoAccept } from './regression';
+import type { Provenance } from './provenance';
 import { percentile } from './stats';
-import type { Provenance } from './types';
-
-/** Seeded standard normal draws (mulberry32 + Box–Muller), so every test sees the same samples. */
-function normals(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
-/** n latencies around levelMs with a relative spread of noise. */
-function latencies(levelMs: number, seed: number, n = 256, noise = 0.01): number[] {
-  const z = normals(seed);
-  return Array.from({ length: n }, () => levelMs * (1 + noise * z()));
-}
+import { latencies } from './testing/samples';
+import { type SeriesPoint, JudgeOptionsSchema, environmentDrift, judgeSeries } from './verdict';
 
 const PROVENANCE: Partial<Provenance> = {
   onnxruntimeVersion: '1.29.0',
@@ -40,7 +22,10 @@ function night(id: number, levelMs: number, over: Partial<SeriesPoint> = {}): Se
     resultId: id,
     runId: `run-${id}`,
     recordedAt: `2025-03-${String(id).padStart(2, '0')}T02:00:00Z`,
-    p50Ms: percentile([...samplesMs].sort((a, b) => a - b), 50),
+    p50Ms: percentile(
+      [...samplesMs].sort((a, b) => a - b),
+      50,
+    ),
     samplesMs,
     valid: true,
     unstable: false,
@@ -57,109 +42,6 @@ function nights(levels: number[], firstId = 1): SeriesPoint[] {
 }
 
 const STEADY = [10, 10.1, 9.95, 10.05, 9.9];
-
-describe('mannWhitneyU', () => {
-  it("matches scipy's asymptotic result on its documentation example", () => {
-    // scipy.stats.mannwhitneyu([19, 22, 16, 29, 24], [20, 11, 17, 12], method='asymptotic') → U 17, p 0.11134688653314041
-    const r = mannWhitneyU([19, 22, 16, 29, 24], [20, 11, 17, 12]);
-    expect(r.u).toBe(17);
-    expect(r.pTwoSided).toBeCloseTo(0.11134688653314041, 6);
-    expect(r.z).toBeGreaterThan(0);
-  });
-
-  it('gives the hand-computed figures for fully separated samples', () => {
-    // U 0, mean 12.5, σ² = 25·11/12; z = -(12.5 - 0.5)/σ = -2.50672, p = 2·Φ(-2.50672) = 0.012185
-    const r = mannWhitneyU([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]);
-    expect(r.u).toBe(0);
-    expect(r.z).toBeCloseTo(-12 / Math.sqrt(275 / 12), 9);
-    expect(r.pTwoSided).toBeCloseTo(0.012185, 5);
-  });
-
-  it('gives ties half a pair and corrects the variance for them', () => {
-    // Ranks: 1→1, the three 2s→3, the two 3s→5.5, 4→7, 5→8; R_a = 12.5, U = 12.5 - 4·5/2 = 2.5.
-    // Tie term 3³-3 + 2³-2 = 30; σ² = 16/12 · (9 - 30/56); z = -(5.5 - 0.5)/σ.
-    const a = [1, 2, 2, 3];
-    const b = [2, 3, 4, 5];
-    const r = mannWhitneyU(a, b);
-    expect(r.u).toBe(2.5);
-    expect(r.u).toBe(pairwiseU(a, b));
-    expect(r.z).toBeCloseTo(-5 / Math.sqrt((16 / 12) * (9 - 30 / 56)), 9);
-    expect(r.pTwoSided).toBeCloseTo(0.1367, 3);
-    const swapped = mannWhitneyU(b, a);
-    expect(swapped.u).toBe(16 - 2.5);
-    expect(swapped.z).toBeCloseTo(-r.z, 12);
-    expect(swapped.pTwoSided).toBeCloseTo(r.pTwoSided, 12);
-  });
-
-  it('counts U as pairs won on heavily tied latencies rounded to 0.1 ms', () => {
-    const a = latencies(10, 1, 60, 0.02).map((x) => Math.round(x * 10) / 10);
-    const b = latencies(10.1, 2, 80, 0.02).map((x) => Math.round(x * 10) / 10);
-    expect(mannWhitneyU(a, b).u).toBe(pairwiseU(a, b));
-  });
-
-  it('gives p = 1 when every value is the same', () => {
-    expect(mannWhitneyU([5, 5, 5], [5, 5])).toEqual({ u: 3, z: 0, pTwoSided: 1 });
-  });
-
-  it('gives a large p for samples from the same distribution', () => {
-    expect(mannWhitneyU(latencies(10, 11, 200), latencies(10, 12, 200)).pTwoSided).toBeGreaterThan(0.05);
-  });
-
-  it('gives a tiny p for a 10% shift with 200 samples each', () => {
-    const r = mannWhitneyU(latencies(11, 13, 200, 0.03), latencies(10, 14, 200, 0.03));
-    expect(r.pTwoSided).toBeLessThan(1e-20);
-    expect(r.z).toBeGreaterThan(9);
-  });
-
-  it('refuses an empty side', () => {
-    expect(() => mannWhitneyU([], [1])).toThrow(/both sides/);
-  });
-});
-
-describe('medianRatioInterval', () => {
-  it('is the same for the same seed and differs for another', () => {
-    const base = latencies(10, 21, 300);
-    const cand = latencies(10.5, 22, 300);
-    const one = medianRatioInterval(base, cand, { seed: 7 });
-    expect(medianRatioInterval(base, cand, { seed: 7 })).toEqual(one);
-    expect(medianRatioInterval(base, cand, { seed: 8 })).not.toEqual(one);
-  });
-
-  it('brackets the ratio of the medians', () => {
-    const r = medianRatioInterval(latencies(10, 23, 400), latencies(11, 24, 400));
-    expect(r.ratio).toBeCloseTo(1.1, 2);
-    expect(r.low).toBeLessThan(r.ratio);
-    expect(r.high).toBeGreaterThan(r.ratio);
-    expect(r.low).toBeGreaterThan(1.08);
-    expect(r.high).toBeLessThan(1.12);
-  });
-
-  it('takes medians as numpy does, averaging the two middle values of an even count', () => {
-    expect(medianRatioInterval([4, 1, 3, 2], [5]).ratio).toBe(2);
-    expect(medianRatioInterval([[1, 9, 2], [4], [3, 100]], [7]).ratio).toBe(7 / 4);
-  });
-
-  it('treats one group like flat samples', () => {
-    const base = latencies(10, 25, 100);
-    const cand = latencies(10.2, 26, 100);
-    expect(medianRatioInterval([base], cand)).toEqual(medianRatioInterval(base, cand));
-  });
-
-  it('widens with night-to-night spread that pooled samples would hide', () => {
-    const spread = [latencies(9.5, 27), latencies(10, 28), latencies(10.5, 29)];
-    const grouped = medianRatioInterval(spread, latencies(10, 30));
-    const pooled = medianRatioInterval(spread.flat(), latencies(10, 30));
-    expect(grouped.high - grouped.low).toBeGreaterThan(3 * (pooled.high - pooled.low));
-    expect(grouped.low).toBeLessThan(0.96);
-    expect(grouped.high).toBeGreaterThan(1.04);
-  });
-
-  it('refuses empty samples and bad options', () => {
-    expect(() => medianRatioInterval([], [1])).toThrow(/both sides/);
-    expect(() => medianRatioInterval([[1], []], [1])).toThrow(/both sides/);
-    expect(() => medianRatioInterval([1], [1], { confidence: 1 })).toThrow(/confidence/);
-  });
-});
 
 describe('JudgeOptionsSchema', () => {
   it('has the documented defaults', () => {
@@ -178,7 +60,9 @@ describe('JudgeOptionsSchema', () => {
   it('rejects unknown keys and a minHistory above the lookback, naming the field', () => {
     expect(JudgeOptionsSchema.safeParse({ lookbak: 7 }).success).toBe(false);
     expect(() => judgeSeries([], night(1, 10), { lookback: 2, minHistory: 3 })).toThrow(BadInputError);
-    expect(() => judgeSeries([], night(1, 10), { lookback: 2, minHistory: 3 })).toThrow(/judge\.minHistory: must be <= lookback/);
+    expect(() => judgeSeries([], night(1, 10), { lookback: 2, minHistory: 3 })).toThrow(
+      /judge\.minHistory: must be <= lookback/,
+    );
   });
 });
 
@@ -187,7 +71,11 @@ describe('judgeSeries', () => {
     const j = judgeSeries(nights(STEADY), night(6, 10.02));
     expect(j).toMatchObject({ verdict: 'unchanged', confirmed: false, step: null, drift: [] });
     expect(j.ratio).toBeCloseTo(1, 1);
-    expect(j.baseline).toMatchObject({ resultIds: [1, 2, 3, 4, 5], from: '2025-03-01T02:00:00Z', to: '2025-03-05T02:00:00Z' });
+    expect(j.baseline).toMatchObject({
+      resultIds: [1, 2, 3, 4, 5],
+      from: '2025-03-01T02:00:00Z',
+      to: '2025-03-05T02:00:00Z',
+    });
     expect(j.baseline!.p50Ms).toBeCloseTo(10, 1);
     expect(j.interval!.low).toBeLessThan(1);
     expect(j.interval!.high).toBeGreaterThan(1);
@@ -243,7 +131,12 @@ describe('judgeSeries', () => {
   it('needs minHistory valid, stable results', () => {
     const history = [night(1, 10), night(2, 10, { valid: false }), night(3, 10, { unstable: true }), night(4, 10)];
     const j = judgeSeries(history, night(5, 20));
-    expect(j).toMatchObject({ verdict: 'insufficient history', ratio: null, pValue: null, baseline: { resultIds: [1, 4] } });
+    expect(j).toMatchObject({
+      verdict: 'insufficient history',
+      ratio: null,
+      pValue: null,
+      baseline: { resultIds: [1, 4] },
+    });
     expect(j.reasons).toEqual(['2 baseline results, 3 needed']);
     expect(judgeSeries([], night(1, 10))).toMatchObject({ verdict: 'insufficient history', baseline: null });
   });
@@ -270,13 +163,25 @@ describe('judgeSeries', () => {
   });
 
   it('does not confirm when the previous night went the other way or was in line', () => {
-    expect(judgeSeries(nights([...STEADY, 9]), night(7, 11))).toMatchObject({ verdict: 'regression', confirmed: false, step: { nights: 1 } });
-    expect(judgeSeries(nights([...STEADY, 10]), night(7, 11))).toMatchObject({ verdict: 'regression', confirmed: false, step: { nights: 1 } });
+    expect(judgeSeries(nights([...STEADY, 9]), night(7, 11))).toMatchObject({
+      verdict: 'regression',
+      confirmed: false,
+      step: { nights: 1 },
+    });
+    expect(judgeSeries(nights([...STEADY, 10]), night(7, 11))).toMatchObject({
+      verdict: 'regression',
+      confirmed: false,
+      step: { nights: 1 },
+    });
   });
 
   it('lets an invalid night neither join the baseline nor break a step', () => {
     const history = [...nights([...STEADY, 11]), night(7, 10, { valid: false })];
-    expect(judgeSeries(history, night(8, 11))).toMatchObject({ verdict: 'regression', confirmed: true, step: { since: { resultId: 6 }, nights: 2 } });
+    expect(judgeSeries(history, night(8, 11))).toMatchObject({
+      verdict: 'regression',
+      confirmed: true,
+      step: { since: { resultId: 6 }, nights: 2 },
+    });
   });
 
   it('keeps a persisting step out of the baseline until it is accepted', () => {
@@ -307,10 +212,11 @@ describe('judgeSeries', () => {
     const opts = { autoAcceptAfter: 3 };
     const history = nights([...STEADY, 11, 11]);
     const third = judgeSeries(history, night(8, 11), opts);
-    expect(third).toMatchObject({ verdict: 'regression', confirmed: true, step: { since: { resultId: 6 }, nights: 3 } });
-    expect(shouldAutoAccept(third, opts)).toBe(true);
-    expect(shouldAutoAccept(third)).toBe(false);
-    expect(shouldAutoAccept(judgeSeries(nights([...STEADY, 11]), night(7, 11), opts), opts)).toBe(false);
+    expect(third).toMatchObject({
+      verdict: 'regression',
+      confirmed: true,
+      step: { since: { resultId: 6 }, nights: 3 },
+    });
 
     // The next night the step is the baseline, whether or not the caller stored the acceptance.
     const next = judgeSeries([...history, night(8, 11)], night(9, 11), opts);
@@ -322,7 +228,10 @@ describe('judgeSeries', () => {
 
   it('starts the baseline at an accepted result even when it was flagged unstable', () => {
     const history = [...nights(STEADY), night(6, 11, { unstable: true, acceptedBaseline: true })];
-    expect(judgeSeries(history, night(7, 11), { minHistory: 1 })).toMatchObject({ verdict: 'unchanged', baseline: { resultIds: [6] } });
+    expect(judgeSeries(history, night(7, 11), { minHistory: 1 })).toMatchObject({
+      verdict: 'unchanged',
+      baseline: { resultIds: [6] },
+    });
   });
 
   it('is deterministic', () => {
@@ -355,16 +264,17 @@ describe('judgeSeries', () => {
     expect(environmentDrift(before, night(2, 10, { provenance: { onnxruntimeVersion: '1.30.0' } }))).toEqual([
       { field: 'onnxruntimeVersion', baseline: '1.29.0', now: '1.30.0' },
     ]);
-    expect(environmentDrift(before, night(2, 10, { hardwareClass: 'nvidia-l4-new', provenance: { ...PROVENANCE, cpu: { brand: 'AMD EPYC 9454', flags: [] } } }))).toEqual([
+    expect(
+      environmentDrift(
+        before,
+        night(2, 10, {
+          hardwareClass: 'nvidia-l4-new',
+          provenance: { ...PROVENANCE, cpu: { brand: 'AMD EPYC 9454', flags: [] } },
+        }),
+      ),
+    ).toEqual([
       { field: 'cpu.brand', baseline: 'AMD EPYC 7763', now: 'AMD EPYC 9454' },
       { field: 'hardwareClass', baseline: 'nvidia-l4', now: 'nvidia-l4-new' },
     ]);
   });
 });
-
-/** U by counting pairs: the definition the rank formula must agree with. */
-function pairwiseU(a: number[], b: number[]): number {
-  let u = 0;
-  for (const x of a) for (const y of b) u += x > y ? 1 : x === y ? 0.5 : 0;
-  return u;
-}

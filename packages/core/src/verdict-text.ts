@@ -1,0 +1,73 @@
+/** The words of a verdict: the reasons `judgeSeries` gives, as alerts and the dashboard show them. */
+import { formatChange, formatPercent } from './format';
+import type { EnvironmentDrift } from './verdict';
+
+const DRIFT_LABELS: Record<string, string> = {
+  onnxruntimeVersion: 'ONNX Runtime',
+  'gpus.driver': 'GPU driver',
+  cudaVersion: 'CUDA',
+  'gpus.model': 'GPU',
+  'os.release': 'OS',
+  'os.kernel': 'kernel',
+  'cpu.brand': 'CPU',
+  nodeVersion: 'Node.js',
+  ortfleetVersion: 'ortfleet',
+  modelSha256: 'model',
+  hardwareClass: 'hardware class',
+};
+
+/** Why a result flagged unstable is not evidence of a step. */
+export const FLAGGED_UNSTABLE = 'the result is flagged unstable (its loop medians disagree by more than 10%)';
+
+/** Why a result flagged unstable still counts as a step. */
+export const flaggedBeyondEffectReason = `${FLAGGED_UNSTABLE}, but its whole interval is beyond the minimum effect`;
+
+/** One environment field that changed, in words: 'ONNX Runtime changed 1.29.0 → 1.30.0'. */
+export function driftReason(d: EnvironmentDrift): string {
+  return `${DRIFT_LABELS[d.field] ?? d.field} changed ${d.baseline} → ${d.now}`;
+}
+
+/** Whether a step has lasted long enough to be confirmed, and since when. */
+export function stepReason(confirmed: boolean, nights: number, consecutive: number, since: string): string {
+  return confirmed
+    ? `confirmed: night ${nights} of this step, since ${since}`
+    : `not confirmed yet: night ${nights} of ${consecutive} needed`;
+}
+
+/** Too few baseline results to judge by. */
+export function historyShortReason(results: number, minHistory: number): string {
+  return `${results} baseline result${results === 1 ? '' : 's'}, ${minHistory} needed`;
+}
+
+/** The candidate's p50 against the baseline's, with the interval of the ratio and the test's p-value. */
+export function comparisonSummary(c: {
+  p50Ms: number;
+  baselineP50Ms: number;
+  ratio: number;
+  confidence: number;
+  interval: { low: number; high: number };
+  pValue: number;
+}): string {
+  return `p50 ${formatMs(c.p50Ms)} vs baseline ${formatMs(c.baselineP50Ms)} (${formatChange(c.ratio)}; ${formatPercent(c.confidence)} interval ${formatChange(c.interval.low)} to ${formatChange(c.interval.high)}; Mann–Whitney p = ${c.pValue.toPrecision(2)})`;
+}
+
+/** The baseline's own nights spread too far to judge a step against. */
+export function noiseReason(noise: number, maxNoise: number): string {
+  return `baseline p50s vary by CV ${formatPercent(noise)}, above the limit of ${formatPercent(maxNoise)}`;
+}
+
+/** Why a shift that the summary shows is not called a step. */
+export function unchangedReason(r: {
+  withinEffect: boolean;
+  significant: boolean;
+  minEffect: number;
+  alpha: number;
+}): string {
+  if (r.withinEffect) return `change below the minimum effect of ${formatPercent(r.minEffect)}`;
+  if (!r.significant) return `Mann–Whitney p is not below ${r.alpha}`;
+  return 'the interval of the ratio includes no change, or the test and the ratio disagree on the direction';
+}
+
+function formatMs(ms: number): string {
+  return `${Number(ms.toPrecision(4))} ms`;
+}
