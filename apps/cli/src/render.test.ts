@@ -33,7 +33,7 @@ describe('renderSummary', () => {
       ['1', 'x86', 'cpu', 'fp32', '1', '1', '128', '64', '4.00'],
       ['2', 'x86', 'cpu', 'fp32', '2', '1', '128', '64', '9.00'],
     ]);
-    expect(text).toContain('no-cache/cpu/fp32/b1/t1/all/prompt128+64');
+    expect(text).toContain('no-cache: cpu fp32, batch 1, 1 intra-op threads, optimization all, sequential, prompt 128 + 64 new tokens');
   });
 
   it('adds the closed-loop columns (concurrency, requests in flight, requests/s) only when some cell ran above 1', () => {

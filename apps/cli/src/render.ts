@@ -1,4 +1,4 @@
-import { isRankable, rankByModel, type CellParams, type CellResult, type RunProgress, type RunSummary } from '@ortfleet/core';
+import { describeConfiguration, isRankable, rankByModel, type CellParams, type CellResult, type RunProgress, type RunSummary } from '@ortfleet/core';
 
 /** Rows as aligned columns, numbers right-aligned; the first row is the header. */
 function pad(cells: string[][]): string {
@@ -36,11 +36,7 @@ function knobs(p: CellParams): string {
 }
 
 function cellLabel(c: CellResult): string {
-  const p = c.params;
-  const extra = knobs(p);
-  const generation = p.generation ? `/prompt${p.generation.promptTokens}+${p.generation.newTokens}` : '';
-  const concurrency = p.concurrency && p.concurrency > 1 ? `/c${p.concurrency}` : '';
-  return `${p.model}/${p.ep}/${p.precision}/b${p.batch}/t${p.intraOpThreads}/${p.graphOptimization}${concurrency}${generation}${extra === '-' ? '' : `/${extra}`}`;
+  return `${c.params.model}: ${describeConfiguration(c.params)}`;
 }
 
 /** A decoder's cells: time to first token, inter-token latency and tokens/s, lowest median TTFT first. */
@@ -107,7 +103,7 @@ export function renderSummary(summary: RunSummary): string {
     notOk.set(why, [...(notOk.get(why) ?? []), c]);
   }
   if (notOk.size > 0) out.push('\ncells not ok, by reason:');
-  for (const [why, cells] of notOk) out.push(`  ${cells.length} × ${why}\n      ${cells.map(cellLabel).join(', ')}`);
+  for (const [why, cells] of notOk) out.push(`  ${cells.length} × ${why}\n      ${cells.map(cellLabel).join('; ')}`);
   const counts = summary.cells.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.status]: (acc[c.status] ?? 0) + 1 }), {});
   out.push(`\nrun ${summary.runId}: ${summary.status}; ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}; fleet EPs: ${summary.fleetEps.join(', ') || 'none'}`);
   return out.join('\n');

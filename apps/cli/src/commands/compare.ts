@@ -1,4 +1,4 @@
-import { BadInputError } from '@ortfleet/core';
+import { BadInputError, formatChange } from '@ortfleet/core';
 import { compareRuns, getRun, openDatabase } from '@ortfleet/db';
 import { isRunId, loadConfig } from '@ortfleet/orchestrator';
 import { parseCommand } from '../args';
@@ -19,7 +19,7 @@ under ORTFLEET_HOME.
 Exit codes: 0 no regression (or no --fail-on-regression), 1 a regression with --fail-on-regression, 2 bad
 input (unknown run ids, flags).`;
 
-const pct = (ratio: number | null) => (ratio === null ? '' : `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`);
+const pct = (ratio: number | null) => (ratio === null ? '' : formatChange(ratio));
 
 /** `ortfleet compare`. */
 export async function compareCommand(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi';
-import { compareFigures, pairConfigurations, type FigureComparison, type JudgementVerdict } from '@ortfleet/core';
+import { compareFigures, describeConfiguration, pairConfigurations, type FigureComparison, type JudgementVerdict } from '@ortfleet/core';
 import {
   compareRuns,
   getRun,
@@ -13,21 +13,9 @@ import {
 import { NotFound } from '../errors';
 import type { CompareQuery } from './schemas';
 
-/** What makes two results the same configuration on different hardware: every knob but the hardware class. */
+/** What makes two results the same configuration on different hardware: the model and every setting but the class. */
 function configurationKey(r: ResultSummary): string {
-  return JSON.stringify([
-    r.model,
-    r.ep,
-    r.precision,
-    r.batch,
-    r.graphOptimization,
-    r.intraOpThreads,
-    r.interOpThreads,
-    r.executionMode,
-    r.memoryPattern,
-    r.cpuArena,
-    r.epOptions,
-  ]);
+  return `${r.model}: ${describeConfiguration(r)}`;
 }
 
 /** The judge's verdicts in the words of a comparison: a regression is slower, an improvement faster. */

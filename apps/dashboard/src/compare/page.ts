@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { DEFAULT_MIN_EFFECT, JudgeOptionsSchema } from '@ortfleet/core';
+import { DEFAULT_MIN_EFFECT, formatChange, JudgeOptionsSchema } from '@ortfleet/core';
 import { listAgents, listModels, listRuns, type ResultSummary } from '@ortfleet/db';
 import type { DashboardDeps } from '../app';
 import { joined, pageFrame, table, type Html } from '../page-frame';
@@ -96,7 +96,7 @@ function result(cmp: LoadedComparison, query: Record<string, string>): Html {
         : html`${v.verdict}`
       : html`<span class="muted">only in the ${baseline ? 'baseline' : 'candidate'}</span>`;
     const ratio = v?.ratio != null ? `${num(v.ratio, 3)}×` : '';
-    const change = v?.change != null ? `${v.change > 0 ? '+' : ''}${pct(v.change)}` : '';
+    const change = v?.ratio != null ? formatChange(v.ratio) : '';
     const why = html`${v?.reason}${baseline ? flags(baseline) : ''}${candidate ? flags(candidate) : ''}`;
     const history = byRun ? html`<td><a href="${href('/history', { cell: any.cellId })}">history</a></td>` : '';
     return joined`

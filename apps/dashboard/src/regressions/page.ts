@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
+import { formatChange } from '@ortfleet/core';
 import { listJudgements } from '@ortfleet/db';
 import type { DashboardDeps } from '../app';
 import { joined, pageFrame, table } from '../page-frame';
 import { href, parseQuery } from '../query';
-import { pct, when } from '../format';
+import { when } from '../format';
 import { RegressionsQuery } from './schemas';
 
 type Row = Awaited<ReturnType<typeof listJudgements>>[number];
@@ -28,7 +29,7 @@ export function regressionsPages(deps: DashboardDeps): Hono {
     const effect = (r: Row) =>
       r.ratio === null
         ? ''
-        : `${pct(r.ratio - 1)} [${pct((r.intervalLow ?? r.ratio) - 1)}, ${pct((r.intervalHigh ?? r.ratio) - 1)}]`;
+        : `${formatChange(r.ratio)} [${formatChange(r.intervalLow ?? r.ratio)}, ${formatChange(r.intervalHigh ?? r.ratio)}]`;
     const drift = (r: Row) => r.drift.map((d) => `${d.field} ${d.baseline ?? '?'} → ${d.now ?? '?'}`).join('; ');
     const history = (r: Row) => html`<a href="${href('/history', { cell: r.cellId })}">history</a>`;
     const both = href('/regressions', { verdict: 'regression,improvement' });

@@ -1,3 +1,4 @@
+import { formatChange } from '@ortfleet/core';
 import type { JudgedCell } from './judge-run';
 
 /** Where a schedule's alerts go: Slack's incoming-webhook body (`{text}`), or ortfleet's own JSON. */
@@ -15,7 +16,6 @@ export interface RunAlert {
   regressions: (JudgedCell & { baselineRunId: string | null })[];
 }
 
-const signed = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
 
 /** The links an alert gives for one regressed series. */
 function links(alert: RunAlert, r: RunAlert['regressions'][number]) {
@@ -48,8 +48,8 @@ export function alertBody(alert: RunAlert, format: AlertTarget['format']): unkno
     const j = r.judgement;
     const l = links(alert, r);
     const drift = j.drift.length ? ` Changed since the baseline: ${j.drift.map((d) => `${d.field} ${d.baseline ?? '?'} → ${d.now ?? '?'}`).join(', ')}.` : '';
-    const interval = j.interval ? ` (99% interval ${signed(j.interval.low)} to ${signed(j.interval.high)}, p=${j.pValue?.toExponential(1)})` : '';
-    return `• ${r.label}: p50 ${signed(j.ratio ?? 1)}${interval}${j.confirmed ? ', confirmed' : ', first night'}.${drift} <${l.compare ?? l.history}|compare>`;
+    const interval = j.interval ? ` (99% interval ${formatChange(j.interval.low)} to ${formatChange(j.interval.high)}, p=${j.pValue?.toExponential(1)})` : '';
+    return `• ${r.label}: p50 ${formatChange(j.ratio ?? 1)}${interval}${j.confirmed ? ', confirmed' : ', first night'}.${drift} <${l.compare ?? l.history}|compare>`;
   });
   const title = `ortfleet: ${alert.regressions.length} regression${alert.regressions.length === 1 ? '' : 's'} in run ${alert.runId}${alert.schedule ? ` (schedule ${alert.schedule})` : ''}`;
   return { text: [title, ...lines].join('\n') };

@@ -1,4 +1,4 @@
-import { judgeSeries, validateSpec, type Judgement } from '@ortfleet/core';
+import { describeConfiguration, judgeSeries, validateSpec, type Judgement } from '@ortfleet/core';
 import { getRun, listRunResults, recordJudgement, seriesHistory, seriesPoint, type Db } from '@ortfleet/db';
 
 /** A judged cell of a run, as an alert names it. */
@@ -31,7 +31,7 @@ export async function judgeRun(db: Db, runId: string): Promise<JudgedCell[]> {
       steps.push({
         resultId: r.id,
         cellId: r.cellId,
-        label: `${r.model} on ${r.hardwareClass}: ${r.ep} ${r.precision} batch ${r.batch}, ${r.intraOpThreads} threads, ${r.graphOptimization}`,
+        label: `${r.model} on ${r.hardwareClass}: ${describeConfiguration({ ...r, generation: r.generation?.params })}`,
         judgement,
         baselineRunId: rows.find(({ row }) => row.id === Math.max(...(judgement.baseline?.resultIds ?? [])))?.row.runId ?? null,
       });

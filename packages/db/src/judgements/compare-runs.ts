@@ -1,4 +1,4 @@
-import { judgeSeries, pairConfigurations, type Judgement, type JudgeOptionsInput } from '@ortfleet/core';
+import { describeConfiguration, judgeSeries, pairConfigurations, type Judgement, type JudgeOptionsInput } from '@ortfleet/core';
 import type { Db } from '../client';
 import { listRunResults } from '../results/queries';
 import { seriesPoint } from '../results/series-point';
@@ -22,7 +22,7 @@ export async function compareRuns(db: Db, baselineRun: string, candidateRun: str
   const [a, b] = await Promise.all([listRunResults(db, baselineRun), listRunResults(db, candidateRun)]);
   return pairConfigurations(a, b, (r) => r.cellId).map(({ key: cellId, baseline: base, candidate: cand }) => {
     const any = (cand ?? base)!;
-    const label = `${any.model}/${any.hardwareClass}/${any.ep}/${any.precision}/b${any.batch}/t${any.intraOpThreads}/${any.graphOptimization}`;
+    const label = `${any.model} on ${any.hardwareClass}: ${describeConfiguration({ ...any, generation: any.generation?.params })}`;
     const row = { cellId, label, baselineP50Ms: base?.p50Ms ?? null, candidateP50Ms: cand?.p50Ms ?? null, judgement: null };
     if (!base || !cand) return { ...row, skipped: `only in the ${base ? 'baseline' : 'candidate'} run` };
     // The baseline run was chosen by whoever compares: it is the baseline even if its loop was flagged unstable.
