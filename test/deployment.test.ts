@@ -35,20 +35,29 @@ describe('ortfleet against a running Temporal and PostgreSQL', () => {
     return started;
   }
 
-
   beforeAll(async () => {
     const home = tempHome();
-    server = await startDevServer({ binary: temporalBinary(), dbFilename: join(home, 'temporal.db'), namespace: 'default' });
+    server = await startDevServer({
+      binary: temporalBinary(),
+      dbFilename: join(home, 'temporal.db'),
+      namespace: 'default',
+    });
     env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
     daemon('worker', ['worker']);
     // The agent gets no DATABASE_URL: it registers through Temporal.
     daemon('agent', ['agent', '--id', 'remote-agent-1'], { DATABASE_URL: '' });
     const db = new pg.Client({ connectionString: env.DATABASE_URL });
     await db.connect();
-    await waitFor('the agent to register', async () => {
-      const { rows } = await db.query("select id from agents where id = 'remote-agent-1'").catch(() => ({ rows: [] }));
-      return rows.length === 1;
-    }, 120_000);
+    await waitFor(
+      'the agent to register',
+      async () => {
+        const { rows } = await db
+          .query("select id from agents where id = 'remote-agent-1'")
+          .catch(() => ({ rows: [] }));
+        return rows.length === 1;
+      },
+      120_000,
+    );
     await db.end();
   });
 
@@ -68,12 +77,21 @@ describe('ortfleet against a running Temporal and PostgreSQL', () => {
     const auth = { authorization: `Bearer ${token}` };
 
     const model = readFileSync(join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'));
-    const upload = await fetch(`${api}/api/v1/models/files?name=cls.onnx`, { method: 'POST', headers: auth, body: model });
+    const upload = await fetch(`${api}/api/v1/models/files?name=cls.onnx`, {
+      method: 'POST',
+      headers: auth,
+      body: model,
+    });
     expect(upload.status).toBe(201);
     const stored = (await upload.json()) as { sha256: string; path: string };
     expect(stored.sha256).toBe(createHash('sha256').update(model).digest('hex'));
 
-    const post = (spec: unknown) => fetch(`${api}/api/v1/runs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ spec }) });
+    const post = (spec: unknown) =>
+      fetch(`${api}/api/v1/runs`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ spec }),
+      });
     const bad = await post({ name: 'api', models: [{ name: 'cls', file: stored.path }], matrix: { batch: [0] } });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'bad_spec', message: expect.stringContaining('matrix.batch[0]') });
@@ -86,22 +104,39 @@ describe('ortfleet against a running Temporal and PostgreSQL', () => {
     });
     expect(started.status, serve.stderr).toBe(202);
     const { runId } = (await started.json()) as { runId: string };
-    type Progress = { status: string; total: number | null; recorded: number; running: { agentId: string; cellId: string }[] | null };
+    type Progress = {
+      status: string;
+      total: number | null;
+      recorded: number;
+      running: { agentId: string; cellId: string }[] | null;
+    };
     const progress = async () => (await (await fetch(`${api}/api/v1/runs/${runId}/progress`)).json()) as Progress;
     // A cell scheduled but not yet taken is listed too, with no agent: wait for one an agent holds.
-    const live = await waitFor('an agent to be seen on a cell', async () => {
-      const p = await progress();
-      return p.running?.some((r) => r.agentId && r.cellId) ? p : undefined;
-    }, 120_000);
-    expect(live).toMatchObject({ status: 'running', total: 2, running: [{ agentId: 'remote-agent-1', cellId: expect.stringMatching(/\w+/) }] });
+    const live = await waitFor(
+      'an agent to be seen on a cell',
+      async () => {
+        const p = await progress();
+        return p.running?.some((r) => r.agentId && r.cellId) ? p : undefined;
+      },
+      120_000,
+    );
+    expect(live).toMatchObject({
+      status: 'running',
+      total: 2,
+      running: [{ agentId: 'remote-agent-1', cellId: expect.stringMatching(/\w+/) }],
+    });
     await waitFor('the run to finish', async () => (await progress()).status !== 'running', 120_000);
 
-    const results = (await (await fetch(`${api}/api/v1/results?run=${runId}&sort=p50Ms`)).json()) as { items: { status: string; agentId: string; modelSha256: string }[] };
+    const results = (await (await fetch(`${api}/api/v1/results?run=${runId}&sort=p50Ms`)).json()) as {
+      items: { status: string; agentId: string; modelSha256: string }[];
+    };
     expect(results.items.map((r) => [r.status, r.agentId, r.modelSha256])).toEqual([
       ['ok', 'remote-agent-1', stored.sha256],
       ['ok', 'remote-agent-1', stored.sha256],
     ]);
-    const board = (await (await fetch(`${api}/api/v1/leaderboard?model=cls&objective=throughput`)).json()) as { ranked: { result: { batch: number } }[] };
+    const board = (await (await fetch(`${api}/api/v1/leaderboard?model=cls&objective=throughput`)).json()) as {
+      ranked: { result: { batch: number } }[];
+    };
     expect(board.ranked).toHaveLength(2);
     const page = await (await fetch(`${api}/runs/${runId}`)).text();
     expect(page).toContain(runId);

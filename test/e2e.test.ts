@@ -33,7 +33,11 @@ matrix:
 measure: { warmup: 2, minIterations: 20, minDurationMs: 500, maxDurationMs: 5000, cellTimeoutMs: 60000 }
 `,
     );
-    result = await ortfleet(['run', spec, '--json'], { DATABASE_URL: databaseUrl, ORTFLEET_HOME: home, ORTFLEET_TEMPORAL_BIN: temporalBinary() });
+    result = await ortfleet(['run', spec, '--json'], {
+      DATABASE_URL: databaseUrl,
+      ORTFLEET_HOME: home,
+      ORTFLEET_TEMPORAL_BIN: temporalBinary(),
+    });
   });
 
   it('exits 0 and prints only the run summary as JSON', () => {
@@ -66,15 +70,31 @@ measure: { warmup: 2, minIterations: 20, minDurationMs: 500, maxDurationMs: 5000
       expect(r.throughput).toBeLessThanOrEqual(fromLatency);
       expect(r.throughput).toBeGreaterThan(0.8 * fromLatency);
       // The figures that explain a result travel with it to the database.
-      expect(r).toMatchObject({ valid: true, execution_mode: 'sequential', inter_op_threads: 0, memory_pattern: true, cpu_arena: true });
-      expect(r.session_options).toMatchObject({ intraOpNumThreads: 1, enableProfiling: false, executionMode: 'sequential' });
+      expect(r).toMatchObject({
+        valid: true,
+        execution_mode: 'sequential',
+        inter_op_threads: 0,
+        memory_pattern: true,
+        cpu_arena: true,
+      });
+      expect(r.session_options).toMatchObject({
+        intraOpNumThreads: 1,
+        enableProfiling: false,
+        executionMode: 'sequential',
+      });
       expect(r.parity).toMatchObject({ reference: 'fp32 cpu', ok: true, cosine: 1 });
-      expect(r.profile.byProvider).toEqual([expect.objectContaining({ provider: 'CPUExecutionProvider', nodeShare: 1 })]);
+      expect(r.profile.byProvider).toEqual([
+        expect.objectContaining({ provider: 'CPUExecutionProvider', nodeShare: 1 }),
+      ]);
       expect(r.achieved_gflops).toBeGreaterThan(0);
       expect(r.telemetry.peakRssBytes).toBeGreaterThan(0);
       expect(r.windows).toHaveLength(3);
       expect(r.model_facts.operators.Conv).toBeGreaterThan(10);
-      expect(r.provenance).toMatchObject({ ortfleetVersion: expect.any(String), onnxruntimeVersion: '1.30.0', nodeVersion: process.versions.node });
+      expect(r.provenance).toMatchObject({
+        ortfleetVersion: expect.any(String),
+        onnxruntimeVersion: '1.30.0',
+        nodeVersion: process.versions.node,
+      });
       expect(r.provenance.ortfleetCommit).toMatch(/^[0-9a-f]{40}$/);
     }
   });
@@ -92,13 +112,28 @@ describe('ortfleet run, bad input', () => {
   it.each([
     ['a spec that is not YAML', write('bad-yaml.yaml', 'name: [unclosed\n'), /is not valid YAML/],
     ['a spec missing a key', write('no-matrix.yaml', 'name: t\nmodels:\n  - { name: m, file: m.onnx }\n'), /matrix: /],
-    ['a spec with a wrong value', write('bad-batch.yaml', good.replace('[1, 2, 4]', '[1, 2, zero]')), /matrix\.batch\[2\]: .*number/],
+    [
+      'a spec with a wrong value',
+      write('bad-batch.yaml', good.replace('[1, 2, 4]', '[1, 2, zero]')),
+      /matrix\.batch\[2\]: .*number/,
+    ],
     ['a spec file that does not exist', join(home, 'nope.yaml'), /cannot read spec file .*ENOENT/],
-    ['an unknown knob value', write('bad-mode.yaml', good.replace('batch: [1, 2, 4]', 'batch: [1]\n  executionMode: [turbo]')), /matrix\.executionMode\[0\]: .*"sequential"\|"parallel"/],
-    ['an option the EP does not take', write('bad-ep-option.yaml', good.replace('batch: [1, 2, 4]', 'batch: [1]\n  epOptions: { cuda: { gpu: 1 } }')), /matrix\.epOptions\.cuda: Unrecognized key: "gpu"/],
+    [
+      'an unknown knob value',
+      write('bad-mode.yaml', good.replace('batch: [1, 2, 4]', 'batch: [1]\n  executionMode: [turbo]')),
+      /matrix\.executionMode\[0\]: .*"sequential"\|"parallel"/,
+    ],
+    [
+      'an option the EP does not take',
+      write('bad-ep-option.yaml', good.replace('batch: [1, 2, 4]', 'batch: [1]\n  epOptions: { cuda: { gpu: 1 } }')),
+      /matrix\.epOptions\.cuda: Unrecognized key: "gpu"/,
+    ],
     [
       'a free dimension the model does not have',
-      write('bad-free-dim.yaml', `name: t\nmodels:\n  - { name: m, file: ${join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx')}, freeDimensions: { seq: 8 } }\nmatrix:\n  ep: [cpu]\n  batch: [1]\n`),
+      write(
+        'bad-free-dim.yaml',
+        `name: t\nmodels:\n  - { name: m, file: ${join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx')}, freeDimensions: { seq: 8 } }\nmatrix:\n  ep: [cpu]\n  batch: [1]\n`,
+      ),
       /models\[0\]\.freeDimensions\.seq: the model has no input dimension named 'seq' \(its named dimensions: p2o\.DynamicDimension\.0/,
     ],
   ])('exits 2 for %s, naming the problem, and starts nothing', async (_, path, message) => {
@@ -125,16 +160,22 @@ describe('ortfleet run, bad input', () => {
     expect(existsSync(join(home, 'temporal.db'))).toBe(false);
   });
 
-  it('runs a model file that starts like ONNX but is broken: its cell fails with ONNX Runtime\'s words, the others run', async () => {
+  it("runs a model file that starts like ONNX but is broken: its cell fails with ONNX Runtime's words, the others run", async () => {
     const models = writeTestModels(home);
     const broken = join(home, 'broken.onnx');
     // The ir_version tag, then bytes that are no ModelProto.
-    writeFileSync(broken, Buffer.concat([Buffer.from([0x08, 0x08]), Buffer.from('garbage that is not protobuf at all')]));
+    writeFileSync(
+      broken,
+      Buffer.concat([Buffer.from([0x08, 0x08]), Buffer.from('garbage that is not protobuf at all')]),
+    );
     const spec = write(
       'broken.yaml',
       `name: broken\nmodels:\n  - { name: good, file: ${models.add} }\n  - { name: broken, file: ${broken} }\nmatrix:\n  ep: [cpu]\n  batch: [1]\nmeasure: { warmup: 1, minIterations: 5, minDurationMs: 50, maxDurationMs: 2000, cellTimeoutMs: 60000, profileIterations: 0 }\n`,
     );
-    const res = await ortfleet(['run', spec, '--json'], { ORTFLEET_HOME: join(home, 'broken-run'), ORTFLEET_TEMPORAL_BIN: temporalBinary() });
+    const res = await ortfleet(['run', spec, '--json'], {
+      ORTFLEET_HOME: join(home, 'broken-run'),
+      ORTFLEET_TEMPORAL_BIN: temporalBinary(),
+    });
     expect(res.code, res.stderr).toBe(1);
     const summary = JSON.parse(res.stdout) as RunSummary;
     expect(summary.cells.map((c) => [c.params.model, c.status])).toEqual([
@@ -148,7 +189,11 @@ describe('ortfleet run, bad input', () => {
     const flag = await ortfleet(['run', write('ok.yaml', good), '--fast'], { ORTFLEET_HOME: home });
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/Unknown option '--fast'/);
-    const env = await ortfleet(['run', write('ok2.yaml', good)], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: 'not an address', DATABASE_URL: 'mysql://x' });
+    const env = await ortfleet(['run', write('ok2.yaml', good)], {
+      ORTFLEET_HOME: home,
+      TEMPORAL_ADDRESS: 'not an address',
+      DATABASE_URL: 'mysql://x',
+    });
     expect(env.code).toBe(2);
     expect(env.stderr).toMatch(/TEMPORAL_ADDRESS: expected host:port/);
     expect(env.stderr).toMatch(/DATABASE_URL: expected a postgres/);
@@ -156,7 +201,11 @@ describe('ortfleet run, bad input', () => {
 
   it('stops an agent whose configuration is wrong before it registers, saying what is wrong', async () => {
     // Every bad setting at once, before the agent looks for Temporal (exit 2).
-    const agent = await ortfleet(['agent', '--labels', 'region=eu,price_per_hour=cheap,oops', '--cache-mb', 'lots'], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:1', ORTFLEET_MODEL_STORE: 'dashboard:8080' });
+    const agent = await ortfleet(['agent', '--labels', 'region=eu,price_per_hour=cheap,oops', '--cache-mb', 'lots'], {
+      ORTFLEET_HOME: home,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      ORTFLEET_MODEL_STORE: 'dashboard:8080',
+    });
     expect(agent.code).toBe(2);
     expect(agent.stderr).toMatch(/invalid agent configuration:/);
     expect(agent.stderr).toMatch(/--labels: 'oops': expected key=value/);
@@ -166,19 +215,41 @@ describe('ortfleet run, bad input', () => {
     expect(agent.stderr.match(/ORTFLEET_MODEL_STORE:/g)).toHaveLength(1);
     // A cache that cannot be written (exit 2), a Temporal or a model store nobody answers at (exit 1).
     write('not-a-folder', 'x');
-    const cache = await ortfleet(['agent', '--cache-dir', join(home, 'not-a-folder', 'cache')], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const cache = await ortfleet(['agent', '--cache-dir', join(home, 'not-a-folder', 'cache')], {
+      ORTFLEET_HOME: home,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
     expect(cache.code).toBe(2);
     expect(cache.stderr).toMatch(/model cache .*not-a-folder\/cache is not writable: ENOTDIR/);
     const temporal = await ortfleet(['agent'], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(temporal.code).toBe(1);
     expect(temporal.stderr).toMatch(/cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS\)/);
-    const store = await ortfleet(['agent', '--model-store', 'http://127.0.0.1:1'], { ORTFLEET_HOME: home, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const store = await ortfleet(['agent', '--model-store', 'http://127.0.0.1:1'], {
+      ORTFLEET_HOME: home,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
     expect(store.code).toBe(1);
-    expect(store.stderr).toMatch(/cannot reach the model store http:\/\/127\.0\.0\.1:1 \(ORTFLEET_MODEL_STORE \/ --model-store\)/);
+    expect(store.stderr).toMatch(
+      /cannot reach the model store http:\/\/127\.0\.0\.1:1 \(ORTFLEET_MODEL_STORE \/ --model-store\)/,
+    );
   });
 
   it('answers --help for every command with exit 0', async () => {
-    for (const command of ['run', 'demo', 'agent', 'worker', 'serve', 'fleet', 'schema', 'models', 'token', 'schedule', 'compare', 'baseline', 'check']) {
+    for (const command of [
+      'run',
+      'demo',
+      'agent',
+      'worker',
+      'serve',
+      'fleet',
+      'schema',
+      'models',
+      'token',
+      'schedule',
+      'compare',
+      'baseline',
+      'check',
+    ]) {
       const res = await ortfleet([command, '--help'], {});
       expect(res.code, command).toBe(0);
       expect(res.stdout, command).toMatch(new RegExp(`usage: ortfleet ${command}`));
@@ -189,9 +260,15 @@ describe('ortfleet run, bad input', () => {
     const ep = await ortfleet(['check', '--ep', 'cpu,warp'], {});
     expect([ep.code, ep.stderr]).toEqual([2, expect.stringContaining("--ep: unknown EP 'warp'")]);
     const seconds = await ortfleet(['check', '--seconds', '0'], {});
-    expect([seconds.code, seconds.stderr]).toEqual([2, expect.stringContaining('--seconds must be a positive integer')]);
+    expect([seconds.code, seconds.stderr]).toEqual([
+      2,
+      expect.stringContaining('--seconds must be a positive integer'),
+    ]);
     const port = await ortfleet(['check'], { ORTFLEET_HOST_LOCK_PORT: 'nope' });
-    expect([port.code, port.stderr]).toEqual([2, expect.stringContaining("ORTFLEET_HOST_LOCK_PORT: expected a TCP port, got 'nope'")]);
+    expect([port.code, port.stderr]).toEqual([
+      2,
+      expect.stringContaining("ORTFLEET_HOST_LOCK_PORT: expected a TCP port, got 'nope'"),
+    ]);
     for (const res of [ep, seconds, port]) expect(res.stderr).not.toContain('check: measuring');
   });
 });

@@ -28,8 +28,29 @@ describe('a fleet of agents on separate hosts', () => {
   function agent(id: string, host: string, cpus: string, flags: string[]): Daemon {
     const child = spawn(
       'ip',
-      ['netns', 'exec', host, 'taskset', '-c', cpus, process.execPath, '--import', 'tsx', 'apps/cli/src/main.ts', 'agent', '--id', id, '--cache-dir', join(home, `cache-${id}`), ...flags],
-      { cwd: REPO, env: { ...process.env, ...env, DATABASE_URL: '', ORTFLEET_MODEL_STORE: store }, stdio: ['ignore', 'ignore', 'pipe'] },
+      [
+        'netns',
+        'exec',
+        host,
+        'taskset',
+        '-c',
+        cpus,
+        process.execPath,
+        '--import',
+        'tsx',
+        'apps/cli/src/main.ts',
+        'agent',
+        '--id',
+        id,
+        '--cache-dir',
+        join(home, `cache-${id}`),
+        ...flags,
+      ],
+      {
+        cwd: REPO,
+        env: { ...process.env, ...env, DATABASE_URL: '', ORTFLEET_MODEL_STORE: store },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
     );
     const d: Daemon = { name: id, child, stderr: '' };
     child.stderr!.on('data', (b: Buffer) => (d.stderr += b.toString()));
@@ -40,7 +61,13 @@ describe('a fleet of agents on separate hosts', () => {
   beforeAll(async () => {
     hosts = createHosts(3);
     home = tempHome();
-    server = await startDevServer({ binary: temporalBinary(), dbFilename: join(home, 'temporal.db'), namespace: 'default', ip: '0.0.0.0', host: hosts.gateway });
+    server = await startDevServer({
+      binary: temporalBinary(),
+      dbFilename: join(home, 'temporal.db'),
+      namespace: 'default',
+      ip: '0.0.0.0',
+      host: hosts.gateway,
+    });
     env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
     db = new pg.Client({ connectionString: env.DATABASE_URL });
     await db.connect();
@@ -56,8 +83,16 @@ describe('a fleet of agents on separate hosts', () => {
     agent('a4', h1, '0', ['--labels', 'pool=ci']);
     agent('a2', h2, '1', ['--labels', 'pool=ci']);
     agent('a3', h3, '1', ['--labels', 'pool=ci,region=eu', '--class', 'fleet-b']);
-    await waitFor('four agents to register', async () => (await db.query('select id from agents')).rows.length === 4, 180_000).catch((err: Error) => {
-      throw new Error(`${err.message}\n${Object.values(daemons).map((d) => `--- ${d.name}:\n${d.stderr.slice(-1500)}`).join('\n')}`);
+    await waitFor(
+      'four agents to register',
+      async () => (await db.query('select id from agents')).rows.length === 4,
+      180_000,
+    ).catch((err: Error) => {
+      throw new Error(
+        `${err.message}\n${Object.values(daemons)
+          .map((d) => `--- ${d.name}:\n${d.stderr.slice(-1500)}`)
+          .join('\n')}`,
+      );
     });
   }, 240_000);
 
@@ -73,7 +108,10 @@ describe('a fleet of agents on separate hosts', () => {
     expect(fleet.code).toBe(0);
     const agents = JSON.parse(fleet.stdout) as { id: string; hardwareClass: string; labels: Record<string, string> }[];
     expect(agents.map((a) => a.id).sort()).toEqual(['a1', 'a2', 'a3', 'a4']);
-    expect(agents.find((a) => a.id === 'a3')).toMatchObject({ hardwareClass: 'fleet-b', labels: { pool: 'ci', region: 'eu' } });
+    expect(agents.find((a) => a.id === 'a3')).toMatchObject({
+      hardwareClass: 'fleet-b',
+      labels: { pool: 'ci', region: 'eu' },
+    });
     expect(new Set(agents.map((a) => a.hardwareClass)).size).toBe(2);
     const table = await ortfleet(['fleet'], env);
     expect(table.stdout).toMatch(/AGENT\s+CLASS/);
@@ -96,16 +134,24 @@ measure: { warmup: 2, minIterations: 10, minDurationMs: 1500, maxDurationMs: 500
 targets: [{ labels: { pool: ci } }]
 `,
     );
-    const run = ortfleet(['run', spec, '--json', '--run-id', 'fleet-1'], { ...env, ORTFLEET_MODEL_STORE: store, ORTFLEET_TOKEN: token.token }, 600_000);
+    const run = ortfleet(
+      ['run', spec, '--json', '--run-id', 'fleet-1'],
+      { ...env, ORTFLEET_MODEL_STORE: store, ORTFLEET_TOKEN: token.token },
+      600_000,
+    );
 
     // Kill a2 while it is measuring a cell; that cell must end once, by another agent.
     type Progress = { running: { agentId: string; cellId: string; phase: string | null }[] | null; recorded: number };
-    const victim = await waitFor('a2 to hold a cell', async () => {
-      const res = await fetch(`${store}/api/v1/runs/fleet-1/progress`);
-      if (!res.ok) return undefined;
-      const p = (await res.json()) as Progress;
-      return p.recorded >= 1 ? p.running?.find((c) => c.agentId === 'a2') : undefined;
-    }, 180_000);
+    const victim = await waitFor(
+      'a2 to hold a cell',
+      async () => {
+        const res = await fetch(`${store}/api/v1/runs/fleet-1/progress`);
+        if (!res.ok) return undefined;
+        const p = (await res.json()) as Progress;
+        return p.recorded >= 1 ? p.running?.find((c) => c.agentId === 'a2') : undefined;
+      },
+      180_000,
+    );
     daemons.a2!.child.kill('SIGKILL');
 
     const done = await run;
@@ -114,9 +160,13 @@ targets: [{ labels: { pool: ci } }]
     expect(summary.cells).toHaveLength(32);
     expect(summary.cells.every((c) => c.status === 'ok')).toBe(true);
 
-    const { rows } = await db.query<{ cell_id: string; status: string; agent_id: string; hardware_class: string; model_sha256: string }>(
-      "select cell_id, status, agent_id, hardware_class, model_sha256 from results where run_id = 'fleet-1'",
-    );
+    const { rows } = await db.query<{
+      cell_id: string;
+      status: string;
+      agent_id: string;
+      hardware_class: string;
+      model_sha256: string;
+    }>("select cell_id, status, agent_id, hardware_class, model_sha256 from results where run_id = 'fleet-1'");
     expect(rows).toHaveLength(32);
     expect(new Set(rows.map((r) => r.cell_id)).size).toBe(32);
     const classB = rows.filter((r) => r.hardware_class === 'fleet-b');
@@ -129,7 +179,8 @@ targets: [{ labels: { pool: ci } }]
 
     // Every agent that ran a cell fetched the model by hash into its own cache.
     const sha = rows[0]!.model_sha256;
-    for (const id of new Set(rows.map((r) => r.agent_id))) expect(readdirSync(join(home, `cache-${id}`, 'sha256'))).toContain(`${sha}.onnx`);
+    for (const id of new Set(rows.map((r) => r.agent_id)))
+      expect(readdirSync(join(home, `cache-${id}`, 'sha256'))).toContain(`${sha}.onnx`);
     expect(existsSync(join(home, 'models', 'sha256', `${sha}.onnx`))).toBe(true);
     // a1 and a4 share a host: one of them had to wait for the other's lock.
     expect(daemons.a1!.stderr + daemons.a4!.stderr).toMatch(/waits for the host lock .* held by ortfleet agent a[14]/);

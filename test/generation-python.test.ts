@@ -22,10 +22,20 @@ beforeAll(() => {
   decoder = writeDecoderModel(join(dir, 'decoder.onnx'));
 });
 
-function generationCell(g: { promptTokens: number; newTokens: number; vocab?: number }, measure: Record<string, unknown> = {}, batch = 1) {
+function generationCell(
+  g: { promptTokens: number; newTokens: number; vocab?: number },
+  measure: Record<string, unknown> = {},
+  batch = 1,
+) {
   const spec = validateSpec({
     name: 'generation',
-    models: [{ name: 'decoder', file: 'decoder.onnx', generate: { promptTokens: [g.promptTokens], newTokens: [g.newTokens], vocabRange: [0, g.vocab ?? 256] } }],
+    models: [
+      {
+        name: 'decoder',
+        file: 'decoder.onnx',
+        generate: { promptTokens: [g.promptTokens], newTokens: [g.newTokens], vocabRange: [0, g.vocab ?? 256] },
+      },
+    ],
     matrix: { ep: ['cpu'], batch: [batch], intraOpThreads: [1] },
     measure: { warmup: 2, minIterations: 3, minDurationMs: 0, profileIterations: 0, ...measure },
   });
@@ -39,16 +49,42 @@ async function session(path: string, cell: Cell) {
 describe('parity of prepared variants', () => {
   it('passes the fp16 variant, whose tokens match the fp32 reference, and fails int8 by its tokens', async () => {
     const python = findPython();
-    const jobs = (['fp16', 'int8'] as const).map((precision) => ({ precision, input: decoder, output: join(dir, `decoder_${precision}.onnx`) }));
+    const jobs = (['fp16', 'int8'] as const).map((precision) => ({
+      precision,
+      input: decoder,
+      output: join(dir, `decoder_${precision}.onnx`),
+    }));
     expect((await runPrepare(python, jobs)).map((r) => r.status)).toEqual(['written', 'written']);
     const judged: Record<string, unknown> = {};
     for (const job of jobs) {
       const { cell, measure } = generationCell({ promptTokens: 16, newTokens: 24 }, {}, 2);
-      const outcome = await measureCell({ cell: { ...cell, params: { ...cell.params, precision: job.precision } }, modelPath: job.output, referenceModelPath: decoder, inputs: {}, measure });
-      judged[job.precision] = { status: outcome.status, ok: outcome.parity?.ok, tokens: outcome.parity?.tokens, reason: outcome.parity?.reason };
+      const outcome = await measureCell({
+        cell: { ...cell, params: { ...cell.params, precision: job.precision } },
+        modelPath: job.output,
+        referenceModelPath: decoder,
+        inputs: {},
+        measure,
+      });
+      judged[job.precision] = {
+        status: outcome.status,
+        ok: outcome.parity?.ok,
+        tokens: outcome.parity?.tokens,
+        reason: outcome.parity?.reason,
+      };
     }
-    expect(judged.fp16).toEqual({ status: 'ok', ok: true, tokens: { compared: 48, agreement: 1, firstMismatch: null }, reason: undefined });
-    expect(judged.int8).toMatchObject({ status: 'ok', ok: false, reason: expect.stringMatching(/^generated tokens agree with the fp32 CPU reference's at [\d.]+% < 99% \(first difference at token \d+\)$/) });
+    expect(judged.fp16).toEqual({
+      status: 'ok',
+      ok: true,
+      tokens: { compared: 48, agreement: 1, firstMismatch: null },
+      reason: undefined,
+    });
+    expect(judged.int8).toMatchObject({
+      status: 'ok',
+      ok: false,
+      reason: expect.stringMatching(
+        /^generated tokens agree with the fp32 CPU reference's at [\d.]+% < 99% \(first difference at token \d+\)$/,
+      ),
+    });
   });
 });
 
@@ -57,7 +93,16 @@ describe('against Python onnxruntime', () => {
     const python = findPython();
     const { cell } = generationCell({ promptTokens: 20, newTokens: 48 }, {}, 2);
     const prompts = [promptIds(cell.params.generation!, 2, 11)];
-    const job = { model: decoder, prompts, newTokens: 48, warmup: 0, minIterations: 1, minDurationMs: 0, maxDurationMs: 60_000, sessionOptions: sessionOptionsFor(cell) };
+    const job = {
+      model: decoder,
+      prompts,
+      newTokens: 48,
+      warmup: 0,
+      minIterations: 1,
+      minDurationMs: 0,
+      maxDurationMs: 60_000,
+      sessionOptions: sessionOptionsFor(cell),
+    };
     const script = join(import.meta.dirname, '../bench/generate_python.py');
     const { stdout } = await run(python.path, [script, JSON.stringify(job)]);
     const s = await session(decoder, cell);

@@ -27,15 +27,19 @@ measure: { warmup: 2, minIterations: 10, minDurationMs: 1000, maxDurationMs: 500
 
 /** Waits until the agent has registered, which also means the orchestrator worker is polling. */
 async function agentRegistered(url: string, id: string): Promise<void> {
-  await waitFor(`agent ${id} to register`, async () => {
-    const db = new pg.Client({ connectionString: url });
-    await db.connect();
-    try {
-      return (await db.query('select 1 from agents where id = $1', [id])).rows.length === 1;
-    } finally {
-      await db.end();
-    }
-  }, 180_000);
+  await waitFor(
+    `agent ${id} to register`,
+    async () => {
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      try {
+        return (await db.query('select 1 from agents where id = $1', [id])).rows.length === 1;
+      } finally {
+        await db.end();
+      }
+    },
+    180_000,
+  );
 }
 
 /** Results of a run, read with a connection of its own (the database may have been down since). */
@@ -43,7 +47,11 @@ async function resultRows(url: string, runId: string): Promise<{ cell_id: string
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
-    return (await db.query<{ cell_id: string; status: string }>('select cell_id, status from results where run_id = $1', [runId])).rows;
+    return (
+      await db.query<{ cell_id: string; status: string }>('select cell_id, status from results where run_id = $1', [
+        runId,
+      ])
+    ).rows;
   } finally {
     await db.end();
   }
@@ -75,10 +83,17 @@ describe('outages mid-run', () => {
     const temporal = { binary: temporalBinary(), dbFilename: join(home, 'temporal.db'), namespace: 'default', port };
     server = await startDevServer(temporal);
     const env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
-    daemons.push(startDaemon('worker', ['worker'], env), startDaemon('agent', ['agent', '--id', 'restart-agent'], { ...env, DATABASE_URL: '' }));
+    daemons.push(
+      startDaemon('worker', ['worker'], env),
+      startDaemon('agent', ['agent', '--id', 'restart-agent'], { ...env, DATABASE_URL: '' }),
+    );
     await agentRegistered(env.DATABASE_URL, 'restart-agent');
     const run = ortfleet(['run', writeSpec(home), '--json', '--run-id', 'restart-1'], env, 600_000);
-    await waitFor('two results before the restart', async () => (await resultRows(env.DATABASE_URL, 'restart-1')).length >= 2, 240_000);
+    await waitFor(
+      'two results before the restart',
+      async () => (await resultRows(env.DATABASE_URL, 'restart-1')).length >= 2,
+      240_000,
+    );
     await server.stop();
     server = await startDevServer(temporal);
 
@@ -90,12 +105,23 @@ describe('outages mid-run', () => {
   it('survives PostgreSQL being unreachable for a while', async () => {
     const home = tempHome();
     postgres = await startThrowawayPostgres();
-    server = await startDevServer({ binary: temporalBinary(), dbFilename: join(home, 'temporal.db'), namespace: 'default' });
+    server = await startDevServer({
+      binary: temporalBinary(),
+      dbFilename: join(home, 'temporal.db'),
+      namespace: 'default',
+    });
     const env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: postgres.url, ORTFLEET_HOME: home };
-    daemons.push(startDaemon('worker', ['worker'], env), startDaemon('agent', ['agent', '--id', 'outage-agent'], { ...env, DATABASE_URL: '' }));
+    daemons.push(
+      startDaemon('worker', ['worker'], env),
+      startDaemon('agent', ['agent', '--id', 'outage-agent'], { ...env, DATABASE_URL: '' }),
+    );
     await agentRegistered(env.DATABASE_URL, 'outage-agent');
     const run = ortfleet(['run', writeSpec(home), '--json', '--run-id', 'outage-1'], env, 600_000);
-    await waitFor('two results before the outage', async () => (await resultRows(env.DATABASE_URL, 'outage-1')).length >= 2, 240_000);
+    await waitFor(
+      'two results before the outage',
+      async () => (await resultRows(env.DATABASE_URL, 'outage-1')).length >= 2,
+      240_000,
+    );
     postgres.pause();
 
     // The outage is real when a result write has failed and is being retried.
@@ -103,12 +129,18 @@ describe('outages mid-run', () => {
     try {
       const client = new Client({ connection });
       // The run's cells are written by its shard workflows, one per hardware class.
-      await waitFor('a result write to fail and retry', async () => {
-        const run = (await client.workflow.getHandle('outage-1').describe()).raw;
-        const shards = await Promise.all((run.pendingChildren ?? []).map((c) => client.workflow.getHandle(c.workflowId!).describe()));
-        const pending = shards.flatMap((s) => s.raw.pendingActivities ?? []);
-        return pending.some((a) => a.activityType?.name === 'persistResults' && (a.attempt ?? 0) >= 2);
-      }, 120_000);
+      await waitFor(
+        'a result write to fail and retry',
+        async () => {
+          const run = (await client.workflow.getHandle('outage-1').describe()).raw;
+          const shards = await Promise.all(
+            (run.pendingChildren ?? []).map((c) => client.workflow.getHandle(c.workflowId!).describe()),
+          );
+          const pending = shards.flatMap((s) => s.raw.pendingActivities ?? []);
+          return pending.some((a) => a.activityType?.name === 'persistResults' && (a.attempt ?? 0) >= 2);
+        },
+        120_000,
+      );
     } finally {
       await connection.close();
     }

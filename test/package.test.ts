@@ -18,18 +18,48 @@ describe('the ortfleet npm package', () => {
 
   beforeAll(() => {
     execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: REPO, stdio: 'ignore' });
-    execFileSync('npm', ['pack', '--silent', '--pack-destination', dir, join(REPO, 'dist/ortfleet')], { stdio: 'ignore' });
-    const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', dir, join(REPO, 'dist/ortfleet')], {
+      stdio: 'ignore',
+    });
+    const tarball = join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.tgz'))!,
+    );
     // onnxruntime-node's install script would download CUDA libraries from outside the npm registry.
-    execFileSync('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--onnxruntime-node-install=skip', tarball], { stdio: 'ignore' });
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--global',
+        '--prefix',
+        prefix,
+        '--no-audit',
+        '--no-fund',
+        '--onnxruntime-node-install=skip',
+        tarball,
+      ],
+      { stdio: 'ignore' },
+    );
     mkdirSync(work);
-    env = { PATH: `${join(prefix, 'bin')}:${barePath(['pnpm', 'tsx', 'tsc', 'temporal'])}`, HOME: process.env.HOME ?? dir, ORTFLEET_HOME: join(dir, 'home') };
+    env = {
+      PATH: `${join(prefix, 'bin')}:${barePath(['pnpm', 'tsx', 'tsc', 'temporal'])}`,
+      HOME: process.env.HOME ?? dir,
+      ORTFLEET_HOME: join(dir, 'home'),
+    };
   }, 300_000);
 
   it('installs only built JavaScript and runtime dependencies', () => {
     const installed = join(prefix, 'lib/node_modules/ortfleet');
-    expect(readdirSync(join(installed, 'lib')).sort()).toEqual(['build-info.json', 'cell-child.js', 'charts.js', 'cli.js', 'prepare.py', 'workflows.js']);
-    for (const dev of ['typescript', 'tsx', 'vitest', 'eslint', 'drizzle-kit']) expect(existsSync(join(installed, 'node_modules', dev)), dev).toBe(false);
+    expect(readdirSync(join(installed, 'lib')).sort()).toEqual([
+      'build-info.json',
+      'cell-child.js',
+      'charts.js',
+      'cli.js',
+      'prepare.py',
+      'workflows.js',
+    ]);
+    for (const dev of ['typescript', 'tsx', 'vitest', 'eslint', 'drizzle-kit'])
+      expect(existsSync(join(installed, 'node_modules', dev)), dev).toBe(false);
   });
 
   it('answers --help and says what to install when there is no Temporal CLI', async () => {
@@ -43,7 +73,11 @@ describe('the ortfleet npm package', () => {
   });
 
   it('runs the demo on real models with the compiled cell child and the prebuilt workflows', async () => {
-    const res = await runCommand('ortfleet', ['demo', '--json'], { cwd: work, env: { ...env, ORTFLEET_TEMPORAL_BIN: temporalBinary() }, timeoutMs: 400_000 });
+    const res = await runCommand('ortfleet', ['demo', '--json'], {
+      cwd: work,
+      env: { ...env, ORTFLEET_TEMPORAL_BIN: temporalBinary() },
+      timeoutMs: 400_000,
+    });
     expect(res.code, res.stderr).toBe(0);
     const summary = JSON.parse(res.stdout) as RunSummary;
     expect(summary.cells).toHaveLength(16);

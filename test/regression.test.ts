@@ -40,16 +40,25 @@ judge: { minHistory: 1, lookback: 3, consecutive: 1, minEffect: 0.25 }
   }, 400_000);
 
   it('compare flags the planted slowdown and exits 1 with --fail-on-regression', async () => {
-    const res = await ortfleet(['compare', runIds[0]!, runIds[1]!, '--fail-on-regression', '--min-effect', '0.25', '--json'], env);
+    const res = await ortfleet(
+      ['compare', runIds[0]!, runIds[1]!, '--fail-on-regression', '--min-effect', '0.25', '--json'],
+      env,
+    );
     expect(res.code, res.stderr).toBe(1);
-    const out = JSON.parse(res.stdout) as { regressions: number; cells: { judgement: { verdict: string; ratio: number; interval: { low: number } } }[] };
+    const out = JSON.parse(res.stdout) as {
+      regressions: number;
+      cells: { judgement: { verdict: string; ratio: number; interval: { low: number } } }[];
+    };
     expect(out.regressions).toBe(1);
     expect(out.cells[0]!.judgement.verdict).toBe('regression');
     expect(out.cells[0]!.judgement.interval.low).toBeGreaterThan(1.5);
   });
 
   it('compare raises nothing for a rerun of the same matrix', async () => {
-    const res = await ortfleet(['compare', runIds[0]!, runIds[2]!, '--fail-on-regression', '--min-effect', '0.25'], env);
+    const res = await ortfleet(
+      ['compare', runIds[0]!, runIds[2]!, '--fail-on-regression', '--min-effect', '0.25'],
+      env,
+    );
     expect(res.code, res.stdout).toBe(0);
     expect(res.stdout).toMatch(/1 cells, 0 regressed/);
   });
@@ -73,8 +82,14 @@ judge: { minHistory: 1, lookback: 3, consecutive: 1, minEffect: 0.25 }
     const db = new pg.Client({ connectionString: env.DATABASE_URL });
     await db.connect();
     const stepResult = (await db.query('select id from results where run_id = $1', [runIds[1]])).rows[0].id as number;
-    const accepted = await ortfleet(['baseline', 'accept', String(stepResult), '--note', 'bigger input on purpose'], env);
-    expect([accepted.code, accepted.stderr]).toEqual([0, expect.stringContaining(`result ${stepResult} is now the baseline`)]);
+    const accepted = await ortfleet(
+      ['baseline', 'accept', String(stepResult), '--note', 'bigger input on purpose'],
+      env,
+    );
+    expect([accepted.code, accepted.stderr]).toEqual([
+      0,
+      expect.stringContaining(`result ${stepResult} is now the baseline`),
+    ]);
     const path = join(env.ORTFLEET_HOME!, 'spec-3.yaml');
     writeFileSync(path, spec(160));
     const res = await ortfleet(['run', path, '--json'], env);

@@ -23,8 +23,8 @@ describe('ortfleet schedule against a running Temporal', () => {
     return started;
   }
 
-
-  const schedule = (args: string[], extra: Record<string, string> = {}) => ortfleet(['schedule', ...args], { ...env, ...extra });
+  const schedule = (args: string[], extra: Record<string, string> = {}) =>
+    ortfleet(['schedule', ...args], { ...env, ...extra });
   const describeJson = async (name: string) => {
     const res = await schedule(['describe', name, '--json']);
     expect(res.code, res.stderr).toBe(0);
@@ -38,7 +38,11 @@ describe('ortfleet schedule against a running Temporal', () => {
 
   beforeAll(async () => {
     const home = tempHome();
-    server = await startDevServer({ binary: temporalBinary(), dbFilename: join(home, 'temporal.db'), namespace: 'default' });
+    server = await startDevServer({
+      binary: temporalBinary(),
+      dbFilename: join(home, 'temporal.db'),
+      namespace: 'default',
+    });
     env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
     spec = join(home, 'nightly.yaml');
     // A run long enough (a 10 s timed loop) that a second trigger surely comes while it is still going.
@@ -68,12 +72,31 @@ measure: { warmup: 2, minIterations: 20, minDurationMs: 10000, maxDurationMs: 20
 
   it('refuses bad input with exit 2 and a message naming the problem, creating nothing', async () => {
     const badSpec = join(env.ORTFLEET_HOME!, 'bad.yaml');
-    writeFileSync(badSpec, `name: bad\nmodels: [{ name: m, file: ${join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx')} }]\nmatrix: { batch: [0] }\n`);
+    writeFileSync(
+      badSpec,
+      `name: bad\nmodels: [{ name: m, file: ${join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx')} }]\nmatrix: { batch: [0] }\n`,
+    );
     const cases: [string[], Record<string, string>, RegExp][] = [
-      [['list'], { TEMPORAL_ADDRESS: '' }, /TEMPORAL_ADDRESS is not set: a schedule lives on a running Temporal server/],
-      [['create', 'bad', '--cron', '61 2 * * *', spec], {}, /invalid --cron '61 2 \* \* \*': minute 61 is out of range 0-59/],
-      [['create', 'bad', '--cron', '0 2 * * *', '--timezone', 'Mars/Base', spec], {}, /invalid --timezone 'Mars\/Base'/],
-      [['create', 'bad', '--cron', '0 2 * * *', '--catchup-window', 'soon', spec], {}, /invalid --catchup-window 'soon'/],
+      [
+        ['list'],
+        { TEMPORAL_ADDRESS: '' },
+        /TEMPORAL_ADDRESS is not set: a schedule lives on a running Temporal server/,
+      ],
+      [
+        ['create', 'bad', '--cron', '61 2 * * *', spec],
+        {},
+        /invalid --cron '61 2 \* \* \*': minute 61 is out of range 0-59/,
+      ],
+      [
+        ['create', 'bad', '--cron', '0 2 * * *', '--timezone', 'Mars/Base', spec],
+        {},
+        /invalid --timezone 'Mars\/Base'/,
+      ],
+      [
+        ['create', 'bad', '--cron', '0 2 * * *', '--catchup-window', 'soon', spec],
+        {},
+        /invalid --catchup-window 'soon'/,
+      ],
       [['create', 'bad', '--cron', '0 2 * * *', badSpec], {}, /matrix\.batch\[0\]/],
       [['create', 'bad', spec], {}, /schedule create needs --cron/],
       [['create', 'bad name', '--cron', '0 2 * * *', spec], {}, /invalid schedule name 'bad name'/],
@@ -94,7 +117,9 @@ measure: { warmup: 2, minIterations: 20, minDurationMs: 10000, maxDurationMs: 20
   it('creates a schedule, updates it when created again, lists it, pauses and unpauses it', async () => {
     const created = await schedule(['create', 'nightly', '--cron', '0 2 * * *', '--timezone', 'UTC', spec]);
     expect(created.code, created.stderr).toBe(0);
-    expect(created.stdout).toMatch(/^created schedule nightly \(Temporal schedule ortfleet-nightly\): 0 2 \* \* \* in UTC, catch-up window 1h, overlap SKIP; next run \S+T02:00:00\.000Z/);
+    expect(created.stdout).toMatch(
+      /^created schedule nightly \(Temporal schedule ortfleet-nightly\): 0 2 \* \* \* in UTC, catch-up window 1h, overlap SKIP; next run \S+T02:00:00\.000Z/,
+    );
     const first = await describeJson('nightly');
     expect(first).toMatchObject({
       scheduleId: 'ortfleet-nightly',
@@ -111,17 +136,41 @@ measure: { warmup: 2, minIterations: 20, minDurationMs: 10000, maxDurationMs: 20
     expect(first.nextRuns).toHaveLength(3);
     for (const t of first.nextRuns) expect(t).toMatch(/T02:00:00\.000Z$/);
 
-    const updated = await schedule(['create', 'nightly', '--cron', '30 3 * * 1-5', '--timezone', 'Europe/Paris', '--catchup-window', '30m', spec]);
+    const updated = await schedule([
+      'create',
+      'nightly',
+      '--cron',
+      '30 3 * * 1-5',
+      '--timezone',
+      'Europe/Paris',
+      '--catchup-window',
+      '30m',
+      spec,
+    ]);
     expect(updated.code, updated.stderr).toBe(0);
     expect(updated.stdout).toMatch(/^updated schedule nightly/);
-    expect(await describeJson('nightly')).toMatchObject({ cron: ['30 3 * * 1-5'], timezone: 'Europe/Paris', catchupWindow: '30m', overlap: 'SKIP', paused: false });
+    expect(await describeJson('nightly')).toMatchObject({
+      cron: ['30 3 * * 1-5'],
+      timezone: 'Europe/Paris',
+      catchupWindow: '30m',
+      overlap: 'SKIP',
+      paused: false,
+    });
     const text = await schedule(['describe', 'nightly']);
     expect(text.stdout).toMatch(/cron +30 3 \* \* 1-5 in Europe\/Paris/);
     expect(text.stdout).toMatch(/overlap +SKIP \(a time that comes while the previous run is still going is skipped\)/);
 
     // Temporal lists schedules from its visibility store, a moment behind the write.
-    const listed = await waitFor('the schedule in the list', async () => (await listJson()).find((s) => s.name === 'nightly'));
-    expect(listed).toMatchObject({ cron: ['30 3 * * 1-5'], timezone: 'Europe/Paris', paused: false, lastRun: null, nextRun: expect.stringMatching(/T0[12]:30:00\.000Z$/) });
+    const listed = await waitFor('the schedule in the list', async () =>
+      (await listJson()).find((s) => s.name === 'nightly'),
+    );
+    expect(listed).toMatchObject({
+      cron: ['30 3 * * 1-5'],
+      timezone: 'Europe/Paris',
+      paused: false,
+      lastRun: null,
+      nextRun: expect.stringMatching(/T0[12]:30:00\.000Z$/),
+    });
 
     const paused = await schedule(['pause', 'nightly', '--note', 'agents are being upgraded']);
     expect(paused.code, paused.stderr).toBe(0);
@@ -133,7 +182,13 @@ measure: { warmup: 2, minIterations: 20, minDurationMs: 10000, maxDurationMs: 20
   });
 
   it('runs a triggered run tagged with its schedule, and skips a trigger while that run is still going', async () => {
-    await waitFor('the agent to register', async () => (await db.query("select id from agents where id = 'schedule-agent-1'").catch(() => ({ rows: [] }))).rows.length === 1, 120_000);
+    await waitFor(
+      'the agent to register',
+      async () =>
+        (await db.query("select id from agents where id = 'schedule-agent-1'").catch(() => ({ rows: [] }))).rows
+          .length === 1,
+      120_000,
+    );
     const triggered = await schedule(['trigger', 'nightly']);
     expect(triggered.code, triggered.stderr).toBe(0);
     const runId = /^triggered schedule nightly: run (\S+) started$/m.exec(triggered.stdout)?.[1];
@@ -142,7 +197,9 @@ measure: { warmup: 2, minIterations: 20, minDurationMs: 10000, maxDurationMs: 20
 
     const again = await schedule(['trigger', 'nightly']);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain(`triggered schedule nightly: skipped, run ${runId} is still going (overlap policy SKIP)`);
+    expect(again.stdout).toContain(
+      `triggered schedule nightly: skipped, run ${runId} is still going (overlap policy SKIP)`,
+    );
     const during = await describeJson('nightly');
     expect(during.recentRuns.map((r) => r.runId)).toEqual([runId]);
     expect(during.recentRuns[0]!.workflowId).toMatch(/^nightly-\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -151,16 +208,29 @@ measure: { warmup: 2, minIterations: 20, minDurationMs: 10000, maxDurationMs: 20
     const run = await waitFor(
       'the scheduled run to finish',
       async () => {
-        const { rows } = await db.query<{ status: string; schedule: string | null; name: string }>('select status, schedule, name from runs where id = $1', [runId]);
+        const { rows } = await db.query<{ status: string; schedule: string | null; name: string }>(
+          'select status, schedule, name from runs where id = $1',
+          [runId],
+        );
         return rows[0]?.status !== 'running' && rows[0];
       },
       150_000,
     );
-    expect(run, daemons.map((d) => `${d.name}: ${d.stderr}`).join('\n')).toEqual({ status: 'completed', schedule: 'nightly', name: 'ocr-nightly' });
-    const { rows: results } = await db.query<{ status: string; agent_id: string }>('select status, agent_id from results where run_id = $1', [runId]);
+    expect(run, daemons.map((d) => `${d.name}: ${d.stderr}`).join('\n')).toEqual({
+      status: 'completed',
+      schedule: 'nightly',
+      name: 'ocr-nightly',
+    });
+    const { rows: results } = await db.query<{ status: string; agent_id: string }>(
+      'select status, agent_id from results where run_id = $1',
+      [runId],
+    );
     expect(results).toEqual([{ status: 'ok', agent_id: 'schedule-agent-1' }]);
 
-    await waitFor('Temporal to report the run completed', async () => (await describeJson('nightly')).recentRuns[0]?.status === 'completed');
+    await waitFor(
+      'Temporal to report the run completed',
+      async () => (await describeJson('nightly')).recentRuns[0]?.status === 'completed',
+    );
     expect((await listJson()).find((s) => s.name === 'nightly')?.lastRun).toMatchObject({ runId, status: 'completed' });
   }, 300_000);
 

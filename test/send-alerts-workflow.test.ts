@@ -28,7 +28,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   stack = await startStack(
-    { DATABASE_URL: await freshDatabase(), TEMPORAL_NAMESPACE: 'default', ORTFLEET_HOME: tempHome(), ORTFLEET_TEMPORAL_BIN: temporalBinary() },
+    {
+      DATABASE_URL: await freshDatabase(),
+      TEMPORAL_NAMESPACE: 'default',
+      ORTFLEET_HOME: tempHome(),
+      ORTFLEET_TEMPORAL_BIN: temporalBinary(),
+    },
     { worker: true },
     silentLogger,
   );
@@ -54,7 +59,15 @@ const alert: RunAlert = {
   runId: 'nightly-20261121T020000Z',
   schedule: 'nightly',
   dashboardUrl: 'https://ortfleet.example/',
-  regressions: [{ resultId: 9, cellId: 'c0ffee', label: 'ppocr-det on amd-epyc: cpu fp32 batch 1, 1 threads, all', judgement, baselineRunId: 'nightly-20261120T020000Z' }],
+  regressions: [
+    {
+      resultId: 9,
+      cellId: 'c0ffee',
+      label: 'ppocr-det on amd-epyc: cpu fp32 batch 1, 1 threads, all',
+      judgement,
+      baselineRunId: 'nightly-20261120T020000Z',
+    },
+  ],
 };
 
 describe('sendAlerts', () => {
@@ -62,9 +75,20 @@ describe('sendAlerts', () => {
     const outcome = await stack.temporal.client.workflow.execute(sendAlerts, {
       taskQueue: ORCHESTRATOR_QUEUE,
       workflowId: `alerts-${Date.now()}`,
-      args: [[{ url: `${base}/flaky`, format: 'json' }, { url: `${base}/slack`, format: 'slack' }, { url: `${base}/gone`, format: 'json' }], alert],
+      args: [
+        [
+          { url: `${base}/flaky`, format: 'json' },
+          { url: `${base}/slack`, format: 'slack' },
+          { url: `${base}/gone`, format: 'json' },
+        ],
+        alert,
+      ],
     });
-    expect(outcome).toEqual([expect.stringMatching(/: sent$/), expect.stringMatching(/: sent$/), expect.stringMatching(/: failed$/)]);
+    expect(outcome).toEqual([
+      expect.stringMatching(/: sent$/),
+      expect.stringMatching(/: sent$/),
+      expect.stringMatching(/: failed$/),
+    ]);
     expect(flakyFailures).toBe(-1);
     expect(received.flaky).toEqual([
       expect.objectContaining({
@@ -74,14 +98,18 @@ describe('sendAlerts', () => {
             series: alert.regressions[0]!.label,
             ratio: 1.2,
             interval: { low: 1.15, high: 1.26 },
-            links: expect.objectContaining({ compare: 'https://ortfleet.example/compare?runA=nightly-20261120T020000Z&runB=nightly-20261121T020000Z' }),
+            links: expect.objectContaining({
+              compare: 'https://ortfleet.example/compare?runA=nightly-20261120T020000Z&runB=nightly-20261121T020000Z',
+            }),
           }),
         ],
       }),
     ]);
     const { text } = received.slack![0] as { text: string };
     expect(text).toContain('ortfleet: 1 regression in run nightly-20261121T020000Z (schedule nightly)');
-    expect(text).toContain('ppocr-det on amd-epyc: cpu fp32 batch 1, 1 threads, all: p50 +20.0% (99% interval +15.0% to +26.0%, p=3.0e-12), confirmed.');
+    expect(text).toContain(
+      'ppocr-det on amd-epyc: cpu fp32 batch 1, 1 threads, all: p50 +20.0% (99% interval +15.0% to +26.0%, p=3.0e-12), confirmed.',
+    );
     expect(text).toContain('onnxruntimeVersion 1.29.0 → 1.30.0');
     expect(received.gone).toEqual([]);
   });

@@ -35,8 +35,17 @@ describe('ortfleet over mutual TLS', () => {
   beforeAll(async () => {
     home = tempHome();
     certs = makeTestCertificates(home);
-    server = await startDevServer({ binary: temporalBinary(), dbFilename: join(home, 'temporal.db'), namespace: 'default' });
-    proxy = await startTlsProxy({ target: server.address, cert: certs.serverCert, key: certs.serverKey, ca: certs.caCert });
+    server = await startDevServer({
+      binary: temporalBinary(),
+      dbFilename: join(home, 'temporal.db'),
+      namespace: 'default',
+    });
+    proxy = await startTlsProxy({
+      target: server.address,
+      cert: certs.serverCert,
+      key: certs.serverKey,
+      ca: certs.caCert,
+    });
     env = {
       TEMPORAL_ADDRESS: proxy.address,
       TEMPORAL_TLS_CA: certs.caCert,
@@ -47,10 +56,15 @@ describe('ortfleet over mutual TLS', () => {
     };
     daemons.push(startDaemon('worker', ['worker'], env));
     daemons.push(startDaemon('agent', ['agent', '--id', 'tls-agent'], { ...env, DATABASE_URL: '' }));
-    await waitFor('the agent to register over TLS', async () => {
-      for (const d of daemons) if (d.child.exitCode !== null) throw new Error(`${d.name} exited ${d.child.exitCode}: ${d.stderr}`);
-      return registered('tls-agent');
-    }, 90_000);
+    await waitFor(
+      'the agent to register over TLS',
+      async () => {
+        for (const d of daemons)
+          if (d.child.exitCode !== null) throw new Error(`${d.name} exited ${d.child.exitCode}: ${d.stderr}`);
+        return registered('tls-agent');
+      },
+      90_000,
+    );
   });
 
   afterAll(async () => {
@@ -65,32 +79,54 @@ describe('ortfleet over mutual TLS', () => {
     const agentEnv = { ...env, DATABASE_URL: '' };
     // Each process waits for its own connection to fail, so they run side by side.
     const [noCert, stranger, wrongCa, badFiles, halfPair] = await Promise.all([
-      ortfleet(['agent', '--id', 'no-cert-agent'], { ...agentEnv, TEMPORAL_TLS_CERT: '', TEMPORAL_TLS_KEY: '' }, 45_000),
-      ortfleet(['agent', '--id', 'stranger-agent'], { ...agentEnv, TEMPORAL_TLS_CERT: certs.otherClientCert, TEMPORAL_TLS_KEY: certs.otherClientKey }, 45_000),
+      ortfleet(
+        ['agent', '--id', 'no-cert-agent'],
+        { ...agentEnv, TEMPORAL_TLS_CERT: '', TEMPORAL_TLS_KEY: '' },
+        45_000,
+      ),
+      ortfleet(
+        ['agent', '--id', 'stranger-agent'],
+        { ...agentEnv, TEMPORAL_TLS_CERT: certs.otherClientCert, TEMPORAL_TLS_KEY: certs.otherClientKey },
+        45_000,
+      ),
       ortfleet(['agent', '--id', 'wrong-ca-agent'], { ...agentEnv, TEMPORAL_TLS_CA: certs.otherCaCert }, 45_000),
-      ortfleet(['agent', '--id', 'bad-files-agent'], { ...agentEnv, TEMPORAL_TLS_KEY: certs.otherClientKey, TEMPORAL_TLS_CA: garbage }, 45_000),
+      ortfleet(
+        ['agent', '--id', 'bad-files-agent'],
+        { ...agentEnv, TEMPORAL_TLS_KEY: certs.otherClientKey, TEMPORAL_TLS_CA: garbage },
+        45_000,
+      ),
       ortfleet(['worker'], { ...env, TEMPORAL_TLS_KEY: '' }, 45_000),
     ]);
 
     expect(noCert.code, noCert.stderr).toBe(2);
     expect(noCert.stderr).toContain(`the server at ${proxy.address} requires a client certificate`);
     expect(noCert.stderr).toContain('set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY');
-    expect(proxy.refused.some((why) => /peer did not return a certificate/.test(why)), proxy.refused.join('\n')).toBe(true);
+    expect(
+      proxy.refused.some((why) => /peer did not return a certificate/.test(why)),
+      proxy.refused.join('\n'),
+    ).toBe(true);
 
     expect(stranger.code, stranger.stderr).toBe(2);
-    expect(stranger.stderr).toContain(`the server at ${proxy.address} refused the client certificate TEMPORAL_TLS_CERT (${certs.otherClientCert})`);
+    expect(stranger.stderr).toContain(
+      `the server at ${proxy.address} refused the client certificate TEMPORAL_TLS_CERT (${certs.otherClientCert})`,
+    );
 
     expect(wrongCa.code, wrongCa.stderr).toBe(2);
-    expect(wrongCa.stderr).toContain(`TEMPORAL_TLS_CA (${certs.otherCaCert}) does not verify the server's certificate at ${proxy.address}`);
+    expect(wrongCa.stderr).toContain(
+      `TEMPORAL_TLS_CA (${certs.otherCaCert}) does not verify the server's certificate at ${proxy.address}`,
+    );
 
     // Files are checked before anything connects, and every problem is listed.
     expect(badFiles.code, badFiles.stderr).toBe(2);
-    expect(badFiles.stderr).toContain(`TEMPORAL_TLS_KEY: ${certs.otherClientKey}: not the private key of the certificate in TEMPORAL_TLS_CERT (${certs.clientCert})`);
+    expect(badFiles.stderr).toContain(
+      `TEMPORAL_TLS_KEY: ${certs.otherClientKey}: not the private key of the certificate in TEMPORAL_TLS_CERT (${certs.clientCert})`,
+    );
     expect(badFiles.stderr).toContain(`TEMPORAL_TLS_CA: ${garbage}: not a PEM file`);
     expect(halfPair.code, halfPair.stderr).toBe(2);
     expect(halfPair.stderr).toContain(`TEMPORAL_TLS_CERT: ${certs.clientCert}: set without TEMPORAL_TLS_KEY`);
 
-    for (const id of ['no-cert-agent', 'stranger-agent', 'wrong-ca-agent', 'bad-files-agent']) expect(await registered(id), id).toBe(false);
+    for (const id of ['no-cert-agent', 'stranger-agent', 'wrong-ca-agent', 'bad-files-agent'])
+      expect(await registered(id), id).toBe(false);
   });
 
   it('runs a spec through a worker and an agent that both connect with TLS', async () => {

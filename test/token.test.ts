@@ -12,7 +12,9 @@ describe('ortfleet token', () => {
     expect(created.stderr).toMatch(/token 1 'nightly-ci' created; it is shown only now/);
 
     const listed = await ortfleet(['token', 'list', '--json'], env);
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: 1, name: 'nightly-ci', revokedAt: null })]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ id: 1, name: 'nightly-ci', revokedAt: null }),
+    ]);
     expect(listed.stdout).not.toContain(token);
 
     expect((await ortfleet(['token', 'revoke', '1'], env)).code).toBe(0);

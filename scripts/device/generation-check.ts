@@ -16,7 +16,14 @@ import { createSession, sessionOptionsFor } from '../../apps/agent/src/cell/sess
 import { expandMatrix, percentile, validateSpec, type MeasureSpec } from '../../packages/core/src/index';
 import { writeDecoderModel } from '../../test/support/decoder-model';
 
-const model = writeDecoderModel(join(mkdtempSync(join(tmpdir(), 'gen-')), 'decoder.onnx'), { layers: 4, hidden: 256, heads: 8, vocab: 2048, positions: 1024, seed: 3 });
+const model = writeDecoderModel(join(mkdtempSync(join(tmpdir(), 'gen-')), 'decoder.onnx'), {
+  layers: 4,
+  hidden: 256,
+  heads: 8,
+  vocab: 2048,
+  positions: 1024,
+  seed: 3,
+});
 const spec = validateSpec({
   name: 'gpu-generation',
   models: [{ name: 'decoder', file: model, generate: { promptTokens: [128], newTokens: [64], vocabRange: [0, 2048] } }],
@@ -44,7 +51,13 @@ for (const cell of part === 'cells' ? expandMatrix(spec, 'gpu').filter((c) => c.
       decodeTokensPerS: g?.decodeTokensPerS,
       prefillTokensPerS: g?.prefillTokensPerS,
       stepCurve: g && [g.stepCurve[0], g.stepCurve.at(-1)],
-      parity: o.parity && { ok: o.parity.ok, reason: o.parity.reason, cosine: o.parity.cosine, maxAbsError: o.parity.maxAbsError, tokens: o.parity.tokens },
+      parity: o.parity && {
+        ok: o.parity.ok,
+        reason: o.parity.reason,
+        cosine: o.parity.cosine,
+        maxAbsError: o.parity.maxAbsError,
+        tokens: o.parity.tokens,
+      },
       gpu: o.measurement?.telemetry?.gpu,
     }),
   );
@@ -55,7 +68,12 @@ const webgpu = expandMatrix(spec, 'gpu').find((c) => c.params.ep === 'webgpu')!;
 const prompt = promptIds(webgpu.params.generation!, 1, 0);
 for (const mode of part === 'loop' ? [arg as 'cpu' | 'gpu-buffer'] : []) {
   try {
-    const options = { ...sessionOptionsFor(webgpu), ...(mode === 'gpu-buffer' ? { preferredOutputLocation: generationOutputLocations(await graphOutputNames(model)) } : {}) };
+    const options = {
+      ...sessionOptionsFor(webgpu),
+      ...(mode === 'gpu-buffer'
+        ? { preferredOutputLocation: generationOutputLocations(await graphOutputNames(model)) }
+        : {}),
+    };
     const session = await createSession(model, options);
     console.error(`${mode}: session created`);
     const layout = decoderLayout(session);
@@ -75,7 +93,18 @@ for (const mode of part === 'loop' ? [arg as 'cpu' | 'gpu-buffer'] : []) {
     }
     await session.release();
     const sorted = steps.sort((a, b) => a - b);
-    console.log(JSON.stringify({ webgpuCacheMode: mode, ttftP50Ms: percentile(ttfts.sort((a, b) => a - b), 50), itlP50Ms: percentile(sorted, 50), decodeTokensPerS: steps.length / (steps.reduce((a, b) => a + b, 0) / 1000), tokens: tokens.slice(0, 12) }));
+    console.log(
+      JSON.stringify({
+        webgpuCacheMode: mode,
+        ttftP50Ms: percentile(
+          ttfts.sort((a, b) => a - b),
+          50,
+        ),
+        itlP50Ms: percentile(sorted, 50),
+        decodeTokensPerS: steps.length / (steps.reduce((a, b) => a + b, 0) / 1000),
+        tokens: tokens.slice(0, 12),
+      }),
+    );
   } catch (err) {
     console.log(JSON.stringify({ webgpuCacheMode: mode, error: (err as Error).message }));
   }

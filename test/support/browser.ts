@@ -10,7 +10,8 @@ export function chromiumPath(): string | undefined {
 /** Launches that Chromium headless through playwright-core (whose own browser downloads we never use). */
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
-  if (!executablePath) throw new Error('no Chromium: run scripts/bootstrap.sh --with-chromium or set ORTFLEET_CHROMIUM');
+  if (!executablePath)
+    throw new Error('no Chromium: run scripts/bootstrap.sh --with-chromium or set ORTFLEET_CHROMIUM');
   // Playwright already adds --no-sandbox (Chromium's sandbox refuses to start as root), --headless (the new
   // headless mode in Chromium 132 and later) and --disable-dev-shm-usage (containers give /dev/shm 64 MiB).
   return chromium.launch({ executablePath, headless: true });

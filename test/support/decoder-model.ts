@@ -25,7 +25,15 @@ export interface DecoderShape {
   cache: boolean;
 }
 
-export const SMALL_DECODER: DecoderShape = { layers: 2, hidden: 64, heads: 4, vocab: 256, positions: 256, seed: 7, cache: true };
+export const SMALL_DECODER: DecoderShape = {
+  layers: 2,
+  hidden: 64,
+  heads: 4,
+  vocab: 256,
+  positions: 256,
+  seed: 7,
+  cache: true,
+};
 
 /** The ONNX bytes of a decoder of the given shape. */
 export function decoderModel(shape: Partial<DecoderShape> = {}): Uint8Array {
@@ -85,14 +93,22 @@ export function decoderModel(shape: Partial<DecoderShape> = {}): Uint8Array {
     }
     const scores = node('Mul', [node('MatMul', [q, node('Transpose', [k], { perm: [0, 1, 3, 2] })]), 'scale']);
     const probs = node('Softmax', [node('Where', [allowed, scores, 'masked'])], { axis: -1 });
-    const context = node('Reshape', [node('Transpose', [node('MatMul', [probs, v])], { perm: [0, 2, 1, 3] }), 'hidden_shape']);
+    const context = node('Reshape', [
+      node('Transpose', [node('MatMul', [probs, v])], { perm: [0, 2, 1, 3] }),
+      'hidden_shape',
+    ]);
     x = node('Add', [x, node('MatMul', [context, weight(`l${i}.wo`, [d, d], fanIn(d))])]);
     const norm2 = node('LayerNormalization', [x, 'ones_d', 'zeros_d'], { axis: -1 });
     const up = node('MatMul', [norm2, weight(`l${i}.w1`, [d, 4 * d], fanIn(d))]);
     const act = node('Mul', [up, node('Sigmoid', [up])]);
     x = node('Add', [x, node('MatMul', [act, weight(`l${i}.w2`, [4 * d, d], fanIn(4 * d))])]);
   }
-  node('MatMul', [node('LayerNormalization', [x, 'ones_d', 'zeros_d'], { axis: -1 }), weight('lm_head', [d, vocab], fanIn(d) * 4)], undefined, 'logits');
+  node(
+    'MatMul',
+    [node('LayerNormalization', [x, 'ones_d', 'zeros_d'], { axis: -1 }), weight('lm_head', [d, vocab], fanIn(d) * 4)],
+    undefined,
+    'logits',
+  );
 
   const cacheShape = (length: string) => ['batch_size', h, length, headSize];
   const inputs: ValueInfo[] = [
@@ -104,10 +120,16 @@ export function decoderModel(shape: Partial<DecoderShape> = {}): Uint8Array {
   if (s.cache)
     for (let i = 0; i < layers; i++)
       for (const part of ['key', 'value']) {
-        inputs.push({ name: `past_key_values.${i}.${part}`, type: 'float32', shape: cacheShape('past_sequence_length') });
+        inputs.push({
+          name: `past_key_values.${i}.${part}`,
+          type: 'float32',
+          shape: cacheShape('past_sequence_length'),
+        });
         outputs.push({ name: `present.${i}.${part}`, type: 'float32', shape: cacheShape('total_sequence_length') });
       }
-  return encodeModel({ name: 'ortfleet-test-decoder', inputs, outputs, nodes, initializers: inits }, 17, { max_position_embeddings: String(positions) });
+  return encodeModel({ name: 'ortfleet-test-decoder', inputs, outputs, nodes, initializers: inits }, 17, {
+    max_position_embeddings: String(positions),
+  });
 }
 
 /** Writes a decoder to `path` and returns the path. */
@@ -131,12 +153,21 @@ if (process.argv[1]?.endsWith('decoder-model.ts')) {
   });
   const out = positionals[0];
   if (!out) {
-    process.stderr.write('usage: tsx test/support/decoder-model.ts OUT.onnx [--layers N] [--hidden N] [--heads N] [--vocab N] [--positions N] [--seed N] [--no-cache]\n');
+    process.stderr.write(
+      'usage: tsx test/support/decoder-model.ts OUT.onnx [--layers N] [--hidden N] [--heads N] [--vocab N] [--positions N] [--seed N] [--no-cache]\n',
+    );
     process.exit(2);
   }
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   const shape = Object.fromEntries(
-    Object.entries({ layers: num(values.layers), hidden: num(values.hidden), heads: num(values.heads), vocab: num(values.vocab), positions: num(values.positions), seed: num(values.seed) }).filter(([, v]) => v !== undefined),
+    Object.entries({
+      layers: num(values.layers),
+      hidden: num(values.hidden),
+      heads: num(values.heads),
+      vocab: num(values.vocab),
+      positions: num(values.positions),
+      seed: num(values.seed),
+    }).filter(([, v]) => v !== undefined),
   );
   writeDecoderModel(out, { ...shape, cache: !values['no-cache'] });
 }

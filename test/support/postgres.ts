@@ -13,7 +13,8 @@ function pgRun(binary: string, args: string[]): void {
   const cmd = asRoot ? 'runuser' : path;
   const argv = asRoot ? ['-u', 'postgres', '--', path, ...args] : args;
   const res = spawnSync(cmd, argv, { encoding: 'utf8', cwd: tmpdir() });
-  if (res.status !== 0) throw new Error(`${binary} ${args.join(' ')} failed (${res.status}): ${res.stderr || res.stdout}`);
+  if (res.status !== 0)
+    throw new Error(`${binary} ${args.join(' ')} failed (${res.status}): ${res.stderr || res.stdout}`);
 }
 
 export interface ThrowawayPostgres {
@@ -27,7 +28,10 @@ export interface ThrowawayPostgres {
 
 /** A real PostgreSQL server in a temporary directory on a free port, for one test session. */
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
-  if (!existsSync(join(PG_BIN, 'initdb'))) throw new Error(`no PostgreSQL server binaries in ${PG_BIN}; run scripts/bootstrap.sh --with-postgres or set TEST_DATABASE_URL`);
+  if (!existsSync(join(PG_BIN, 'initdb')))
+    throw new Error(
+      `no PostgreSQL server binaries in ${PG_BIN}; run scripts/bootstrap.sh --with-postgres or set TEST_DATABASE_URL`,
+    );
   const dir = mkdtempSync(join(tmpdir(), 'ortfleet-pg-'));
   if (userInfo().uid === 0) {
     const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
@@ -36,7 +40,19 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const data = join(dir, 'data');
   const port = await freePort();
   pgRun('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  const start = () => pgRun('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', '60', '-l', join(dir, 'log'), 'start']);
+  const start = () =>
+    pgRun('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      '-w',
+      '-t',
+      '60',
+      '-l',
+      join(dir, 'log'),
+      'start',
+    ]);
   start();
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,

@@ -1,7 +1,10 @@
 import type { MachineProbe } from '@ortfleet/core';
 
 /** A machine probe as a 2-core AMD EPYC agent registers it, for tests that seed the fleet. */
-export function probeFixture(hostname: string, eps: MachineProbe['eps'] = [{ name: 'cpu', available: true }]): MachineProbe {
+export function probeFixture(
+  hostname: string,
+  eps: MachineProbe['eps'] = [{ name: 'cpu', available: true }],
+): MachineProbe {
   return {
     hostname,
     os: { platform: 'linux', distro: 'debian', release: '12', kernel: '6.1', arch: 'x64' },

@@ -99,9 +99,11 @@ function checkHistogram(family: MetricFamily): void {
     if (sorted.at(-1)?.[0] !== Infinity) throw new Error(`${where}: no +Inf bucket`);
     for (let i = 1; i < sorted.length; i++) {
       if (sorted[i]![0] === sorted[i - 1]![0]) throw new Error(`${where}: bucket le=${sorted[i]![0]} given twice`);
-      if (sorted[i]![1] < sorted[i - 1]![1]) throw new Error(`${where}: bucket le=${sorted[i]![0]} counts fewer than le=${sorted[i - 1]![0]}`);
+      if (sorted[i]![1] < sorted[i - 1]![1])
+        throw new Error(`${where}: bucket le=${sorted[i]![0]} counts fewer than le=${sorted[i - 1]![0]}`);
     }
-    if (sorted.at(-1)![1] !== g.count) throw new Error(`${where}: +Inf bucket ${sorted.at(-1)![1]} is not _count ${g.count}`);
+    if (sorted.at(-1)![1] !== g.count)
+      throw new Error(`${where}: +Inf bucket ${sorted.at(-1)![1]} is not _count ${g.count}`);
   }
 }
 
@@ -156,12 +158,14 @@ export function parsePrometheus(text: string): Map<string, MetricFamily> {
     let rest = nameEnd;
     if (line[nameEnd] === '{') [labels, rest] = parseLabels(line, nameEnd, where);
     const fields = line.slice(rest).trim().split(/ +/);
-    if (line[rest] !== ' ' || fields.length < 1 || fields.length > 2) throw new Error(`${where}: expected 'name{labels} value [timestamp]'`);
+    if (line[rest] !== ' ' || fields.length < 1 || fields.length > 2)
+      throw new Error(`${where}: expected 'name{labels} value [timestamp]'`);
     const value = parseValue(fields[0]!, where);
     if (fields[1] !== undefined && !/^-?\d+$/.test(fields[1])) throw new Error(`${where}: bad timestamp`);
     const family = familyOf(name, families) ?? declare(name, where);
     if (family !== current) {
-      if (closed.has(family.name)) throw new Error(`${where}: family ${family.name} appears again after other families`);
+      if (closed.has(family.name))
+        throw new Error(`${where}: family ${family.name} appears again after other families`);
       if (current) closed.add(current.name);
       current = family;
     }
@@ -176,15 +180,27 @@ export function parsePrometheus(text: string): Map<string, MetricFamily> {
 }
 
 /** The value of the one sample of `name` whose labels include `labels`; undefined when there is none. */
-export function sampleValue(families: Map<string, MetricFamily>, name: string, labels: Record<string, string> = {}): number | undefined {
+export function sampleValue(
+  families: Map<string, MetricFamily>,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   const family = familyOf(name, families);
-  const matches = (family?.samples ?? []).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  const matches = (family?.samples ?? []).filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
   if (matches.length > 1) throw new Error(`${matches.length} series of ${name} match ${JSON.stringify(labels)}`);
   return matches[0]?.value;
 }
 
 /** The sum over every sample of `name` whose labels include `labels` (0 when none). */
-export function sampleSum(families: Map<string, MetricFamily>, name: string, labels: Record<string, string> = {}): number {
+export function sampleSum(
+  families: Map<string, MetricFamily>,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   const family = familyOf(name, families);
-  return (family?.samples ?? []).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
+  return (family?.samples ?? [])
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((sum, s) => sum + s.value, 0);
 }

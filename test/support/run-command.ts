@@ -7,7 +7,11 @@ export interface CommandResult {
 }
 
 /** Runs a program to its end with exactly `env` (nothing inherited), killing it past `timeoutMs`. */
-export function runCommand(program: string, args: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs: number }): Promise<CommandResult> {
+export function runCommand(
+  program: string,
+  args: string[],
+  opts: { cwd: string; env: Record<string, string>; timeoutMs: number },
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { cwd: opts.cwd, env: opts.env });
     let stdout = '';

@@ -27,7 +27,20 @@ export interface SimulatedAgent {
 /** A synthetic measurement that says what it is: `note` names the harness. */
 function syntheticOutcome(agentId: string, delayMs: number): CellOutcome {
   const ms = Math.max(delayMs, 0.001);
-  const stats = { minMs: ms, meanMs: ms, stdMs: 0, p50Ms: ms, p90Ms: ms, p95Ms: ms, p99Ms: ms, p999Ms: ms, maxMs: ms, p50CiLowMs: ms, p50CiHighMs: ms, cv: 0 };
+  const stats = {
+    minMs: ms,
+    meanMs: ms,
+    stdMs: 0,
+    p50Ms: ms,
+    p90Ms: ms,
+    p95Ms: ms,
+    p99Ms: ms,
+    p999Ms: ms,
+    maxMs: ms,
+    p50CiLowMs: ms,
+    p50CiHighMs: ms,
+    cv: 0,
+  };
   const measurement: Measurement = {
     sessionCreateMs: 0,
     firstInferenceMs: 0,
@@ -62,7 +75,13 @@ export async function startSimulatedAgent(opts: {
 }): Promise<SimulatedAgent> {
   const { agentId, hardwareClass, delayMs, log } = opts;
   const taskQueue = agentQueue(hardwareClass);
-  await upsertAgent(opts.db, { agentId, hardwareClass, taskQueue, probe: probeFixture(`sim-${agentId}`), labels: { simulated: 'true' } });
+  await upsertAgent(opts.db, {
+    agentId,
+    hardwareClass,
+    taskQueue,
+    probe: probeFixture(`sim-${agentId}`),
+    labels: { simulated: 'true' },
+  });
   const connection = await NativeConnection.connect({ address: opts.address });
   const worker = await Worker.create({
     connection,
@@ -83,7 +102,11 @@ export async function startSimulatedAgent(opts: {
   const done = worker.run();
   // The run counts an agent as live once Temporal lists it among the queue's pollers.
   for (let polling = false; !polling; await new Promise((r) => setTimeout(r, 100))) {
-    const res = await connection.workflowService.describeTaskQueue({ namespace: opts.namespace, taskQueue: { name: taskQueue }, taskQueueType: 2 });
+    const res = await connection.workflowService.describeTaskQueue({
+      namespace: opts.namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType: 2,
+    });
     polling = (res.pollers ?? []).some((p) => p.identity === agentId);
   }
   return {

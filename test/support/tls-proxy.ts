@@ -14,12 +14,27 @@ export interface TlsProxy {
  * Listens on 127.0.0.1 with TLS for HTTP/2 and requires a client certificate signed by `ca` (mutual TLS, as
  * a Temporal server configured for it does), then pipes each connection to `target` (host:port) in plain text.
  */
-export async function startTlsProxy(opts: { target: string; cert: string; key: string; ca: string }): Promise<TlsProxy> {
-  const [host, port] = [opts.target.slice(0, opts.target.lastIndexOf(':')), Number(opts.target.slice(opts.target.lastIndexOf(':') + 1))];
+export async function startTlsProxy(opts: {
+  target: string;
+  cert: string;
+  key: string;
+  ca: string;
+}): Promise<TlsProxy> {
+  const [host, port] = [
+    opts.target.slice(0, opts.target.lastIndexOf(':')),
+    Number(opts.target.slice(opts.target.lastIndexOf(':') + 1)),
+  ];
   const refused: string[] = [];
   const sockets = new Set<Socket>();
   const server = createServer(
-    { key: readFileSync(opts.key), cert: readFileSync(opts.cert), ca: readFileSync(opts.ca), requestCert: true, rejectUnauthorized: true, ALPNProtocols: ['h2'] },
+    {
+      key: readFileSync(opts.key),
+      cert: readFileSync(opts.cert),
+      ca: readFileSync(opts.ca),
+      requestCert: true,
+      rejectUnauthorized: true,
+      ALPNProtocols: ['h2'],
+    },
     (tlsSocket: TLSSocket) => {
       const upstream = connect(port, host);
       for (const s of [tlsSocket, upstream]) {

@@ -19,11 +19,17 @@ export interface AgentContext {
 }
 
 /** Makes the cell's model files ready on this machine; a model that cannot be is the cell's `failed` reason. */
-async function localModels(job: CellJob, models: ModelCache): Promise<Pick<CellJob, 'modelPath' | 'referenceModelPath'> | { failed: string }> {
+async function localModels(
+  job: CellJob,
+  models: ModelCache,
+): Promise<Pick<CellJob, 'modelPath' | 'referenceModelPath'> | { failed: string }> {
   const keep = [job.modelSha256, job.referenceSha256].filter((h): h is string => h !== undefined);
   try {
     const modelPath = await models.resolve({ path: job.modelPath, sha256: job.modelSha256 }, keep);
-    const referenceModelPath = job.referenceModelPath === undefined ? undefined : await models.resolve({ path: job.referenceModelPath, sha256: job.referenceSha256 }, keep);
+    const referenceModelPath =
+      job.referenceModelPath === undefined
+        ? undefined
+        : await models.resolve({ path: job.referenceModelPath, sha256: job.referenceSha256 }, keep);
     return { modelPath, referenceModelPath };
   } catch (err) {
     if (err instanceof ModelUnavailable) return { failed: err.message };
@@ -47,11 +53,14 @@ export function createAgentActivities(agent: AgentContext): AgentActivities {
     return acquireHostLock(agent.hostLockPort, `ortfleet agent ${agent.agentId} (pid ${process.pid})`, {
       signal,
       onWait: (holder) =>
-        agent.logger?.info(`agent ${agent.agentId}: cell ${cellId} waits for the host lock on port ${agent.hostLockPort}, held by ${holder}`, {
-          cellId,
-          lockPort: agent.hostLockPort,
-          holder,
-        }),
+        agent.logger?.info(
+          `agent ${agent.agentId}: cell ${cellId} waits for the host lock on port ${agent.hostLockPort}, held by ${holder}`,
+          {
+            cellId,
+            lockPort: agent.hostLockPort,
+            holder,
+          },
+        ),
     });
   };
   return {
@@ -109,9 +118,15 @@ export function createAgentActivities(agent: AgentContext): AgentActivities {
         if (outcome.status !== 'crashed' || outcome.measurement) return stamp(outcome);
         if (attempt < CELL_ATTEMPTS) {
           status = 'crashed';
-          throw ApplicationFailure.retryable(`cell child crashed on ${agent.agentId} (attempt ${attempt} of ${CELL_ATTEMPTS}): ${outcome.reason}`, 'CellCrashed');
+          throw ApplicationFailure.retryable(
+            `cell child crashed on ${agent.agentId} (attempt ${attempt} of ${CELL_ATTEMPTS}): ${outcome.reason}`,
+            'CellCrashed',
+          );
         }
-        return stamp({ ...outcome, reason: `crashed on attempt ${attempt} of ${CELL_ATTEMPTS}; last: ${outcome.reason}` });
+        return stamp({
+          ...outcome,
+          reason: `crashed on attempt ${attempt} of ${CELL_ATTEMPTS}; last: ${outcome.reason}`,
+        });
       } finally {
         clearInterval(timer);
         const { ep, hardwareClass } = input.cell.params;
@@ -119,7 +134,9 @@ export function createAgentActivities(agent: AgentContext): AgentActivities {
         // The next cell's child starts while the outcome travels back and the next cell comes in. The host lock
         // is held until it is ready, so its start never overlaps another agent's measurement on this machine.
         const childReady = prestartChild().catch((err: unknown) =>
-          agent.logger?.warn(`agent ${agent.agentId}: could not start the next cell process: ${(err as Error).message}`),
+          agent.logger?.warn(
+            `agent ${agent.agentId}: could not start the next cell process: ${(err as Error).message}`,
+          ),
         );
         const handover = { lock, childReady };
         handedOver = handover;

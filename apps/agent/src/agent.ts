@@ -1,6 +1,13 @@
 import { Client, type Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { agentQueue, ORCHESTRATOR_QUEUE, silentLogger, type AgentRegistration, type EpAvailability, type Logger } from '@ortfleet/core';
+import {
+  agentQueue,
+  ORCHESTRATOR_QUEUE,
+  silentLogger,
+  type AgentRegistration,
+  type EpAvailability,
+  type Logger,
+} from '@ortfleet/core';
 import { WORKFLOW, type RegisterAgentWorkflow } from '@ortfleet/contracts';
 import { createAgentActivities } from './activities';
 import { runIsolated, stopSpareChild } from './cell/isolated';
@@ -44,8 +51,13 @@ export interface RunningAgent {
  * the host lock, since the probe's sessions would disturb another agent's measurement.
  */
 export async function probeEpsIsolated(lockPort: number, owner: string, logger: Logger): Promise<EpAvailability[]> {
-  const lock = await acquireHostLock(lockPort, owner, { onWait: (holder) => logger.info(`${owner}: waiting for the host lock on port ${lockPort}, held by ${holder}`, { lockPort, holder }) });
-  const end = await runIsolated({ kind: 'probe-eps' }, { timeoutMs: 120_000, memoryLimitBytes: 4 * 2 ** 30 }).finally(() => lock.release());
+  const lock = await acquireHostLock(lockPort, owner, {
+    onWait: (holder) =>
+      logger.info(`${owner}: waiting for the host lock on port ${lockPort}, held by ${holder}`, { lockPort, holder }),
+  });
+  const end = await runIsolated({ kind: 'probe-eps' }, { timeoutMs: 120_000, memoryLimitBytes: 4 * 2 ** 30 }).finally(
+    () => lock.release(),
+  );
   if (end.kind === 'message' && end.message.type === 'eps') return end.message.eps;
   const why = end.kind === 'died' ? end.reason : 'unexpected answer';
   return [{ name: 'cpu', available: false, error: `EP probe failed: ${why}` }];
@@ -62,11 +74,20 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const eps = await probeEpsIsolated(opts.hostLockPort, `ortfleet agent ${opts.agentId} (pid ${process.pid})`, logger);
   const probe = await probeMachine(eps);
   const hardwareClass = opts.hardwareClass ?? hardwareClassOf(probe);
-  const registration: AgentRegistration = { agentId: opts.agentId, hardwareClass, taskQueue: agentQueue(hardwareClass), probe, labels: opts.labels ?? {} };
-  logger.info(`agent ${opts.agentId}: class ${hardwareClass}; EPs ${eps.map((e) => `${e.name}${e.available ? '' : ` (unavailable: ${e.reason ?? e.error ?? 'unknown'})`}`).join(', ')}`, {
+  const registration: AgentRegistration = {
+    agentId: opts.agentId,
     hardwareClass,
-    eps: eps.filter((e) => e.available).map((e) => e.name),
-  });
+    taskQueue: agentQueue(hardwareClass),
+    probe,
+    labels: opts.labels ?? {},
+  };
+  logger.info(
+    `agent ${opts.agentId}: class ${hardwareClass}; EPs ${eps.map((e) => `${e.name}${e.available ? '' : ` (unavailable: ${e.reason ?? e.error ?? 'unknown'})`}`).join(', ')}`,
+    {
+      hardwareClass,
+      eps: eps.filter((e) => e.available).map((e) => e.name),
+    },
+  );
 
   const worker = await Worker.create({
     connection: opts.connection,
@@ -100,6 +121,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     await done;
     throw err;
   }
-  logger.info(`agent ${opts.agentId}: registered, polling ${registration.taskQueue}`, { taskQueue: registration.taskQueue });
+  logger.info(`agent ${opts.agentId}: registered, polling ${registration.taskQueue}`, {
+    taskQueue: registration.taskQueue,
+  });
   return { registration, worker, done };
 }

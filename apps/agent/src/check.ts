@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expandMatrix, validateSpec, type CellOutcome, type EpAvailability, type Logger, type MachineProbe, type Provenance } from '@ortfleet/core';
+import {
+  expandMatrix,
+  validateSpec,
+  type CellOutcome,
+  type EpAvailability,
+  type Logger,
+  type MachineProbe,
+  type Provenance,
+} from '@ortfleet/core';
 import { probeEpsIsolated } from './agent';
 import { runCellIsolated } from './cell/isolated';
 import { acquireHostLock } from './host-lock';
@@ -60,7 +68,14 @@ export async function checkMachine(opts: CheckOptions): Promise<MachineCheck> {
       name: 'check',
       models: [{ name: 'ppocr-det', file: opts.model, inputs: { x: { shape: ['batch', 3, 320, 320] } } }],
       matrix: { ep: wanted, precision: ['fp32'], batch: [1] },
-      measure: { warmup: 5, minIterations: 20, minDurationMs: opts.seconds * 1000, maxDurationMs: opts.seconds * 3000, cellTimeoutMs: opts.seconds * 3000 + 120_000, profileIterations: 5 },
+      measure: {
+        warmup: 5,
+        minIterations: 20,
+        minDurationMs: opts.seconds * 1000,
+        maxDurationMs: opts.seconds * 3000,
+        cellTimeoutMs: opts.seconds * 3000 + 120_000,
+        profileIterations: 5,
+      },
     },
     'check',
   );
@@ -69,14 +84,31 @@ export async function checkMachine(opts: CheckOptions): Promise<MachineCheck> {
     const ep = cell.params.ep;
     const availability = eps.find((e) => e.name === ep);
     if (!availability?.available) {
-      cells.push({ ep, outcome: { status: 'unsupported', reason: availability ? `EP '${ep}' does not load here: ${availability.error ?? availability.reason ?? 'unknown'}` : `onnxruntime-node has no EP '${ep}' on this platform` } });
+      cells.push({
+        ep,
+        outcome: {
+          status: 'unsupported',
+          reason: availability
+            ? `EP '${ep}' does not load here: ${availability.error ?? availability.reason ?? 'unknown'}`
+            : `onnxruntime-node has no EP '${ep}' on this platform`,
+        },
+      });
       continue;
     }
     opts.logger.info(`check: measuring ${ep}`, { cellId: cell.id });
-    const lock = await acquireHostLock(opts.hostLockPort, owner, { onWait: (holder) => opts.logger.info(`check: waiting for the host lock, held by ${holder}`) });
+    const lock = await acquireHostLock(opts.hostLockPort, owner, {
+      onWait: (holder) => opts.logger.info(`check: waiting for the host lock, held by ${holder}`),
+    });
     try {
       const outcome = await runCellIsolated(
-        { kind: 'cell', cell, modelPath: opts.model, referenceModelPath: opts.model, inputs: spec.models[0]!.inputs, measure: spec.measure },
+        {
+          kind: 'cell',
+          cell,
+          modelPath: opts.model,
+          referenceModelPath: opts.model,
+          inputs: spec.models[0]!.inputs,
+          measure: spec.measure,
+        },
         { timeoutMs: spec.measure.cellTimeoutMs, memoryLimitBytes: opts.memoryLimitBytes },
       );
       cells.push({ ep, outcome: { ...outcome, provenance } });

@@ -14,8 +14,19 @@ function problems(flags: Record<string, string>, env: Record<string, string> = {
 
 describe('agentSettings', () => {
   it('takes defaults, environment, and flags over environment', () => {
-    const s = agentSettings({ labels: 'region=eu', 'cache-mb': '64' }, { ORTFLEET_AGENT_LABELS: 'region=us', ORTFLEET_MODEL_STORE: 'http://dash:8080', ORTFLEET_AGENT_ID: 'gpu-1' }, '/home/o');
-    expect(s).toMatchObject({ agentId: 'gpu-1', labels: { region: 'eu' }, modelStore: 'http://dash:8080', cacheDir: '/home/o/model-cache', cacheBytes: 64 * 2 ** 20, hostLockPort: 47231 });
+    const s = agentSettings(
+      { labels: 'region=eu', 'cache-mb': '64' },
+      { ORTFLEET_AGENT_LABELS: 'region=us', ORTFLEET_MODEL_STORE: 'http://dash:8080', ORTFLEET_AGENT_ID: 'gpu-1' },
+      '/home/o',
+    );
+    expect(s).toMatchObject({
+      agentId: 'gpu-1',
+      labels: { region: 'eu' },
+      modelStore: 'http://dash:8080',
+      cacheDir: '/home/o/model-cache',
+      cacheBytes: 64 * 2 ** 20,
+      hostLockPort: 47231,
+    });
   });
 
   it('lists every bad field at once, by the flag or variable it came from', () => {

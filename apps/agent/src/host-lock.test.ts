@@ -32,7 +32,14 @@ describe('acquireHostLock', () => {
 
   it('is given back by the kernel when its holder dies by SIGKILL', async () => {
     const port = await freePort();
-    const holder = spawn(process.execPath, ['-e', `require('net').createServer(s => s.end('doomed agent\\n')).listen({ host: '127.0.0.1', port: ${port}, exclusive: true }, () => console.log('held'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('net').createServer(s => s.end('doomed agent\\n')).listen({ host: '127.0.0.1', port: ${port}, exclusive: true }, () => console.log('held'))`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await once(holder.stdout!, 'data');
     expect(await lockHolder(port)).toBe('doomed agent');
     holder.kill('SIGKILL');

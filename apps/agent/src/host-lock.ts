@@ -12,7 +12,9 @@ export interface HostLock {
 function listen(port: number, owner: string): Promise<Server | undefined> {
   return new Promise((resolve, reject) => {
     const server = createServer((socket) => socket.end(`${owner}\n`));
-    server.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(undefined) : reject(err)));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EADDRINUSE' ? resolve(undefined) : reject(err),
+    );
     server.listen({ host: '127.0.0.1', port, exclusive: true }, () => resolve(server));
   });
 }
@@ -34,7 +36,11 @@ export function lockHolder(port: number): Promise<string> {
  * the holder exits, even by SIGKILL, so a dead agent never leaves the host locked, and two agents started on
  * one host (with one port) never measure at the same time. Waits until the lock is free or `signal` aborts.
  */
-export async function acquireHostLock(port: number, owner: string, opts: { signal?: AbortSignal; onWait?: (holder: string) => void } = {}): Promise<HostLock> {
+export async function acquireHostLock(
+  port: number,
+  owner: string,
+  opts: { signal?: AbortSignal; onWait?: (holder: string) => void } = {},
+): Promise<HostLock> {
   let told = false;
   for (;;) {
     opts.signal?.throwIfAborted();

@@ -12,9 +12,14 @@ function recordingMeter() {
   const values = new Map<string, number>();
   const key = (name: string, tags: MetricTags = {}) => `${name}${JSON.stringify(tags)}`;
   const meter: MetricMeter = {
-    createCounter: (name) => ({ add: (v, tags) => void values.set(key(name, tags), (values.get(key(name, tags)) ?? 0) + v) }),
+    createCounter: (name) => ({
+      add: (v, tags) => void values.set(key(name, tags), (values.get(key(name, tags)) ?? 0) + v),
+    }),
     createGauge: (name) => ({ set: (v, tags) => void values.set(key(name, tags), v) }),
-    createHistogram: (name) => ({ record: (v, tags) => void values.set(key(`${name}_count`, tags), (values.get(key(`${name}_count`, tags)) ?? 0) + 1) }),
+    createHistogram: (name) => ({
+      record: (v, tags) =>
+        void values.set(key(`${name}_count`, tags), (values.get(key(`${name}_count`, tags)) ?? 0) + 1),
+    }),
   };
   return { meter, value: (name: string, tags?: MetricTags) => values.get(key(name, tags)), values };
 }
@@ -24,7 +29,13 @@ describe('agentMetrics', () => {
     const { meter, values } = recordingMeter();
     agentMetrics(meter);
     expect([...values.values()].every((v) => v === 0)).toBe(true);
-    expect([...values.keys()]).toEqual(expect.arrayContaining(['ortfleet_agent_cell_running{}', 'ortfleet_agent_cell_phase{"phase":"timed-loop"}', 'ortfleet_agent_model_cache_hits_total{}']));
+    expect([...values.keys()]).toEqual(
+      expect.arrayContaining([
+        'ortfleet_agent_cell_running{}',
+        'ortfleet_agent_cell_phase{"phase":"timed-loop"}',
+        'ortfleet_agent_model_cache_hits_total{}',
+      ]),
+    );
   });
 
   it('shows one phase at 1 while a cell runs and none after, and counts the cell by outcome', () => {
@@ -34,7 +45,11 @@ describe('agentMetrics', () => {
     metrics.cellPhase('fetching-model');
     metrics.cellPhase('timed-loop');
     expect(value('ortfleet_agent_cell_running')).toBe(1);
-    expect(['waiting-for-host', 'fetching-model', 'timed-loop'].map((phase) => value('ortfleet_agent_cell_phase', { phase }))).toEqual([0, 0, 1]);
+    expect(
+      ['waiting-for-host', 'fetching-model', 'timed-loop'].map((phase) =>
+        value('ortfleet_agent_cell_phase', { phase }),
+      ),
+    ).toEqual([0, 0, 1]);
     const tags = { status: 'timeout', ep: 'cpu', hardware_class: 'x86' };
     metrics.cellEnded({ status: 'timeout', ep: 'cpu', hardwareClass: 'x86', seconds: 3 });
     expect(value('ortfleet_agent_cell_running')).toBe(0);
@@ -63,6 +78,10 @@ describe('agentMetrics', () => {
     await cache.resolve(ref);
     await cache.resolve(ref);
     await cache.resolve({ path: file });
-    expect([value('ortfleet_agent_model_cache_misses_total'), value('ortfleet_agent_model_cache_hits_total'), value('ortfleet_agent_model_download_bytes_total')]).toEqual([1, 1, 0]);
+    expect([
+      value('ortfleet_agent_model_cache_misses_total'),
+      value('ortfleet_agent_model_cache_hits_total'),
+      value('ortfleet_agent_model_download_bytes_total'),
+    ]).toEqual([1, 1, 0]);
   });
 });

@@ -2,7 +2,17 @@ import { createMetric, METRICS, noopMeter, type CellStatus, type MetricMeter } f
 import type { Phase } from '@ortfleet/contracts';
 
 /** Every phase a cell reports, so that leaving one sets its series back to 0. */
-const PHASES: readonly (Phase | 'starting')[] = ['waiting-for-host', 'fetching-model', 'starting', 'session', 'first-inference', 'warmup', 'timed-loop', 'parity', 'profile'];
+const PHASES: readonly (Phase | 'starting')[] = [
+  'waiting-for-host',
+  'fetching-model',
+  'starting',
+  'session',
+  'first-inference',
+  'warmup',
+  'timed-loop',
+  'parity',
+  'profile',
+];
 
 /** What the model cache reports: how often a model was ready, and what downloading cost. */
 export interface ModelCacheMetrics {

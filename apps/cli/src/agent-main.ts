@@ -15,4 +15,8 @@ ${AGENT_USAGE.replace(/^usage: ortfleet agent/, 'agent flags:')}`;
 
 const args = process.argv.slice(2);
 const named = args[0] === 'check' || args[0] === 'agent';
-process.exitCode = await runEntry({ agent: agentCommand, check: checkCommand }, USAGE, named ? args : ['agent', ...args]);
+process.exitCode = await runEntry(
+  { agent: agentCommand, check: checkCommand },
+  USAGE,
+  named ? args : ['agent', ...args],
+);

@@ -3,7 +3,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { agentMetrics } from '@ortfleet/agent';
 import { BadInputError, createLogger, METRICS } from '@ortfleet/core';
 import { parsePrometheus, sampleValue } from '../../../test/support/prometheus';
-import { assertMetricsPortFree, bindAddress, freePort, installRuntime, metricsEndpoint, workerMetrics } from '@ortfleet/orchestrator';
+import {
+  assertMetricsPortFree,
+  bindAddress,
+  freePort,
+  installRuntime,
+  metricsEndpoint,
+  workerMetrics,
+} from '@ortfleet/orchestrator';
 
 const servers: Server[] = [];
 
@@ -31,7 +38,9 @@ describe('metrics endpoint settings', () => {
     const port = await takenPort();
     const refused = await assertMetricsPortFree({ host: '127.0.0.1', port }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(BadInputError);
-    expect((refused as Error).message).toBe(`metrics port ${port} on 127.0.0.1 is already in use (--metrics-port / ORTFLEET_METRICS_PORT)`);
+    expect((refused as Error).message).toBe(
+      `metrics port ${port} on 127.0.0.1 is already in use (--metrics-port / ORTFLEET_METRICS_PORT)`,
+    );
     await expect(assertMetricsPortFree({ host: '127.0.0.1', port: await freePort() })).resolves.toBeUndefined();
   });
 });
@@ -41,7 +50,11 @@ describe('installRuntime with a metrics endpoint', () => {
   it("serves ortfleet's series, recorded through the runtime's meter, as valid Prometheus text", async () => {
     const port = await freePort();
     const lines: string[] = [];
-    const meter = installRuntime({ logger: createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l) }), sdkLevel: 'WARN', metrics: { host: '127.0.0.1', port } });
+    const meter = installRuntime({
+      logger: createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l) }),
+      sdkLevel: 'WARN',
+      metrics: { host: '127.0.0.1', port },
+    });
     const agent = agentMetrics(meter);
     agent.cellStarted('waiting-for-host');
     agent.cellPhase('timed-loop');
@@ -67,11 +80,22 @@ describe('installRuntime with a metrics endpoint', () => {
     expect(sampleValue(families, 'ortfleet_agent_cell_duration_seconds_bucket', { ...ok, le: '2.5' })).toBe(1);
     // A second cell is on, in its session phase; the first one's phases are back to 0.
     expect(sampleValue(families, 'ortfleet_agent_cell_running')).toBe(1);
-    expect(families.get('ortfleet_agent_cell_phase')!.samples.filter((s) => s.value === 1).map((s) => s.labels)).toEqual([{ phase: 'session' }]);
+    expect(
+      families
+        .get('ortfleet_agent_cell_phase')!
+        .samples.filter((s) => s.value === 1)
+        .map((s) => s.labels),
+    ).toEqual([{ phase: 'session' }]);
     expect(sampleValue(families, 'ortfleet_agent_model_cache_hits_total')).toBe(1);
     expect(sampleValue(families, 'ortfleet_agent_model_cache_misses_total')).toBe(1);
     expect(sampleValue(families, 'ortfleet_agent_model_download_bytes_total')).toBe(1234);
-    expect(sampleValue(families, 'ortfleet_worker_cell_results_total', { status: 'unschedulable', ep: 'cuda', hardware_class: 'nvidia-h100' })).toBe(1);
+    expect(
+      sampleValue(families, 'ortfleet_worker_cell_results_total', {
+        status: 'unschedulable',
+        ep: 'cuda',
+        hardware_class: 'nvidia-h100',
+      }),
+    ).toBe(1);
     expect(sampleValue(families, 'ortfleet_worker_persist_retries_total')).toBe(1);
     expect(sampleValue(families, 'ortfleet_worker_runs_in_flight')).toBe(3);
     expect(lines).toEqual([]);

@@ -1,9 +1,19 @@
-import { describeConfiguration, isRankable, rankByModel, type CellParams, type CellResult, type RunProgress, type RunSummary } from '@ortfleet/core';
+import {
+  describeConfiguration,
+  isRankable,
+  rankByModel,
+  type CellParams,
+  type CellResult,
+  type RunProgress,
+  type RunSummary,
+} from '@ortfleet/core';
 
 /** Rows as aligned columns, numbers right-aligned; the first row is the header. */
 function pad(cells: string[][]): string {
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return cells.map((row) => row.map((c, i) => (/^[\d.]/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n');
+  return cells
+    .map((row) => row.map((c, i) => (/^[\d.]/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 /** A table with a header row, for commands that list things. */
@@ -17,7 +27,9 @@ const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1
 export function progressLine(p: RunProgress, elapsedMs: number, width = 30): string {
   const fraction = p.total > 0 ? p.done / p.total : 0;
   const filled = Math.round(fraction * width);
-  const counts = Object.entries(p.byStatus).map(([status, n]) => `${status} ${n}`).join(' · ');
+  const counts = Object.entries(p.byStatus)
+    .map(([status, n]) => `${status} ${n}`)
+    .join(' · ');
   const secs = Math.round(elapsedMs / 1000);
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} cells${p.running ? ` · in flight ${p.running}` : ''}${counts ? ` · ${counts}` : ''} · ${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, '0')}s`;
 }
@@ -28,9 +40,21 @@ function knobs(p: CellParams): string {
     p.executionMode === 'parallel' ? `parallel/${p.interOpThreads || 'auto'}` : '',
     p.memoryPattern ? '' : 'no-mempattern',
     p.cpuArena ? '' : 'no-arena',
-    p.epOptions ? Object.entries(p.epOptions).map(([k, v]) => `${k}=${String(v)}`).join(',') : '',
-    p.freeDimensions ? Object.entries(p.freeDimensions).map(([k, v]) => `${k}=${v}`).join(',') : '',
-    p.sessionConfig ? Object.entries(p.sessionConfig).map(([k, v]) => `${k}=${v}`).join(',') : '',
+    p.epOptions
+      ? Object.entries(p.epOptions)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(',')
+      : '',
+    p.freeDimensions
+      ? Object.entries(p.freeDimensions)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',')
+      : '',
+    p.sessionConfig
+      ? Object.entries(p.sessionConfig)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',')
+      : '',
   ].filter(Boolean);
   return set.join(' ') || '-';
 }
@@ -41,15 +65,53 @@ function cellLabel(c: CellResult): string {
 
 /** A decoder's cells: time to first token, inter-token latency and tokens/s, lowest median TTFT first. */
 function generationTable(ranked: CellResult[]): string {
-  const rows = [['#', 'hardware', 'ep', 'precision', 'batch', 'threads', 'prompt', 'new', 'TTFT p50', 'TTFT 95% CI', 'TTFT p99', 'ITL p50', 'ITL p99', 'prefill tok/s', 'decode tok/s', 'kv cache', 'gens', 'flags']];
-  const byTtft = [...ranked].sort((a, b) => a.measurement!.generation!.ttft.p50Ms - b.measurement!.generation!.ttft.p50Ms);
+  const rows = [
+    [
+      '#',
+      'hardware',
+      'ep',
+      'precision',
+      'batch',
+      'threads',
+      'prompt',
+      'new',
+      'TTFT p50',
+      'TTFT 95% CI',
+      'TTFT p99',
+      'ITL p50',
+      'ITL p99',
+      'prefill tok/s',
+      'decode tok/s',
+      'kv cache',
+      'gens',
+      'flags',
+    ],
+  ];
+  const byTtft = [...ranked].sort(
+    (a, b) => a.measurement!.generation!.ttft.p50Ms - b.measurement!.generation!.ttft.p50Ms,
+  );
   byTtft.forEach((r, i) => {
     const g = r.measurement!.generation!;
     const p = r.params;
     rows.push([
-      String(i + 1), p.hardwareClass, p.ep, p.precision, String(p.batch), p.intraOpThreads === 0 ? 'auto' : String(p.intraOpThreads), String(g.promptTokens), String(g.newTokens),
-      fmt(g.ttft.p50Ms), `${fmt(g.ttft.p50CiLowMs)}-${fmt(g.ttft.p50CiHighMs)}`, fmt(g.ttft.p99Ms), fmt(g.itl.p50Ms), fmt(g.itl.p99Ms),
-      g.prefillTokensPerS.toFixed(0), g.decodeTokensPerS.toFixed(1), g.kvCache.mode, String(g.generations), flags(r),
+      String(i + 1),
+      p.hardwareClass,
+      p.ep,
+      p.precision,
+      String(p.batch),
+      p.intraOpThreads === 0 ? 'auto' : String(p.intraOpThreads),
+      String(g.promptTokens),
+      String(g.newTokens),
+      fmt(g.ttft.p50Ms),
+      `${fmt(g.ttft.p50CiLowMs)}-${fmt(g.ttft.p50CiHighMs)}`,
+      fmt(g.ttft.p99Ms),
+      fmt(g.itl.p50Ms),
+      fmt(g.itl.p99Ms),
+      g.prefillTokensPerS.toFixed(0),
+      g.decodeTokensPerS.toFixed(1),
+      g.kvCache.mode,
+      String(g.generations),
+      flags(r),
     ]);
   });
   return pad(rows);
@@ -58,12 +120,18 @@ function generationTable(ranked: CellResult[]): string {
 /** Warnings a performance engineer should see next to a figure. */
 function flags(r: CellResult): string {
   const m = r.measurement!;
-  return [
-    m.unstable ? 'unstable' : '',
-    // ORT keeps shape arithmetic on the CPU by design; only a noticeable share of time is worth a flag.
-    r.profile?.fallback && r.profile.fallback.timeShare >= 0.01 ? `cpu-fallback ${Math.round(r.profile.fallback.timeShare * 100)}%` : '',
-    r.parity ? '' : 'no-parity',
-  ].filter(Boolean).join(' ') || '-';
+  return (
+    [
+      m.unstable ? 'unstable' : '',
+      // ORT keeps shape arithmetic on the CPU by design; only a noticeable share of time is worth a flag.
+      r.profile?.fallback && r.profile.fallback.timeShare >= 0.01
+        ? `cpu-fallback ${Math.round(r.profile.fallback.timeShare * 100)}%`
+        : '',
+      r.parity ? '' : 'no-parity',
+    ]
+      .filter(Boolean)
+      .join(' ') || '-'
+  );
 }
 
 /** The ranked table per model, then the cells that did not end ok, grouped by reason. */
@@ -71,31 +139,81 @@ export function renderSummary(summary: RunSummary): string {
   const out: string[] = [];
   for (const [model, ranked] of rankByModel(summary.cells)) {
     if (ranked.every((r) => r.measurement!.generation)) {
-      out.push(`\n${model}: ${ranked.length} generation configuration${ranked.length === 1 ? '' : 's'}, lowest time to first token first (ms; ITL = inter-token latency)`);
+      out.push(
+        `\n${model}: ${ranked.length} generation configuration${ranked.length === 1 ? '' : 's'}, lowest time to first token first (ms; ITL = inter-token latency)`,
+      );
       out.push(generationTable(ranked));
       continue;
     }
-    out.push(`\n${model}: ${ranked.length} configuration${ranked.length === 1 ? '' : 's'}, fastest first (latency in ms)`);
+    out.push(
+      `\n${model}: ${ranked.length} configuration${ranked.length === 1 ? '' : 's'}, fastest first (latency in ms)`,
+    );
     // Closed-loop columns only where some cell kept more than one request in flight: single-stream tables stay as they were.
     const closedLoop = ranked.some((r) => r.measurement!.concurrency);
     const loopHeader = closedLoop ? ['conc', 'in flight', 'req/s'] : [];
-    const rows = [['#', 'hardware', 'ep', 'precision', 'batch', 'threads', 'opt', 'knobs', ...loopHeader, 'p50', 'p50 95% CI', 'p99', 'items/s', 'GFLOP/s', 'cpu%', 'iters', 'session', 'first', 'flags']];
+    const rows = [
+      [
+        '#',
+        'hardware',
+        'ep',
+        'precision',
+        'batch',
+        'threads',
+        'opt',
+        'knobs',
+        ...loopHeader,
+        'p50',
+        'p50 95% CI',
+        'p99',
+        'items/s',
+        'GFLOP/s',
+        'cpu%',
+        'iters',
+        'session',
+        'first',
+        'flags',
+      ],
+    ];
     ranked.forEach((r, i) => {
       const m = r.measurement!;
       const p = r.params;
       const c = m.concurrency;
-      const loop = closedLoop ? [String(p.concurrency ?? 1), c ? c.meanInFlight.toFixed(2) : '1.00', (c ? c.requestsPerS : m.iterations / (m.durationMs / 1000)).toFixed(1)] : [];
+      const loop = closedLoop
+        ? [
+            String(p.concurrency ?? 1),
+            c ? c.meanInFlight.toFixed(2) : '1.00',
+            (c ? c.requestsPerS : m.iterations / (m.durationMs / 1000)).toFixed(1),
+          ]
+        : [];
       rows.push([
-        String(i + 1), p.hardwareClass, p.ep, p.precision, String(p.batch), p.intraOpThreads === 0 ? 'auto' : String(p.intraOpThreads), p.graphOptimization, knobs(p), ...loop,
-        fmt(m.stats.p50Ms), `${fmt(m.stats.p50CiLowMs)}-${fmt(m.stats.p50CiHighMs)}`, fmt(m.stats.p99Ms), m.throughput.toFixed(1),
-        m.achievedGflops === undefined ? '-' : m.achievedGflops.toFixed(1), m.telemetry ? m.telemetry.processCpuPercent.toFixed(0) : '-',
-        String(m.iterations), fmt(m.sessionCreateMs), fmt(m.firstInferenceMs), flags(r),
+        String(i + 1),
+        p.hardwareClass,
+        p.ep,
+        p.precision,
+        String(p.batch),
+        p.intraOpThreads === 0 ? 'auto' : String(p.intraOpThreads),
+        p.graphOptimization,
+        knobs(p),
+        ...loop,
+        fmt(m.stats.p50Ms),
+        `${fmt(m.stats.p50CiLowMs)}-${fmt(m.stats.p50CiHighMs)}`,
+        fmt(m.stats.p99Ms),
+        m.throughput.toFixed(1),
+        m.achievedGflops === undefined ? '-' : m.achievedGflops.toFixed(1),
+        m.telemetry ? m.telemetry.processCpuPercent.toFixed(0) : '-',
+        String(m.iterations),
+        fmt(m.sessionCreateMs),
+        fmt(m.firstInferenceMs),
+        flags(r),
       ]);
     });
     out.push(pad(rows));
   }
   const unranked = summary.cells.filter((c) => c.status === 'ok' && !isRankable(c));
-  if (unranked.length > 0) out.push(`\nok but not ranked (outputs disagree with the fp32 CPU reference):\n${unranked.map((c) => `  ${cellLabel(c)}: ${c.parity?.reason ?? ''}`).join('\n')}`);
+  if (unranked.length > 0)
+    out.push(
+      `\nok but not ranked (outputs disagree with the fp32 CPU reference):\n${unranked.map((c) => `  ${cellLabel(c)}: ${c.parity?.reason ?? ''}`).join('\n')}`,
+    );
   const notOk = new Map<string, CellResult[]>();
   for (const c of summary.cells) {
     if (c.status === 'ok') continue;
@@ -104,7 +222,14 @@ export function renderSummary(summary: RunSummary): string {
   }
   if (notOk.size > 0) out.push('\ncells not ok, by reason:');
   for (const [why, cells] of notOk) out.push(`  ${cells.length} × ${why}\n      ${cells.map(cellLabel).join('; ')}`);
-  const counts = summary.cells.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.status]: (acc[c.status] ?? 0) + 1 }), {});
-  out.push(`\nrun ${summary.runId}: ${summary.status}; ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}; fleet EPs: ${summary.fleetEps.join(', ') || 'none'}`);
+  const counts = summary.cells.reduce<Record<string, number>>(
+    (acc, c) => ({ ...acc, [c.status]: (acc[c.status] ?? 0) + 1 }),
+    {},
+  );
+  out.push(
+    `\nrun ${summary.runId}: ${summary.status}; ${Object.entries(counts)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')}; fleet EPs: ${summary.fleetEps.join(', ') || 'none'}`,
+  );
   return out.join('\n');
 }

@@ -3,7 +3,14 @@ import type { Worker } from '@temporalio/worker';
 import { agentMetrics, ModelCache, startAgent, type AgentSettings, type RunningAgent } from '@ortfleet/agent';
 import type { Logger, MetricMeter } from '@ortfleet/core';
 import { openDatabase, type Database } from '@ortfleet/db';
-import { connectTemporal, createOrchestratorWorker, watchRunsInFlight, workerMetrics, type Config, type TemporalHandle } from '@ortfleet/orchestrator';
+import {
+  connectTemporal,
+  createOrchestratorWorker,
+  watchRunsInFlight,
+  workerMetrics,
+  type Config,
+  type TemporalHandle,
+} from '@ortfleet/orchestrator';
 
 /** The pieces one process runs: always a Temporal connection; with `worker`, the orchestrator worker and its database; with `agent`, an agent with those settings. */
 export interface Stack {
@@ -39,7 +46,12 @@ export async function startStack(
       database = await openDatabase({ databaseUrl: config.DATABASE_URL, home: config.ORTFLEET_HOME });
       stops.push(() => database!.close());
       logger.info(`database: ${database.location}`);
-      const worker = await createOrchestratorWorker({ connection: temporal.workerConnection, client: temporal.client, namespace: temporal.namespace, db: database.db });
+      const worker = await createOrchestratorWorker({
+        connection: temporal.workerConnection,
+        client: temporal.client,
+        namespace: temporal.namespace,
+        db: database.db,
+      });
       stops.push(runInBackground(worker));
       if (meter) stops.push(watchRunsInFlight(temporal.client, workerMetrics(meter), logger));
     }
@@ -54,7 +66,13 @@ export async function startStack(
         agentId: settings.agentId,
         hardwareClass: settings.hardwareClass,
         labels: settings.labels,
-        models: new ModelCache({ dir: settings.cacheDir, maxBytes: settings.cacheBytes, store: settings.modelStore, token: settings.token, metrics }),
+        models: new ModelCache({
+          dir: settings.cacheDir,
+          maxBytes: settings.cacheBytes,
+          store: settings.modelStore,
+          token: settings.token,
+          metrics,
+        }),
         hostLockPort: settings.hostLockPort,
         memoryLimitBytes: cellMemoryLimitBytes(config),
         logger,

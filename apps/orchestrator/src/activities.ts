@@ -6,7 +6,16 @@ import { judgeRun, type JudgedCell } from './judging/judge-run';
 import { postAlert } from './judging/post-alert';
 import protos from '@temporalio/proto';
 import type { AgentRegistration, CellResult, EpAvailability, FleetClass } from '@ortfleet/core';
-import { createRun, finishRun, listAgents, recordResult, recordResults, upsertAgent, type Db, type RUN_STATUSES } from '@ortfleet/db';
+import {
+  createRun,
+  finishRun,
+  listAgents,
+  recordResult,
+  recordResults,
+  upsertAgent,
+  type Db,
+  type RUN_STATUSES,
+} from '@ortfleet/db';
 import { workerMetrics, type WorkerMetrics } from './observability/worker-metrics';
 
 /** One result as a batch carries it, with the hash of the model file it measured. */
@@ -23,7 +32,12 @@ const LIVE_POLLER_MS = 150_000;
  * Their series go to `metrics`, by default on the installed runtime's meter (which records nothing unless the
  * process serves metrics).
  */
-export function createOrchestratorActivities(deps: { db: Db; client: Client; namespace: string; metrics?: WorkerMetrics }) {
+export function createOrchestratorActivities(deps: {
+  db: Db;
+  client: Client;
+  namespace: string;
+  metrics?: WorkerMetrics;
+}) {
   const { db, client, namespace } = deps;
   const metrics = deps.metrics ?? workerMetrics(Runtime.instance().metricMeter);
 
@@ -50,7 +64,13 @@ export function createOrchestratorActivities(deps: { db: Db; client: Client; nam
     },
 
     /** Records a run as started (idempotent), with the schedule that started it, if any. */
-    async createRun(run: { id: string; name: string; spec: unknown; schedule?: string; workflowId?: string }): Promise<void> {
+    async createRun(run: {
+      id: string;
+      name: string;
+      spec: unknown;
+      schedule?: string;
+      workflowId?: string;
+    }): Promise<void> {
       await createRun(db, run);
     },
 
@@ -70,9 +90,17 @@ export function createOrchestratorActivities(deps: { db: Db; client: Client; nam
         const basis = liveMembers.length > 0 ? liveMembers : members.slice(0, 1);
         const eps: EpAvailability[] = basis[0]!.probe.eps.map((ep) => {
           const missing = basis.map((m) => m.probe.eps.find((e) => e.name === ep.name)).find((e) => !e?.available);
-          return missing === undefined ? ep : { ...ep, available: false, error: missing?.error ?? 'not available on every agent of the class' };
+          return missing === undefined
+            ? ep
+            : { ...ep, available: false, error: missing?.error ?? 'not available on every agent of the class' };
         });
-        fleet.push({ hardwareClass, taskQueue, liveAgents: liveMembers.length, eps, labels: liveMembers.map((m) => m.labels ?? {}) });
+        fleet.push({
+          hardwareClass,
+          taskQueue,
+          liveAgents: liveMembers.length,
+          eps,
+          labels: liveMembers.map((m) => m.labels ?? {}),
+        });
       }
       return fleet;
     },

@@ -20,7 +20,9 @@ const Env = z.object({
     .refine((p) => existsSync(p), 'no file at this path')
     .optional(),
   ORTFLEET_CELL_MEMORY_MB: z.coerce.number().int().positive().optional(),
-  ORTFLEET_MODEL_STORE: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of `ortfleet serve`, e.g. http://dashboard:8080' }).optional(),
+  ORTFLEET_MODEL_STORE: z
+    .url({ protocol: /^https?$/, error: 'expected the http(s) URL of `ortfleet serve`, e.g. http://dashboard:8080' })
+    .optional(),
   ORTFLEET_TOKEN: z.string().optional(),
   ORTFLEET_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).optional(),
   ORTFLEET_LOG_FORMAT: z.enum(['json', 'text', 'auto'], { error: 'expected json, text or auto' }).optional(),
@@ -31,7 +33,9 @@ const Env = z.object({
     .max(65_535, 'expected a TCP port 1-65535')
     .optional(),
   // Temporal's exporter binds a socket address, not a name: an IP literal.
-  ORTFLEET_METRICS_HOST: z.union([z.ipv4(), z.ipv6()], { error: 'expected an IP address to bind, e.g. 127.0.0.1 or 0.0.0.0' }).optional(),
+  ORTFLEET_METRICS_HOST: z
+    .union([z.ipv4(), z.ipv6()], { error: 'expected an IP address to bind, e.g. 127.0.0.1 or 0.0.0.0' })
+    .optional(),
 });
 
 /** The environment's settings; `temporalSecurity` holds the TEMPORAL_TLS_* files, read and checked (unset: plain text). */

@@ -27,13 +27,35 @@ export interface DevServer {
  * where other network namespaces reach it (`host` is the address they use), and restart it on the same
  * address. The dev server's own services talk over loopback, so it must bind 0.0.0.0, not another single IP.
  */
-export async function startDevServer(opts: { binary: string; dbFilename: string; namespace: string; timeoutMs?: number; ip?: string; host?: string; port?: number }): Promise<DevServer> {
+export async function startDevServer(opts: {
+  binary: string;
+  dbFilename: string;
+  namespace: string;
+  timeoutMs?: number;
+  ip?: string;
+  host?: string;
+  port?: number;
+}): Promise<DevServer> {
   const port = opts.port ?? (await freePort());
   const ip = opts.ip ?? '127.0.0.1';
   const address = `${opts.host ?? (ip === '0.0.0.0' ? '127.0.0.1' : ip)}:${port}`;
   const child = spawn(
     opts.binary,
-    ['server', 'start-dev', '--headless', '--ip', ip, '--port', String(port), '--db-filename', opts.dbFilename, '--namespace', opts.namespace, '--log-level', 'error'],
+    [
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      ip,
+      '--port',
+      String(port),
+      '--db-filename',
+      opts.dbFilename,
+      '--namespace',
+      opts.namespace,
+      '--log-level',
+      'error',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -41,7 +63,11 @@ export async function startDevServer(opts: { binary: string; dbFilename: string;
   const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code, signal) => reject(new Error(`temporal dev server exited (${signal ?? code}) before accepting connections: ${stderr.trim()}`))),
+    child.once('exit', (code, signal) =>
+      reject(
+        new Error(`temporal dev server exited (${signal ?? code}) before accepting connections: ${stderr.trim()}`),
+      ),
+    ),
   );
   exited.catch(() => {});
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);

@@ -3,7 +3,15 @@ export { loadConfig, type Config } from './config';
 export { freePort, startDevServer, type DevServer } from './dev-server';
 export { modelStoreOf, publishModels } from './models/publish';
 export { detectVariants, variantPath } from './models/variants';
-export { assertMetricsPortFree, bindAddress, DAEMON_COMMANDS, installCommandRuntime, installRuntime, metricsEndpoint, startObservability } from './observability/runtime';
+export {
+  assertMetricsPortFree,
+  bindAddress,
+  DAEMON_COMMANDS,
+  installCommandRuntime,
+  installRuntime,
+  metricsEndpoint,
+  startObservability,
+} from './observability/runtime';
 export { watchRunsInFlight, workerMetrics } from './observability/worker-metrics';
 export { temporalRunControl } from './run-control';
 export { diagnoseRun } from './run-health';
@@ -11,7 +19,13 @@ export { readRunProgress } from './run-progress';
 export { checkCron } from './schedules/cron';
 export { describeSchedule, listSchedules, type ScheduleListItem, type ScheduleView } from './schedules/describe';
 export { parseCatchupWindow } from './schedules/duration';
-export { deleteSchedule, pauseSchedule, unpauseSchedule, upsertSchedule, type ScheduleDefinition } from './schedules/manage';
+export {
+  deleteSchedule,
+  pauseSchedule,
+  unpauseSchedule,
+  upsertSchedule,
+  type ScheduleDefinition,
+} from './schedules/manage';
 export { checkScheduleName, scheduleId } from './schedules/names';
 export { checkTimezone } from './schedules/timezone';
 export { triggerSchedule } from './schedules/trigger';

@@ -2,7 +2,13 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { defaultPayloadConverter } from '@temporalio/common';
 import protos from '@temporalio/proto';
 import { BadInputError, validateSpec } from '@ortfleet/core';
-import { AGENT_ACTIVITY, readCellHeartbeat, type LiveRun, type RunControl, type RunningCell } from '@ortfleet/contracts';
+import {
+  AGENT_ACTIVITY,
+  readCellHeartbeat,
+  type LiveRun,
+  type RunControl,
+  type RunningCell,
+} from '@ortfleet/contracts';
 import { publishModels } from './models/publish';
 import { resolveSpec } from './spec-file';
 import { assertOrchestratorWorker, isRunId, startRun } from './start-run';
@@ -21,14 +27,16 @@ const { PendingActivityState } = protos.temporal.api.enums.v1;
 export function temporalRunControl(temporal: TemporalHandle, base: string, modelDir: string): RunControl {
   return {
     async start(raw, runId) {
-      if (runId !== undefined && !isRunId(runId)) throw new BadInputError("runId may use letters, digits, '.', '_' and '-'");
+      if (runId !== undefined && !isRunId(runId))
+        throw new BadInputError("runId may use letters, digits, '.', '_' and '-'");
       const loaded = await resolveSpec(validateSpec(raw, 'spec'), base, 'spec');
       await assertOrchestratorWorker(temporal);
       await publishModels(loaded.models, { dir: modelDir });
       try {
         return { runId: (await startRun(temporal, loaded, { runId })).runId };
       } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) throw new BadInputError(`a run with id '${runId}' exists already`);
+        if (err instanceof WorkflowExecutionAlreadyStartedError)
+          throw new BadInputError(`a run with id '${runId}' exists already`);
         throw err;
       }
     },
@@ -39,10 +47,21 @@ export function temporalRunControl(temporal: TemporalHandle, base: string, model
         if (!progress) return undefined;
         // A sharded run's cells are pending in its shards' workflows; a run started before shards, in its own.
         const holders = progress.shards ?? [workflowId];
-        const descriptions = await Promise.all(holders.map((id) => temporal.client.workflow.getHandle(id).describe().catch(() => undefined)));
+        const descriptions = await Promise.all(
+          holders.map((id) =>
+            temporal.client.workflow
+              .getHandle(id)
+              .describe()
+              .catch(() => undefined),
+          ),
+        );
         const running: RunningCell[] = descriptions
           .flatMap((d) => d?.raw.pendingActivities ?? [])
-          .filter((a) => a.activityType?.name === AGENT_ACTIVITY.runCell && a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
+          .filter(
+            (a) =>
+              a.activityType?.name === AGENT_ACTIVITY.runCell &&
+              a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+          )
           .map((a) => {
             const beat = a.heartbeatDetails?.payloads?.[0];
             const details = beat ? readCellHeartbeat(defaultPayloadConverter.fromPayload(beat)) : {};

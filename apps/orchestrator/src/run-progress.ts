@@ -10,7 +10,10 @@ export type FullProgress = RunProgress & { byShard: ShardProgress[] };
  * A run started before runs had shards answers alone. Undefined while the run's workflow cannot answer yet.
  */
 export async function readRunProgress(client: Client, workflowId: string): Promise<FullProgress | undefined> {
-  const run = await client.workflow.getHandle(workflowId).query(progressQuery).catch(() => undefined);
+  const run = await client.workflow
+    .getHandle(workflowId)
+    .query(progressQuery)
+    .catch(() => undefined);
   if (!run) return undefined;
   const byShard = (
     await Promise.all(
@@ -24,7 +27,9 @@ export async function readRunProgress(client: Client, workflowId: string): Promi
     )
   ).filter((s): s is ShardProgress => s !== undefined);
   const byStatus = { ...run.byStatus };
-  for (const shard of byShard) for (const [status, n] of Object.entries(shard.byStatus) as [CellStatus, number][]) byStatus[status] = (byStatus[status] ?? 0) + n;
+  for (const shard of byShard)
+    for (const [status, n] of Object.entries(shard.byStatus) as [CellStatus, number][])
+      byStatus[status] = (byStatus[status] ?? 0) + n;
   return {
     ...run,
     done: run.done + byShard.reduce((n, s) => n + s.done, 0),

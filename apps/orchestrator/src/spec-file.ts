@@ -2,7 +2,16 @@ import { existsSync, statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { hashFile } from '@ortfleet/model-store';
-import { BadInputError, freeDimensionNames, notOnnxReason, parseSpec, readModelFacts, unknownFreeDimensions, type ModelFacts, type Spec } from '@ortfleet/core';
+import {
+  BadInputError,
+  freeDimensionNames,
+  notOnnxReason,
+  parseSpec,
+  readModelFacts,
+  unknownFreeDimensions,
+  type ModelFacts,
+  type Spec,
+} from '@ortfleet/core';
 import { detectVariants } from './models/variants';
 import type { ModelFileRef } from './workflows/benchmark-run';
 
@@ -13,7 +22,8 @@ export interface LoadedSpec {
 
 /** A model's files by precision, as absolute paths: `files` as given, or `file` with the variants beside it. */
 function resolveModelFiles(model: Spec['models'][number], base: string): Record<string, string> {
-  if (model.files) return Object.fromEntries(Object.entries(model.files).map(([precision, file]) => [precision, resolve(base, file)]));
+  if (model.files)
+    return Object.fromEntries(Object.entries(model.files).map(([precision, file]) => [precision, resolve(base, file)]));
   const fp32 = resolve(base, model.file as string);
   return { fp32, ...detectVariants(fp32) };
 }
@@ -24,7 +34,9 @@ export async function readSpecFile(path: string): Promise<{ spec: Spec; base: st
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new BadInputError(`cannot read spec file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new BadInputError(
+      `cannot read spec file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return { spec: parseSpec(text, path), base: dirname(resolve(path)) };
 }
@@ -33,7 +45,11 @@ export async function readSpecFile(path: string): Promise<{ spec: Spec; base: st
  * Checks `freeDimensions` against the model's own named input dimensions, so a typo stops the run before it
  * starts. A file that cannot be read or parsed is left for its cells to report.
  */
-async function checkFreeDimensions(spec: Spec, files: Record<string, Record<string, string>>, source: string): Promise<void> {
+async function checkFreeDimensions(
+  spec: Spec,
+  files: Record<string, Record<string, string>>,
+  source: string,
+): Promise<void> {
   const problems: string[] = [];
   for (const [i, model] of spec.models.entries()) {
     const fp32 = files[model.name]?.fp32;
@@ -46,7 +62,9 @@ async function checkFreeDimensions(spec: Spec, files: Record<string, Record<stri
     }
     const names = freeDimensionNames(facts);
     for (const name of unknownFreeDimensions(facts, model.freeDimensions))
-      problems.push(`models[${i}].freeDimensions.${name}: the model has no input dimension named '${name}' (its named dimensions: ${names.join(', ') || 'none'})`);
+      problems.push(
+        `models[${i}].freeDimensions.${name}: the model has no input dimension named '${name}' (its named dimensions: ${names.join(', ') || 'none'})`,
+      );
   }
   if (problems.length > 0) throw new BadInputError(`${source} is invalid:\n  ${problems.join('\n  ')}`, problems);
 }
@@ -57,7 +75,11 @@ async function checkFreeDimensions(spec: Spec, files: Record<string, Record<stri
  * model's metadata gives (`max_position_embeddings`, as optimum and transformers.js configs name it). A model
  * that states neither, or that lacks the cache inputs, is left to its cells to report.
  */
-async function checkGeneration(spec: Spec, files: Record<string, Record<string, string>>, source: string): Promise<void> {
+async function checkGeneration(
+  spec: Spec,
+  files: Record<string, Record<string, string>>,
+  source: string,
+): Promise<void> {
   const problems: string[] = [];
   for (const [i, model] of spec.models.entries()) {
     const fp32 = files[model.name]?.fp32;
@@ -72,13 +94,17 @@ async function checkGeneration(spec: Spec, files: Record<string, Record<string, 
     const vocab = logits?.shape.at(-1);
     const [, high] = model.generate.vocabRange;
     if (typeof vocab === 'number' && vocab > 0 && high > vocab)
-      problems.push(`models[${i}].generate.vocabRange: [${model.generate.vocabRange.join(', ')}) goes beyond the model's vocabulary: its logits have ${vocab} entries (token ids 0 to ${vocab - 1})`);
+      problems.push(
+        `models[${i}].generate.vocabRange: [${model.generate.vocabRange.join(', ')}) goes beyond the model's vocabulary: its logits have ${vocab} entries (token ids 0 to ${vocab - 1})`,
+      );
     const limit = Number(facts.metadata?.max_position_embeddings);
     if (Number.isInteger(limit) && limit > 0) {
       const most = Math.max(...model.generate.newTokens);
       model.generate.promptTokens.forEach((prompt, p) => {
         if (prompt + most > limit)
-          problems.push(`models[${i}].generate.promptTokens[${p}]: ${prompt} prompt tokens + ${most} new tokens = ${prompt + most} positions, more than the ${limit} the model takes (max_position_embeddings)`);
+          problems.push(
+            `models[${i}].generate.promptTokens[${p}]: ${prompt} prompt tokens + ${most} new tokens = ${prompt + most} positions, more than the ${limit} the model takes (max_position_embeddings)`,
+          );
       });
     }
   }
@@ -129,6 +155,7 @@ export async function resolveSpec(spec: Spec, base: string, source: string): Pro
       models[model.name]![precision] = { path: full, ...(hashable ? { sha256: await hashFile(full) } : {}) };
     }
   }
-  if (problems.length > 0) throw new BadInputError(`${source} names files that are not ONNX models:\n  ${problems.join('\n  ')}`, problems);
+  if (problems.length > 0)
+    throw new BadInputError(`${source} names files that are not ONNX models:\n  ${problems.join('\n  ')}`, problems);
   return { spec, models };
 }

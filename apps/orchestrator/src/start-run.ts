@@ -14,7 +14,12 @@ export function isRunId(id: string): boolean {
 
 /** A run id from the spec's name, the time and a random suffix: readable and unique. */
 export function makeRunId(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'run';
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'run';
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
   return `${slug}-${stamp}-${randomBytes(3).toString('hex')}`;
 }
@@ -27,11 +32,17 @@ export async function assertOrchestratorWorker(temporal: TemporalHandle): Promis
     taskQueueType: protos.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
   if ((res.pollers ?? []).length === 0)
-    throw new BadInputError(`no orchestrator worker polls '${ORCHESTRATOR_QUEUE}' on ${temporal.address}; start one with \`ortfleet worker\``);
+    throw new BadInputError(
+      `no orchestrator worker polls '${ORCHESTRATOR_QUEUE}' on ${temporal.address}; start one with \`ortfleet worker\``,
+    );
 }
 
 /** Starts the benchmarkRun workflow for a loaded spec; the workflow id is the run id. */
-export async function startRun(temporal: TemporalHandle, loaded: LoadedSpec, opts: { runId?: string; scheduleToStartMs?: number } = {}) {
+export async function startRun(
+  temporal: TemporalHandle,
+  loaded: LoadedSpec,
+  opts: { runId?: string; scheduleToStartMs?: number } = {},
+) {
   const runId = opts.runId ?? makeRunId(loaded.spec.name);
   const handle = await temporal.client.workflow.start(benchmarkRun, {
     taskQueue: ORCHESTRATOR_QUEUE,

@@ -30,7 +30,12 @@ export const TEMPORAL_TLS_USAGE = `TLS to Temporal: TEMPORAL_TLS_CA (PEM CA bund
 TEMPORAL_TLS_KEY (client certificate and key, for mutual TLS), TEMPORAL_TLS_SERVER_NAME, TEMPORAL_API_KEY
 (Temporal Cloud); any of them turns TLS on, TEMPORAL_TLS=true|false forces it. Files are checked at start.`;
 
-const TLS_FILE_VARIABLES = ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS_SERVER_NAME'] as const;
+const TLS_FILE_VARIABLES = [
+  'TEMPORAL_TLS_CERT',
+  'TEMPORAL_TLS_KEY',
+  'TEMPORAL_TLS_CA',
+  'TEMPORAL_TLS_SERVER_NAME',
+] as const;
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 
@@ -42,7 +47,11 @@ function unreadable(err: NodeJS.ErrnoException): string {
 }
 
 /** Reads a PEM file and splits it into its blocks; a problem names the variable and the file. */
-function readPem(variable: string, path: string, problems: string[]): { file: PemFile; blocks: { label: string; text: string }[] } | undefined {
+function readPem(
+  variable: string,
+  path: string,
+  problems: string[],
+): { file: PemFile; blocks: { label: string; text: string }[] } | undefined {
   let pem: Buffer;
   try {
     pem = readFileSync(path);
@@ -74,7 +83,9 @@ function certificates(read: ReturnType<typeof readPem>, problems: string[]): X50
     try {
       parsed.push(new X509Certificate(block.text));
     } catch (err) {
-      problems.push(`${variable}: ${path}: ${blocks.length > 1 ? `certificate ${i + 1}` : 'the certificate'} does not parse (${(err as Error).message})`);
+      problems.push(
+        `${variable}: ${path}: ${blocks.length > 1 ? `certificate ${i + 1}` : 'the certificate'} does not parse (${(err as Error).message})`,
+      );
     }
   return parsed.length === blocks.length ? parsed : undefined;
 }
@@ -90,23 +101,31 @@ function privateKey(read: ReturnType<typeof readPem>, problems: string[]): KeyOb
   try {
     return createPrivateKey(block.text);
   } catch (err) {
-    const encrypted = block.label === 'ENCRYPTED PRIVATE KEY' || (err as NodeJS.ErrnoException).code === 'ERR_MISSING_PASSPHRASE';
-    problems.push(`${variable}: ${path}: ${encrypted ? 'the key is encrypted; the Temporal SDKs take no passphrase, give an unencrypted key' : `the key does not parse (${(err as Error).message})`}`);
+    const encrypted =
+      block.label === 'ENCRYPTED PRIVATE KEY' || (err as NodeJS.ErrnoException).code === 'ERR_MISSING_PASSPHRASE';
+    problems.push(
+      `${variable}: ${path}: ${encrypted ? 'the key is encrypted; the Temporal SDKs take no passphrase, give an unencrypted key' : `the key does not parse (${(err as Error).message})`}`,
+    );
     return undefined;
   }
 }
 
 /** A client certificate must be valid now: a server refuses an expired one with a vaguer message. */
 function checkValidity(cert: X509Certificate, file: PemFile, now: Date, problems: string[]) {
-  if (now.getTime() < Date.parse(cert.validFrom)) problems.push(`${file.variable}: ${file.path}: the certificate is not valid before ${cert.validFrom}`);
-  if (now.getTime() > Date.parse(cert.validTo)) problems.push(`${file.variable}: ${file.path}: the certificate expired on ${cert.validTo}`);
+  if (now.getTime() < Date.parse(cert.validFrom))
+    problems.push(`${file.variable}: ${file.path}: the certificate is not valid before ${cert.validFrom}`);
+  if (now.getTime() > Date.parse(cert.validTo))
+    problems.push(`${file.variable}: ${file.path}: the certificate expired on ${cert.validTo}`);
 }
 
 /**
  * Reads TEMPORAL_TLS_CERT, _KEY, _CA, _SERVER_NAME, TEMPORAL_API_KEY and TEMPORAL_TLS, reads and checks the
  * files they name, and lists every problem, each naming its variable and file.
  */
-export function readTemporalSecurity(env: Record<string, string | undefined>, now = new Date()): { security: TemporalSecurity; problems: string[] } {
+export function readTemporalSecurity(
+  env: Record<string, string | undefined>,
+  now = new Date(),
+): { security: TemporalSecurity; problems: string[] } {
   const problems: string[] = [];
   const given = (name: string) => (env[name] === '' ? undefined : env[name]);
   const certPath = given('TEMPORAL_TLS_CERT');
@@ -121,19 +140,40 @@ export function readTemporalSecurity(env: Record<string, string | undefined>, no
   if (cert && certRead) checkValidity(cert, certRead.file, now, problems);
   const keyRead = keyPath === undefined ? undefined : readPem('TEMPORAL_TLS_KEY', keyPath, problems);
   const key = privateKey(keyRead, problems);
-  if (certPath !== undefined && keyPath === undefined) problems.push(`TEMPORAL_TLS_CERT: ${certPath}: set without TEMPORAL_TLS_KEY; a client certificate needs its private key`);
-  if (keyPath !== undefined && certPath === undefined) problems.push(`TEMPORAL_TLS_KEY: ${keyPath}: set without TEMPORAL_TLS_CERT; a private key needs its client certificate`);
-  if (cert && key && !matches(cert, key)) problems.push(`TEMPORAL_TLS_KEY: ${keyPath}: not the private key of the certificate in TEMPORAL_TLS_CERT (${certPath})`);
+  if (certPath !== undefined && keyPath === undefined)
+    problems.push(
+      `TEMPORAL_TLS_CERT: ${certPath}: set without TEMPORAL_TLS_KEY; a client certificate needs its private key`,
+    );
+  if (keyPath !== undefined && certPath === undefined)
+    problems.push(
+      `TEMPORAL_TLS_KEY: ${keyPath}: set without TEMPORAL_TLS_CERT; a private key needs its client certificate`,
+    );
+  if (cert && key && !matches(cert, key))
+    problems.push(
+      `TEMPORAL_TLS_KEY: ${keyPath}: not the private key of the certificate in TEMPORAL_TLS_CERT (${certPath})`,
+    );
   const caRead = caPath === undefined ? undefined : readPem('TEMPORAL_TLS_CA', caPath, problems);
   certificates(caRead, problems);
-  if (serverName !== undefined && !HOST_NAME.test(serverName)) problems.push(`TEMPORAL_TLS_SERVER_NAME: expected a host name such as temporal.example.com, got '${serverName}'`);
+  if (serverName !== undefined && !HOST_NAME.test(serverName))
+    problems.push(`TEMPORAL_TLS_SERVER_NAME: expected a host name such as temporal.example.com, got '${serverName}'`);
 
   const setTlsVariables = TLS_FILE_VARIABLES.filter((name) => given(name) !== undefined);
-  if (forced !== undefined && forced !== 'true' && forced !== 'false') problems.push(`TEMPORAL_TLS: expected true or false, got '${forced}'`);
-  if (forced === 'false' && setTlsVariables.length > 0) problems.push(`TEMPORAL_TLS: false, but ${setTlsVariables.join(', ')} ${setTlsVariables.length > 1 ? 'are' : 'is'} set`);
-  const enabledBy = forced === 'true' ? ['TEMPORAL_TLS'] : forced === undefined ? [...setTlsVariables, ...(apiKey ? ['TEMPORAL_API_KEY'] : [])] : [];
+  if (forced !== undefined && forced !== 'true' && forced !== 'false')
+    problems.push(`TEMPORAL_TLS: expected true or false, got '${forced}'`);
+  if (forced === 'false' && setTlsVariables.length > 0)
+    problems.push(
+      `TEMPORAL_TLS: false, but ${setTlsVariables.join(', ')} ${setTlsVariables.length > 1 ? 'are' : 'is'} set`,
+    );
+  const enabledBy =
+    forced === 'true'
+      ? ['TEMPORAL_TLS']
+      : forced === undefined
+        ? [...setTlsVariables, ...(apiKey ? ['TEMPORAL_API_KEY'] : [])]
+        : [];
   const tls: TemporalTlsFiles | undefined =
-    enabledBy.length > 0 ? { ca: caRead?.file, cert: certRead?.file, key: keyRead?.file, serverName, enabledBy } : undefined;
+    enabledBy.length > 0
+      ? { ca: caRead?.file, cert: certRead?.file, key: keyRead?.file, serverName, enabledBy }
+      : undefined;
   return { security: { tls, apiKey }, problems };
 }
 

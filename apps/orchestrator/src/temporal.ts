@@ -33,7 +33,12 @@ export function findTemporalBinary(config: Pick<Config, 'ORTFLEET_TEMPORAL_BIN'>
   return bootstrapTool('bin/temporal');
 }
 
-async function connectTo(address: string, namespace: string, security: TemporalSecurity, stopServer: () => Promise<void> = async () => {}): Promise<TemporalHandle> {
+async function connectTo(
+  address: string,
+  namespace: string,
+  security: TemporalSecurity,
+  stopServer: () => Promise<void> = async () => {},
+): Promise<TemporalHandle> {
   const secured = connectionSecurityOptions(security);
   const clientConnection = Connection.lazy({ address, connectTimeout: '10 seconds', ...secured });
   try {
@@ -79,7 +84,10 @@ export async function connectTemporal(config: Config, log: (line: string) => voi
   const namespace = config.TEMPORAL_NAMESPACE;
   const security = config.temporalSecurity ?? {};
   if (config.TEMPORAL_ADDRESS) return connectTo(config.TEMPORAL_ADDRESS, namespace, security);
-  if (security.tls || security.apiKey) log('TEMPORAL_TLS_* and TEMPORAL_API_KEY are ignored without TEMPORAL_ADDRESS: the embedded dev server is plain text');
+  if (security.tls || security.apiKey)
+    log(
+      'TEMPORAL_TLS_* and TEMPORAL_API_KEY are ignored without TEMPORAL_ADDRESS: the embedded dev server is plain text',
+    );
   const binary = findTemporalBinary(config);
   if (!binary) throw new BadInputError(NO_TEMPORAL_BINARY);
   mkdirSync(config.ORTFLEET_HOME, { recursive: true });

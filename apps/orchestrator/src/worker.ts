@@ -13,7 +13,12 @@ const WORKFLOWS = existsSync(BUILT_WORKFLOWS)
   : { workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)) };
 
 /** The orchestrator's worker: runs the workflows and the database activities on the orchestrator queue. */
-export async function createOrchestratorWorker(deps: { connection: NativeConnection; client: Client; namespace: string; db: Db }): Promise<Worker> {
+export async function createOrchestratorWorker(deps: {
+  connection: NativeConnection;
+  client: Client;
+  namespace: string;
+  db: Db;
+}): Promise<Worker> {
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,

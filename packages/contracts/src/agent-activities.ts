@@ -7,7 +7,10 @@ export interface AgentActivities {
 }
 
 /** Activity names as Temporal records them (pending activities are found by these). */
-export const AGENT_ACTIVITY = { runCell: 'runCell' } as const satisfies Record<keyof AgentActivities, keyof AgentActivities>;
+export const AGENT_ACTIVITY = { runCell: 'runCell' } as const satisfies Record<
+  keyof AgentActivities,
+  keyof AgentActivities
+>;
 
 /** What `runCell` heartbeats: the cell's phase (`starting` while its child starts), so a live view can say who does what. */
 export interface CellHeartbeat {

@@ -14,4 +14,12 @@ export interface CellJob {
 }
 
 /** Where a cell's child process is in measuring it. */
-export type Phase = 'waiting-for-host' | 'fetching-model' | 'session' | 'first-inference' | 'warmup' | 'timed-loop' | 'parity' | 'profile';
+export type Phase =
+  | 'waiting-for-host'
+  | 'fetching-model'
+  | 'session'
+  | 'first-inference'
+  | 'warmup'
+  | 'timed-loop'
+  | 'parity'
+  | 'profile';

@@ -32,7 +32,12 @@ describe('compareFigures', () => {
 
   it('calls overlapping intervals the same, however large the change', () => {
     const c = compareFigures(figures(10, 2), figures(13, 2));
-    expect(c).toMatchObject({ ratio: 1.3, significant: false, verdict: 'same', reason: 'confidence intervals of the median overlap' });
+    expect(c).toMatchObject({
+      ratio: 1.3,
+      significant: false,
+      verdict: 'same',
+      reason: 'confidence intervals of the median overlap',
+    });
   });
 
   it('counts intervals that only touch as overlapping', () => {
@@ -42,13 +47,23 @@ describe('compareFigures', () => {
 
   it('calls a change below the minimum effect the same even when the intervals are apart', () => {
     const c = compareFigures(figures(10, 0.01), figures(10.1, 0.01));
-    expect(c).toMatchObject({ significant: false, verdict: 'same', reason: 'change of 1% is below the minimum effect of 2%' });
+    expect(c).toMatchObject({
+      significant: false,
+      verdict: 'same',
+      reason: 'change of 1% is below the minimum effect of 2%',
+    });
     expect(c.ratio).toBeCloseTo(1.01, 12);
   });
 
   it('counts a change of exactly the minimum effect', () => {
-    expect(compareFigures(figures(10, 0.01), figures(10.2, 0.01))).toMatchObject({ significant: true, verdict: 'slower' });
-    expect(compareFigures(figures(10, 0.01), figures(9.8, 0.01))).toMatchObject({ significant: true, verdict: 'faster' });
+    expect(compareFigures(figures(10, 0.01), figures(10.2, 0.01))).toMatchObject({
+      significant: true,
+      verdict: 'slower',
+    });
+    expect(compareFigures(figures(10, 0.01), figures(9.8, 0.01))).toMatchObject({
+      significant: true,
+      verdict: 'faster',
+    });
   });
 
   it('takes the minimum effect from its options', () => {
@@ -109,8 +124,14 @@ describe('pairConfigurations', () => {
   const keyOf = (r: Row) => r.key;
 
   it('pairs rows by key, sorted by key, with one-sided keys kept', () => {
-    const base: Row[] = [{ key: 'c', value: 1 }, { key: 'a', value: 2 }];
-    const cand: Row[] = [{ key: 'b', value: 3 }, { key: 'a', value: 4 }];
+    const base: Row[] = [
+      { key: 'c', value: 1 },
+      { key: 'a', value: 2 },
+    ];
+    const cand: Row[] = [
+      { key: 'b', value: 3 },
+      { key: 'a', value: 4 },
+    ];
     expect(pairConfigurations(base, cand, keyOf)).toEqual([
       { key: 'a', baseline: { key: 'a', value: 2 }, candidate: { key: 'a', value: 4 } },
       { key: 'b', candidate: { key: 'b', value: 3 } },
@@ -124,13 +145,27 @@ describe('pairConfigurations', () => {
   });
 
   it('keeps the first row of a key seen twice on one side', () => {
-    const pairs = pairConfigurations([{ key: 'a', value: 1 }, { key: 'a', value: 2 }], [{ key: 'a', value: 3 }, { key: 'a', value: 4 }], keyOf);
+    const pairs = pairConfigurations(
+      [
+        { key: 'a', value: 1 },
+        { key: 'a', value: 2 },
+      ],
+      [
+        { key: 'a', value: 3 },
+        { key: 'a', value: 4 },
+      ],
+      keyOf,
+    );
     expect(pairs).toEqual([{ key: 'a', baseline: { key: 'a', value: 1 }, candidate: { key: 'a', value: 3 } }]);
   });
 
   it('pairs rows of different shapes', () => {
-    const pairs = pairConfigurations([{ cellId: 'x', p50: 1 }], [{ id: 'x', hardwareClass: 'gpu' }], (r) => ('cellId' in r ? r.cellId : r.id));
-    expect(pairs).toEqual([{ key: 'x', baseline: { cellId: 'x', p50: 1 }, candidate: { id: 'x', hardwareClass: 'gpu' } }]);
+    const pairs = pairConfigurations([{ cellId: 'x', p50: 1 }], [{ id: 'x', hardwareClass: 'gpu' }], (r) =>
+      'cellId' in r ? r.cellId : r.id,
+    );
+    expect(pairs).toEqual([
+      { key: 'x', baseline: { cellId: 'x', p50: 1 }, candidate: { id: 'x', hardwareClass: 'gpu' } },
+    ]);
   });
 
   it('handles empty sides', () => {

@@ -42,13 +42,25 @@ export const DEFAULT_MIN_EFFECT = 0.02;
  * it calls out is rarely noise; the minimum effect keeps tiny but real differences, which long runs resolve
  * easily, from being reported as faster or slower.
  */
-export function compareFigures(baseline: ComparableFigures, candidate: ComparableFigures, opts: CompareOptions = {}): FigureComparison {
+export function compareFigures(
+  baseline: ComparableFigures,
+  candidate: ComparableFigures,
+  opts: CompareOptions = {},
+): FigureComparison {
   const minEffect = opts.minEffect ?? DEFAULT_MIN_EFFECT;
-  if (!(minEffect >= 0) || !Number.isFinite(minEffect)) throw new Error(`minEffect must be a finite number ≥ 0, got ${minEffect}`);
+  if (!(minEffect >= 0) || !Number.isFinite(minEffect))
+    throw new Error(`minEffect must be a finite number ≥ 0, got ${minEffect}`);
   const base = { baselineP50Ms: baseline.p50Ms, candidateP50Ms: candidate.p50Ms };
   const problems = [lacksP50('baseline', baseline), lacksP50('candidate', candidate)].filter((p) => p !== null);
   if (problems.length > 0)
-    return { ...base, ratio: null, change: null, significant: false, verdict: 'not comparable', reason: problems.join('; ') };
+    return {
+      ...base,
+      ratio: null,
+      change: null,
+      significant: false,
+      verdict: 'not comparable',
+      reason: problems.join('; '),
+    };
 
   const ratio = candidate.p50Ms! / baseline.p50Ms!;
   const change = ratio - 1;
@@ -95,17 +107,27 @@ function lacksP50(side: 'baseline' | 'candidate', f: ComparableFigures): string 
   return null;
 }
 
-function whyNotSignificant(baseline: ComparableFigures, candidate: ComparableFigures, effect: number, minEffect: number): string | null {
-  const missing = [hasCi(baseline) ? null : 'baseline', hasCi(candidate) ? null : 'candidate'].filter((s) => s !== null);
+function whyNotSignificant(
+  baseline: ComparableFigures,
+  candidate: ComparableFigures,
+  effect: number,
+  minEffect: number,
+): string | null {
+  const missing = [hasCi(baseline) ? null : 'baseline', hasCi(candidate) ? null : 'candidate'].filter(
+    (s) => s !== null,
+  );
   if (missing.length > 0) return `no confidence interval of the median for the ${missing.join(' and ')}`;
   // Touching intervals count as overlapping: the test stays conservative at its edge.
   if (candidate.p50CiLowMs! <= baseline.p50CiHighMs! && baseline.p50CiLowMs! <= candidate.p50CiHighMs!)
     return 'confidence intervals of the median overlap';
   // The tolerance lets a change of exactly minEffect (10 ms → 10.2 ms) count despite floating-point rounding.
-  if (effect < minEffect - 1e-9) return `change of ${formatPercent(effect)} is below the minimum effect of ${formatPercent(minEffect)}`;
+  if (effect < minEffect - 1e-9)
+    return `change of ${formatPercent(effect)} is below the minimum effect of ${formatPercent(minEffect)}`;
   return null;
 }
 
 function hasCi(f: ComparableFigures): boolean {
-  return f.p50CiLowMs !== null && f.p50CiHighMs !== null && Number.isFinite(f.p50CiLowMs) && Number.isFinite(f.p50CiHighMs);
+  return (
+    f.p50CiLowMs !== null && f.p50CiHighMs !== null && Number.isFinite(f.p50CiLowMs) && Number.isFinite(f.p50CiHighMs)
+  );
 }

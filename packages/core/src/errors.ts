@@ -11,7 +11,10 @@ export class OrtfleetError extends Error {
 
 /** Bad input from a user (spec, flags, files, API parameters): CLI exit code 2, HTTP 400. */
 export class BadInputError extends OrtfleetError {
-  constructor(message: string, readonly problems: string[] = [message]) {
+  constructor(
+    message: string,
+    readonly problems: string[] = [message],
+  ) {
     super('bad_input', message);
   }
 }

@@ -7,6 +7,8 @@ describe('parseLabels', () => {
   });
 
   it('names every bad pair', () => {
-    expect(() => parseLabels('region,Bad=x,a=1,a=2,price_per_hour=cheap')).toThrow(/'region': expected key=value[\s\S]*'Bad=x'[\s\S]*'a' is given twice[\s\S]*price_per_hour must be a non-negative number/);
+    expect(() => parseLabels('region,Bad=x,a=1,a=2,price_per_hour=cheap')).toThrow(
+      /'region': expected key=value[\s\S]*'Bad=x'[\s\S]*'a' is given twice[\s\S]*price_per_hour must be a non-negative number/,
+    );
   });
 });

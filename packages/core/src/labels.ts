@@ -12,7 +12,9 @@ export function parseLabels(text: string): Record<string, string> {
     const key = eq < 0 ? pair : pair.slice(0, eq);
     const value = eq < 0 ? '' : pair.slice(eq + 1);
     if (eq < 0 || !KEY.test(key) || !VALUE.test(value))
-      problems.push(`'${pair}': expected key=value, key lowercase letters, digits, '_', '.', '-', value without spaces, ',' or '='`);
+      problems.push(
+        `'${pair}': expected key=value, key lowercase letters, digits, '_', '.', '-', value without spaces, ',' or '='`,
+      );
     else if (key in labels) problems.push(`'${key}' is given twice`);
     else labels[key] = value;
   }
@@ -21,4 +23,3 @@ export function parseLabels(text: string): Record<string, string> {
   if (problems.length > 0) throw new BadInputError(`invalid --labels:\n  ${problems.join('\n  ')}`, problems);
   return labels;
 }
-

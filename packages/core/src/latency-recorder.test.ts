@@ -29,7 +29,7 @@ describe('LatencyRecorder', () => {
   it('keeps memory bounded on long loops: histogram percentiles within 1%, exact mean and extremes', () => {
     const n = 300_000;
     let seed = 1;
-    const rand = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     const samples = Array.from({ length: n }, () => 0.5 + rand() * rand() * 4);
     const out = record(samples).finish();
     const exact = summarize(samples);

@@ -1,4 +1,11 @@
-import { HISTOGRAM_GROWTH, histogramAtRank, histogramBucket, histogramPercentile, medianRankInterval, summarize } from './stats';
+import {
+  HISTOGRAM_GROWTH,
+  histogramAtRank,
+  histogramBucket,
+  histogramPercentile,
+  medianRankInterval,
+  summarize,
+} from './stats';
 import type { LatencyHistogram, LatencyStats, LatencyWindow } from './measurement';
 
 /** Past this many samples the exact array is dropped and percentiles come from the histogram (1% buckets). */

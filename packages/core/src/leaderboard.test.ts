@@ -99,16 +99,24 @@ describe('generation objectives and budgets', () => {
   it('leaves a configuration that is not a generation cell unranked, saying so', () => {
     const board = rankLeaderboard([row('plain'), decoder('d', 10, 1, 100)], { objective: 'ttft' });
     expect(ids(board.ranked)).toEqual(['d']);
-    expect(board.unranked).toEqual([{ row: expect.objectContaining({ id: 'plain' }), why: 'no ttft figure (not a generation cell)' }]);
+    expect(board.unranked).toEqual([
+      { row: expect.objectContaining({ id: 'plain' }), why: 'no ttft figure (not a generation cell)' },
+    ]);
   });
 
   it('bounds p99 TTFT with ttft<= and p99 inter-token latency with itl_p99<=', () => {
     const rows = [decoder('a', 10, 4, 250), decoder('b', 40, 1, 900)];
     const byTtft = rankLeaderboard(rows, { objective: 'decode_tokens_per_s', budget: parseBudget('ttft<=50') });
-    expect(byTtft.ranked.map((r) => [r.row.id, r.meetsBudget])).toEqual([['b', false], ['a', true]]);
+    expect(byTtft.ranked.map((r) => [r.row.id, r.meetsBudget])).toEqual([
+      ['b', false],
+      ['a', true],
+    ]);
     expect(ids(byTtft.recommendation)).toEqual(['a']);
     const byItl = rankLeaderboard(rows, { objective: 'ttft', budget: parseBudget('itl_p99 ≤ 5 ms') });
-    expect(byItl.ranked.map((r) => [r.row.id, r.meetsBudget])).toEqual([['a', false], ['b', true]]);
+    expect(byItl.ranked.map((r) => [r.row.id, r.meetsBudget])).toEqual([
+      ['a', false],
+      ['b', true],
+    ]);
   });
 });
 
@@ -121,9 +129,15 @@ describe('costPerMillion', () => {
 
 describe('rankLeaderboard', () => {
   it('ranks lower-is-better objectives ascending with 1-based ranks', () => {
-    const { ranked } = rankLeaderboard([row('b', { p50Ms: 20 }), row('a', { p50Ms: 5 }), row('c', { p50Ms: 12 })], { objective: 'p50' });
+    const { ranked } = rankLeaderboard([row('b', { p50Ms: 20 }), row('a', { p50Ms: 5 }), row('c', { p50Ms: 12 })], {
+      objective: 'p50',
+    });
     expect(ids(ranked)).toEqual(['a', 'c', 'b']);
-    expect(ranked.map((r) => [r.rank, r.score])).toEqual([[1, 5], [2, 12], [3, 20]]);
+    expect(ranked.map((r) => [r.rank, r.score])).toEqual([
+      [1, 5],
+      [2, 12],
+      [3, 20],
+    ]);
   });
 
   it('ranks by p99 when asked, not p50', () => {
@@ -137,7 +151,11 @@ describe('rankLeaderboard', () => {
   });
 
   it('ranks throughput_per_watt by items per joule', () => {
-    const rows = [row('a', { energyPerInferenceJ: 2 }), row('b', { energyPerInferenceJ: 0.1 }), row('c', { energyPerInferenceJ: null })];
+    const rows = [
+      row('a', { energyPerInferenceJ: 2 }),
+      row('b', { energyPerInferenceJ: 0.1 }),
+      row('c', { energyPerInferenceJ: null }),
+    ];
     const board = rankLeaderboard(rows, { objective: 'throughput_per_watt' });
     expect(ids(board.ranked)).toEqual(['b', 'a']);
     expect(board.ranked[0]!.score).toBeCloseTo(10, 12);
@@ -151,18 +169,26 @@ describe('rankLeaderboard', () => {
       row('arm', { hardwareClass: 'cpu-arm', throughput: 150 }),
       row('tpu', { hardwareClass: 'tpu', throughput: 5000 }),
     ];
-    const board = rankLeaderboard(rows, { objective: 'cost_per_million', prices: { 'gpu-a10': 1.2, 'cpu-x86': 0.4, 'cpu-arm': 0.1 } });
+    const board = rankLeaderboard(rows, {
+      objective: 'cost_per_million',
+      prices: { 'gpu-a10': 1.2, 'cpu-x86': 0.4, 'cpu-arm': 0.1 },
+    });
     expect(ids(board.ranked)).toEqual(['gpu', 'arm', 'cpu']);
     expect(board.ranked.map((r) => r.score)).toEqual([
       costPerMillion(2000, 1.2),
       costPerMillion(150, 0.1),
       costPerMillion(200, 0.4),
     ]);
-    expect(board.unranked).toEqual([{ row: rows[3], why: 'no cost_per_million figure (no price for hardware class tpu)' }]);
+    expect(board.unranked).toEqual([
+      { row: rows[3], why: 'no cost_per_million figure (no price for hardware class tpu)' },
+    ]);
   });
 
   it('does not take a price from the object prototype', () => {
-    const board = rankLeaderboard([row('a', { hardwareClass: 'constructor' })], { objective: 'cost_per_million', prices: {} });
+    const board = rankLeaderboard([row('a', { hardwareClass: 'constructor' })], {
+      objective: 'cost_per_million',
+      prices: {},
+    });
     expect(board.unranked[0]!.why).toBe('no cost_per_million figure (no price for hardware class constructor)');
   });
 
@@ -200,7 +226,11 @@ describe('rankLeaderboard', () => {
       row('faster-1st', { throughput: 100, p50Ms: 10 }),
       row('faster-2nd', { throughput: 100, p50Ms: 10 }),
     ];
-    expect(ids(rankLeaderboard(rows, { objective: 'throughput' }).ranked)).toEqual(['faster-1st', 'faster-2nd', 'slower']);
+    expect(ids(rankLeaderboard(rows, { objective: 'throughput' }).ranked)).toEqual([
+      'faster-1st',
+      'faster-2nd',
+      'slower',
+    ]);
 
     const byP99 = [
       row('lowtput', { p99Ms: 20, p50Ms: 10, throughput: 50 }),
@@ -209,7 +239,13 @@ describe('rankLeaderboard', () => {
       row('nulltput', { p99Ms: 20, p50Ms: 10, throughput: null }),
       row('best', { p99Ms: 19, p50Ms: 15, throughput: 1 }),
     ];
-    expect(ids(rankLeaderboard(byP99, { objective: 'p99' }).ranked)).toEqual(['best', 'hightput', 'lowtput', 'nulltput', 'slow']);
+    expect(ids(rankLeaderboard(byP99, { objective: 'p99' }).ranked)).toEqual([
+      'best',
+      'hightput',
+      'lowtput',
+      'nulltput',
+      'slow',
+    ]);
   });
 
   it('is deterministic and leaves the input alone', () => {
@@ -221,7 +257,11 @@ describe('rankLeaderboard', () => {
   });
 
   it('ranks unstable rows but keeps them out of the recommendation', () => {
-    const rows = [row('shaky', { p50Ms: 5, unstable: true }), row('steady', { p50Ms: 8 }), row('unknown', { p50Ms: 9, unstable: null })];
+    const rows = [
+      row('shaky', { p50Ms: 5, unstable: true }),
+      row('steady', { p50Ms: 8 }),
+      row('unknown', { p50Ms: 9, unstable: null }),
+    ];
     const board = rankLeaderboard(rows, { objective: 'p50' });
     expect(ids(board.ranked)).toEqual(['shaky', 'steady', 'unknown']);
     expect(board.ranked[0]!.row.unstable).toBe(true);
@@ -267,8 +307,12 @@ describe('rankLeaderboard', () => {
 
   it('applies a budget on whichever percentile it names', () => {
     const rows = [row('a', { p90Ms: 9, p95Ms: 11 }), row('b', { p50Ms: 11, p90Ms: 10, p95Ms: 10 })];
-    expect(ids(rankLeaderboard(rows, { objective: 'p50', budget: { metric: 'p95', maxMs: 10 } }).recommendation)).toEqual(['b']);
-    expect(ids(rankLeaderboard(rows, { objective: 'p50', budget: { metric: 'p90', maxMs: 9 } }).recommendation)).toEqual(['a']);
+    expect(
+      ids(rankLeaderboard(rows, { objective: 'p50', budget: { metric: 'p95', maxMs: 10 } }).recommendation),
+    ).toEqual(['b']);
+    expect(
+      ids(rankLeaderboard(rows, { objective: 'p50', budget: { metric: 'p90', maxMs: 9 } }).recommendation),
+    ).toEqual(['a']);
     expect(rankLeaderboard(rows, { objective: 'p50', budget: { metric: 'p50', maxMs: 5 } }).recommendation).toEqual([]);
   });
 
@@ -298,12 +342,23 @@ describe('parseBudget', () => {
     expect(parseBudget(text)).toEqual(budget);
   });
 
-  it.each(['', 'p99', 'p99 20', 'p99>=20', 'p99<20', 'p99<=', 'p99<=abc', 'p99<=20s', 'p99<=-1', 'latency<=20', 'p99<=1e3'])(
-    'refuses %j, saying what it expects',
-    (text) => {
-      expect(() => parseBudget(text)).toThrow(/expected <metric> <= <milliseconds> with metric one of p50, p90, p95, p99, ttft, itl_p99/);
-    },
-  );
+  it.each([
+    '',
+    'p99',
+    'p99 20',
+    'p99>=20',
+    'p99<20',
+    'p99<=',
+    'p99<=abc',
+    'p99<=20s',
+    'p99<=-1',
+    'latency<=20',
+    'p99<=1e3',
+  ])('refuses %j, saying what it expects', (text) => {
+    expect(() => parseBudget(text)).toThrow(
+      /expected <metric> <= <milliseconds> with metric one of p50, p90, p95, p99, ttft, itl_p99/,
+    );
+  });
 
   it('names an unknown percentile and a zero limit', () => {
     expect(() => parseBudget('p999<=5')).toThrow(/unknown metric p999/);

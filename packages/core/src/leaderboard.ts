@@ -1,7 +1,16 @@
 /** Ranks the latest result of each benchmark configuration by one objective, for the dashboard's leaderboard. */
 
 /** The last three rank decoders (models with `generate`): median TTFT, median inter-token latency, decode tokens/s. */
-export const OBJECTIVES = ['p50', 'p99', 'throughput', 'throughput_per_watt', 'cost_per_million', 'ttft', 'itl', 'decode_tokens_per_s'] as const;
+export const OBJECTIVES = [
+  'p50',
+  'p99',
+  'throughput',
+  'throughput_per_watt',
+  'cost_per_million',
+  'ttft',
+  'itl',
+  'decode_tokens_per_s',
+] as const;
 export type Objective = (typeof OBJECTIVES)[number];
 
 /** `ttft` bounds a decoder's p99 time to first token and `itl_p99` its p99 inter-token latency (MLPerf's bounds are on p99). */
@@ -66,7 +75,9 @@ export interface LeaderboardOptions {
 
 /** Whether a smaller or a larger value of the objective is better. */
 export function objectiveDirection(objective: Objective): 'lower' | 'higher' {
-  return objective === 'throughput' || objective === 'throughput_per_watt' || objective === 'decode_tokens_per_s' ? 'higher' : 'lower';
+  return objective === 'throughput' || objective === 'throughput_per_watt' || objective === 'decode_tokens_per_s'
+    ? 'higher'
+    : 'lower';
 }
 
 /** Cost of one million inferred items: (1e6 / throughput) seconds × (price per hour / 3600), in the price's currency. */
@@ -103,7 +114,10 @@ export function objectiveValue(row: ConfigurationFigures, objective: Objective, 
 }
 
 /** Splits rows into ranked (best first by the objective) and unranked (with why), and picks a recommendation per hardware class. */
-export function rankLeaderboard<T extends ConfigurationFigures>(rows: readonly T[], opts: LeaderboardOptions): Leaderboard<T> {
+export function rankLeaderboard<T extends ConfigurationFigures>(
+  rows: readonly T[],
+  opts: LeaderboardOptions,
+): Leaderboard<T> {
   const { objective, prices, budget } = opts;
   const scored: { row: T; score: number }[] = [];
   const unranked: UnrankedConfiguration<T>[] = [];
@@ -155,7 +169,9 @@ export function formatBudget(b: LatencyBudget): string {
   return `${b.metric} ≤ ${b.maxMs} ms`;
 }
 
-function recommend<T extends ConfigurationFigures>(ranked: readonly RankedConfiguration<T>[]): RankedConfiguration<T>[] {
+function recommend<T extends ConfigurationFigures>(
+  ranked: readonly RankedConfiguration<T>[],
+): RankedConfiguration<T>[] {
   // Walking the ranking best first makes the first eligible row of each class its best, and keeps the
   // picks in objective order across classes. An unstable figure is shown but not recommended: it may not repeat.
   const picked = new Map<string, RankedConfiguration<T>>();
@@ -170,7 +186,8 @@ function whyUnranked(row: ConfigurationFigures, objective: Objective, price: num
   if (row.status !== 'ok') return row.status;
   if (!row.valid) return 'failed parity';
   const missing = `no ${objective} figure`;
-  if ((objective === 'ttft' || objective === 'itl' || objective === 'decode_tokens_per_s') && row.ttftP50Ms == null) return `${missing} (not a generation cell)`;
+  if ((objective === 'ttft' || objective === 'itl' || objective === 'decode_tokens_per_s') && row.ttftP50Ms == null)
+    return `${missing} (not a generation cell)`;
   if (objective === 'throughput_per_watt') return `${missing} (no energy reading)`;
   if (objective === 'cost_per_million') {
     if (price === undefined) return `${missing} (no price for hardware class ${row.hardwareClass})`;

@@ -13,7 +13,9 @@ describe('createLogger', () => {
   it('writes one JSON object a line: time, level, msg, then the fields', () => {
     const { logger, lines } = collect('info', 'json');
     logger.info('agent registered', { agent: 'a1', cells: 2, eps: ['cpu'] });
-    expect(lines).toEqual(['{"time":"2026-05-01T10:00:00.000Z","level":"info","msg":"agent registered","agent":"a1","cells":2,"eps":["cpu"]}\n']);
+    expect(lines).toEqual([
+      '{"time":"2026-05-01T10:00:00.000Z","level":"info","msg":"agent registered","agent":"a1","cells":2,"eps":["cpu"]}\n',
+    ]);
   });
 
   it('drops records below its level', () => {
@@ -33,14 +35,25 @@ describe('createLogger', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]!.trimEnd()).not.toContain('\n');
     const record = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(record).toMatchObject({ msg: 'two\nlines "quoted"', err: { name: 'TypeError', message: 'boom' }, big: '10', when: NOW.toISOString(), cyclic: { a: 1, self: '[circular]' } });
+    expect(record).toMatchObject({
+      msg: 'two\nlines "quoted"',
+      err: { name: 'TypeError', message: 'boom' },
+      big: '10',
+      when: NOW.toISOString(),
+      cyclic: { a: 1, self: '[circular]' },
+    });
     expect(record).not.toHaveProperty('gone');
   });
 
   it('never lets a field replace the record’s own time, level or msg', () => {
     const { logger, lines } = collect('info', 'json');
     logger.info('real', { msg: 'fake', level: 'error' });
-    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'real', level: 'info', 'field.msg': 'fake', 'field.level': 'error' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      msg: 'real',
+      level: 'info',
+      'field.msg': 'fake',
+      'field.level': 'error',
+    });
   });
 
   it('adds a child’s fields to each of its records', () => {
@@ -63,9 +76,9 @@ describe('createLogger', () => {
 
 describe('formatTextLine', () => {
   it('quotes values with spaces, quotes or equals signs', () => {
-    expect(formatTextLine({ time: NOW, level: 'info', msg: 'm', fields: { a: 'x=y', b: 'say "hi"', c: { d: 1 } } })).toBe(
-      '2026-05-01T10:00:00.000Z INFO  m a="x=y" b="say \\"hi\\"" c="{\\"d\\":1}"',
-    );
+    expect(
+      formatTextLine({ time: NOW, level: 'info', msg: 'm', fields: { a: 'x=y', b: 'say "hi"', c: { d: 1 } } }),
+    ).toBe('2026-05-01T10:00:00.000Z INFO  m a="x=y" b="say \\"hi\\"" c="{\\"d\\":1}"');
   });
 });
 

@@ -31,7 +31,8 @@ const RESERVED = new Set(['time', 'level', 'msg']);
 
 /** A value as JSON carries it: an Error by its name, message and stack (JSON.stringify would give `{}`). */
 function plain(value: unknown, seen = new WeakSet<object>()): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, ...(value.stack ? { stack: value.stack } : {}) };
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, ...(value.stack ? { stack: value.stack } : {}) };
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Date) return value.toISOString();
   if (value === null || typeof value !== 'object') return value;
@@ -50,7 +51,12 @@ function fieldEntries(fields: LogFields): [string, unknown][] {
 
 /** `{"time","level","msg",...fields}` on one line, time first so lines sort and read in order. */
 export function formatJsonLine(record: LogRecord): string {
-  return JSON.stringify({ time: record.time.toISOString(), level: record.level, msg: record.msg, ...Object.fromEntries(fieldEntries(record.fields)) });
+  return JSON.stringify({
+    time: record.time.toISOString(),
+    level: record.level,
+    msg: record.msg,
+    ...Object.fromEntries(fieldEntries(record.fields)),
+  });
 }
 
 const BARE = /^[^\s"=]+$/;
@@ -79,7 +85,12 @@ export function logLevelEnabled(level: LogLevel, threshold: LogLevel): boolean {
   return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(threshold);
 }
 
-function recordLogger(emit: (record: LogRecord) => void, threshold: LogLevel, now: () => Date, base: LogFields): Logger {
+function recordLogger(
+  emit: (record: LogRecord) => void,
+  threshold: LogLevel,
+  now: () => Date,
+  base: LogFields,
+): Logger {
   const at =
     (level: LogLevel) =>
     (msg: string, fields: LogFields = {}) => {
@@ -97,7 +108,12 @@ function recordLogger(emit: (record: LogRecord) => void, threshold: LogLevel, no
 /** A logger writing JSON lines or text lines at or above `level`. */
 export function createLogger(opts: LoggerOptions): Logger {
   const format = opts.format === 'json' ? formatJsonLine : formatTextLine;
-  return recordLogger((record) => opts.write(`${format(record)}\n`), opts.level, opts.now ?? (() => new Date()), opts.fields ?? {});
+  return recordLogger(
+    (record) => opts.write(`${format(record)}\n`),
+    opts.level,
+    opts.now ?? (() => new Date()),
+    opts.fields ?? {},
+  );
 }
 
 /**
@@ -105,8 +121,18 @@ export function createLogger(opts: LoggerOptions): Logger {
  * left out, so what a person reads stays as it was before logs were structured.
  */
 export function messageLogger(write: (line: string) => void): Logger {
-  return recordLogger((record) => write(`${record.msg}\n`), 'info', () => new Date(), {});
+  return recordLogger(
+    (record) => write(`${record.msg}\n`),
+    'info',
+    () => new Date(),
+    {},
+  );
 }
 
 /** A logger that drops everything. */
-export const silentLogger: Logger = recordLogger(() => {}, 'error', () => new Date(0), {});
+export const silentLogger: Logger = recordLogger(
+  () => {},
+  'error',
+  () => new Date(0),
+  {},
+);

@@ -34,7 +34,10 @@ matrix:
   batch: [1, 4]
 `);
     const cells = expandMatrix(withDecoder, 'h');
-    const plain = expandMatrix(parseSpec('name: t\nmodels:\n  - { name: a, file: a.onnx }\nmatrix:\n  ep: [cpu]\n  batch: [1, 4]\n'), 'h');
+    const plain = expandMatrix(
+      parseSpec('name: t\nmodels:\n  - { name: a, file: a.onnx }\nmatrix:\n  ep: [cpu]\n  batch: [1, 4]\n'),
+      'h',
+    );
     expect(cells.filter((c) => c.params.model === 'a').map((c) => c.id)).toEqual(plain.map((c) => c.id));
     const llm = cells.filter((c) => c.params.model === 'llm');
     expect(llm.map((c) => [c.params.generation!.promptTokens, c.params.batch])).toEqual([
@@ -49,8 +52,26 @@ matrix:
 
   it('derives the id from the canonical parameters only, whatever the key order', () => {
     const knobs = { interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true } as const;
-    const p = { model: 'a', hardwareClass: 'h', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 2, ...knobs } as const;
-    const reordered = { ...knobs, intraOpThreads: 2, batch: 1, graphOptimization: 'all', precision: 'fp32', ep: 'cpu', hardwareClass: 'h', model: 'a' } as const;
+    const p = {
+      model: 'a',
+      hardwareClass: 'h',
+      ep: 'cpu',
+      precision: 'fp32',
+      batch: 1,
+      graphOptimization: 'all',
+      intraOpThreads: 2,
+      ...knobs,
+    } as const;
+    const reordered = {
+      ...knobs,
+      intraOpThreads: 2,
+      batch: 1,
+      graphOptimization: 'all',
+      precision: 'fp32',
+      ep: 'cpu',
+      hardwareClass: 'h',
+      model: 'a',
+    } as const;
     expect(cellId(p)).toBe(cellId(reordered));
     expect(cellId(p)).toMatch(/^[0-9a-f]{16}$/);
     expect(cellId({ ...p, batch: 2 })).not.toBe(cellId(p));
@@ -61,7 +82,9 @@ matrix:
   });
 
   it('keeps the single-stream cell as it was and gives each concurrency its own cell', () => {
-    const spec = parseSpec(`name: c\nmodels: [{ name: a, file: a.onnx }]\nmatrix: { ep: [cpu], batch: [1], intraOpThreads: [2], concurrency: [1, 2, 4, 8] }\n`);
+    const spec = parseSpec(
+      `name: c\nmodels: [{ name: a, file: a.onnx }]\nmatrix: { ep: [cpu], batch: [1], intraOpThreads: [2], concurrency: [1, 2, 4, 8] }\n`,
+    );
     const cells = expandMatrix(spec, 'h');
     expect(cells.map((c) => c.params.concurrency)).toEqual([undefined, 2, 4, 8]);
     expect(cells[0]!.id).toBe('2f4b1c848554c0fe');
@@ -87,7 +110,11 @@ matrix:
     expect(cells).toHaveLength(2 * 3 * 2 * 2);
     expect(new Set(cells.map((c) => c.id)).size).toBe(cells.length);
     const cuda = cells.find((c) => c.params.ep === 'cuda')!.params;
-    expect(cuda).toMatchObject({ epOptions: { deviceId: 1 }, freeDimensions: { seq: 128 }, sessionConfig: { 'session.intra_op.allow_spinning': '0' } });
+    expect(cuda).toMatchObject({
+      epOptions: { deviceId: 1 },
+      freeDimensions: { seq: 128 },
+      sessionConfig: { 'session.intra_op.allow_spinning': '0' },
+    });
     expect(cells.find((c) => c.params.ep === 'cpu')!.params.epOptions).toBeUndefined();
   });
 });

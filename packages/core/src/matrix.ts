@@ -19,7 +19,9 @@ function product<T extends Record<string, readonly unknown[]>>(axes: T): { [K in
 function generationAxes(model: ModelSpec): (GenerationParams | undefined)[] {
   const g = model.generate;
   if (!g) return [undefined];
-  return g.promptTokens.flatMap((promptTokens) => g.newTokens.map((newTokens) => ({ promptTokens, newTokens, vocabRange: g.vocabRange })));
+  return g.promptTokens.flatMap((promptTokens) =>
+    g.newTokens.map((newTokens) => ({ promptTokens, newTokens, vocabRange: g.vocabRange })),
+  );
 }
 
 /**
@@ -32,36 +34,36 @@ export function expandMatrix(spec: Spec, hardwareClass: string): Cell[] {
   const seen = new Set<string>();
   for (const model of spec.models)
     for (const generation of generationAxes(model))
-    for (const row of product({
-      ep: m.ep,
-      precision: m.precision,
-      batch: m.batch,
-      graphOptimization: m.graphOptimization,
-      intraOpThreads: m.intraOpThreads,
-      executionMode: m.executionMode,
-      interOpThreads: m.interOpThreads,
-      memoryPattern: m.memoryPattern,
-      cpuArena: m.cpuArena,
-      concurrency: m.concurrency,
-    })) {
-      const { concurrency, ...knobs } = row;
-      const params: CellParams = {
-        model: model.name,
-        hardwareClass,
-        ...knobs,
-        // ORT ignores inter-op threads in sequential mode; 0 says so instead of recording a value with no effect.
-        interOpThreads: row.executionMode === 'parallel' ? row.interOpThreads : 0,
-        epOptions: nonEmpty(m.epOptions[row.ep]),
-        freeDimensions: nonEmpty(model.freeDimensions),
-        sessionConfig: nonEmpty(m.sessionConfig),
-        generation,
-        // Absent at 1, as in every cell stored before the axis existed.
-        ...(concurrency > 1 ? { concurrency } : {}),
-      };
-      const id = cellId(params);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      cells.push({ id, params });
-    }
+      for (const row of product({
+        ep: m.ep,
+        precision: m.precision,
+        batch: m.batch,
+        graphOptimization: m.graphOptimization,
+        intraOpThreads: m.intraOpThreads,
+        executionMode: m.executionMode,
+        interOpThreads: m.interOpThreads,
+        memoryPattern: m.memoryPattern,
+        cpuArena: m.cpuArena,
+        concurrency: m.concurrency,
+      })) {
+        const { concurrency, ...knobs } = row;
+        const params: CellParams = {
+          model: model.name,
+          hardwareClass,
+          ...knobs,
+          // ORT ignores inter-op threads in sequential mode; 0 says so instead of recording a value with no effect.
+          interOpThreads: row.executionMode === 'parallel' ? row.interOpThreads : 0,
+          epOptions: nonEmpty(m.epOptions[row.ep]),
+          freeDimensions: nonEmpty(model.freeDimensions),
+          sessionConfig: nonEmpty(m.sessionConfig),
+          generation,
+          // Absent at 1, as in every cell stored before the axis existed.
+          ...(concurrency > 1 ? { concurrency } : {}),
+        };
+        const id = cellId(params);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        cells.push({ id, params });
+      }
   return cells;
 }

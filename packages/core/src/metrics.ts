@@ -67,7 +67,7 @@ export const METRICS = {
     name: 'ortfleet_agent_cell_phase',
     kind: 'gauge',
     unit: '',
-    help: "1 for the phase the current cell is in, 0 for the others; all 0 between cells",
+    help: '1 for the phase the current cell is in, 0 for the others; all 0 between cells',
     labels: ['phase'],
   },
   agentModelCacheHits: {
@@ -133,12 +133,18 @@ export const METRICS = {
 export function histogramBuckets(): Record<string, number[]> {
   return Object.fromEntries(
     Object.values(METRICS)
-      .filter((m): m is Extract<(typeof METRICS)[keyof typeof METRICS], { kind: 'histogram' }> => m.kind === 'histogram')
+      .filter(
+        (m): m is Extract<(typeof METRICS)[keyof typeof METRICS], { kind: 'histogram' }> => m.kind === 'histogram',
+      )
       .map((m) => [m.name, [...m.buckets]]),
   );
 }
 
-type Instrument<D extends MetricDefinition> = D extends { kind: 'counter' } ? MetricCounter : D extends { kind: 'gauge' } ? MetricGauge : MetricHistogram;
+type Instrument<D extends MetricDefinition> = D extends { kind: 'counter' }
+  ? MetricCounter
+  : D extends { kind: 'gauge' }
+    ? MetricGauge
+    : MetricHistogram;
 
 /** Creates one of METRICS on a meter: counters and gauges count whole things, histograms record seconds. */
 export function createMetric<D extends MetricDefinition>(meter: MetricMeter, def: D): Instrument<D> {

@@ -18,6 +18,10 @@ export function rankByModel(results: readonly CellResult[]): Map<string, CellRes
     byModel.set(r.params.model, list);
   }
   for (const list of byModel.values())
-    list.sort((a, b) => a.measurement!.stats.p50Ms - b.measurement!.stats.p50Ms || b.measurement!.throughput - a.measurement!.throughput);
+    list.sort(
+      (a, b) =>
+        a.measurement!.stats.p50Ms - b.measurement!.stats.p50Ms ||
+        b.measurement!.throughput - a.measurement!.throughput,
+    );
   return byModel;
 }

@@ -11,6 +11,11 @@ export function compactResult(result: CellResult): CellResult {
   delete compact.provenance;
   if (parity) compact.parity = { ...parity, outputs: [] };
   if (profile) compact.profile = { ...profile, byOpType: profile.byOpType.slice(0, 5), topNodes: [] };
-  if (measurement) compact.measurement = { ...measurement, histogram: { growth: measurement.histogram.growth, counts: {} }, samplesMs: [] };
+  if (measurement)
+    compact.measurement = {
+      ...measurement,
+      histogram: { growth: measurement.histogram.growth, counts: {} },
+      samplesMs: [],
+    };
   return compact;
 }

@@ -52,9 +52,13 @@ describe('parseSpec', () => {
   });
 
   it('takes targets by class id or by labels, and names a bad one', () => {
-    const spec = parseSpec(`${VALID}\ntargets: [amd-epyc-avx512-2c, { labels: { region: eu, price_per_hour: '1.2' } }]\n`);
+    const spec = parseSpec(
+      `${VALID}\ntargets: [amd-epyc-avx512-2c, { labels: { region: eu, price_per_hour: '1.2' } }]\n`,
+    );
     expect(spec.targets).toEqual(['amd-epyc-avx512-2c', { labels: { region: 'eu', price_per_hour: '1.2' } }]);
-    expect(problems(`${VALID}\ntargets: [Big GPU]\n`)).toEqual([expect.stringMatching(/^targets\[0\]: a target is 'any', a hardware class id/)]);
+    expect(problems(`${VALID}\ntargets: [Big GPU]\n`)).toEqual([
+      expect.stringMatching(/^targets\[0\]: a target is 'any', a hardware class id/),
+    ]);
     expect(problems(`${VALID}\ntargets: [{ labels: {} }]\n`).join('\n')).toMatch(/^targets\[0\]/);
     expect(problems(`${VALID}\ntargets: [{ class: x }]\n`).join('\n')).toMatch(/^targets\[0\]/);
   });
@@ -65,7 +69,12 @@ describe('parseSpec', () => {
   });
 
   it('rejects a model with both file and files, and duplicate names', () => {
-    const p = problems(VALID.replace('file: m.onnx', 'file: m.onnx\n    files: { fp16: h.onnx }').replace('models:\n', 'models:\n  - { name: m, file: a.onnx }\n'));
+    const p = problems(
+      VALID.replace('file: m.onnx', 'file: m.onnx\n    files: { fp16: h.onnx }').replace(
+        'models:\n',
+        'models:\n  - { name: m, file: a.onnx }\n',
+      ),
+    );
     expect(p.join('\n')).toMatch(/models\[1\]: give exactly one of file or files/);
     expect(p.join('\n')).toMatch(/models\[1\]\.name: duplicate model name 'm'/);
   });
@@ -75,31 +84,61 @@ describe('parseSpec', () => {
     ['memoryPattern: [yes]', /^matrix\.memoryPattern\[0\]: .*expected boolean/],
     ['threads: [4]', /^matrix: Unrecognized key: "threads"/],
     ['epOptions: { cuda: { device_id: 1 } }', /^matrix\.epOptions\.cuda: Unrecognized key: "device_id"/],
-    ['epOptions: { webgpu: { preferredLayout: NHCW } }', /^matrix\.epOptions\.webgpu\.preferredLayout: .*"NCHW"\|"NHWC"/],
+    [
+      'epOptions: { webgpu: { preferredLayout: NHCW } }',
+      /^matrix\.epOptions\.webgpu\.preferredLayout: .*"NCHW"\|"NHWC"/,
+    ],
     ['epOptions: { tpu: {} }', /^matrix\.epOptions: Unrecognized key: "tpu"/],
     ["sessionConfig: { 'Bad Key': x }", /^matrix\.sessionConfig\.Bad Key: a session config key looks like/],
   ])('names a bad knob: %s', (line, expected) => {
-    expect(problems(VALID.replace('batch: [1, 2]', `batch: [1, 2]\n  ${line}`))).toEqual([expect.stringMatching(expected)]);
+    expect(problems(VALID.replace('batch: [1, 2]', `batch: [1, 2]\n  ${line}`))).toEqual([
+      expect.stringMatching(expected),
+    ]);
   });
 
   it('checks measure bounds against each other', () => {
-    expect(problems(`${VALID}measure: { minDurationMs: 5000, maxDurationMs: 1000 }\n`)).toEqual([expect.stringMatching(/^measure\.maxDurationMs: must be >= measure\.minDurationMs/)]);
+    expect(problems(`${VALID}measure: { minDurationMs: 5000, maxDurationMs: 1000 }\n`)).toEqual([
+      expect.stringMatching(/^measure\.maxDurationMs: must be >= measure\.minDurationMs/),
+    ]);
   });
 
-  it('checks a decoder\'s generate: positive lengths, a [low, high) vocabulary range, no inputs of its own', () => {
-    const bad = (generate: string, extra = '') => () =>
-      parseSpec(`name: t\nmodels:\n  - { name: m, file: m.onnx, generate: ${generate}${extra} }\nmatrix:\n  ep: [cpu]\n  batch: [1]\n`);
-    expect(bad('{ promptTokens: [0], newTokens: [8], vocabRange: [0, 10] }')).toThrow(/models\[0\]\.generate\.promptTokens\[0\]/);
-    expect(bad('{ promptTokens: [8], newTokens: [], vocabRange: [0, 10] }')).toThrow(/models\[0\]\.generate\.newTokens/);
-    expect(bad('{ promptTokens: [8], newTokens: [8], vocabRange: [10, 10] }')).toThrow(/models\[0\]\.generate\.vocabRange: vocabRange must be \[low, high\) with low < high/);
-    expect(bad('{ promptTokens: [8], newTokens: [8], vocabRange: [0, 10] }', ', inputs: { x: { value: 1 } }')).toThrow(/models\[0\]\.inputs: a generate model takes no inputs/);
+  it("checks a decoder's generate: positive lengths, a [low, high) vocabulary range, no inputs of its own", () => {
+    const bad =
+      (generate: string, extra = '') =>
+      () =>
+        parseSpec(
+          `name: t\nmodels:\n  - { name: m, file: m.onnx, generate: ${generate}${extra} }\nmatrix:\n  ep: [cpu]\n  batch: [1]\n`,
+        );
+    expect(bad('{ promptTokens: [0], newTokens: [8], vocabRange: [0, 10] }')).toThrow(
+      /models\[0\]\.generate\.promptTokens\[0\]/,
+    );
+    expect(bad('{ promptTokens: [8], newTokens: [], vocabRange: [0, 10] }')).toThrow(
+      /models\[0\]\.generate\.newTokens/,
+    );
+    expect(bad('{ promptTokens: [8], newTokens: [8], vocabRange: [10, 10] }')).toThrow(
+      /models\[0\]\.generate\.vocabRange: vocabRange must be \[low, high\) with low < high/,
+    );
+    expect(bad('{ promptTokens: [8], newTokens: [8], vocabRange: [0, 10] }', ', inputs: { x: { value: 1 } }')).toThrow(
+      /models\[0\]\.inputs: a generate model takes no inputs/,
+    );
   });
 
   it('refuses a matrix of more than 100,000 cells per target, naming the axes that make it', () => {
     const list = (n: number) => `[${Array.from({ length: n }, (_, i) => i + 1).join(', ')}]`;
-    const spec = (batches: number) => `name: t\nmodels:\n  - { name: a, file: a.onnx }\n  - { name: b, file: b.onnx }\nmatrix: { ep: [cpu, cuda], batch: ${list(batches)}, intraOpThreads: ${list(100)} }\n`;
-    expect(matrixSize(parseSpec(spec(250)))).toEqual({ cells: 100_000, axes: [['models', 2], ['ep', 2], ['batch', 250], ['intraOpThreads', 100]] });
-    expect(() => parseSpec(spec(251))).toThrow('matrix: expands to 100,400 cells per target, more than the 100,000 a run takes: models 2 × ep 2 × batch 251 × intraOpThreads 100');
+    const spec = (batches: number) =>
+      `name: t\nmodels:\n  - { name: a, file: a.onnx }\n  - { name: b, file: b.onnx }\nmatrix: { ep: [cpu, cuda], batch: ${list(batches)}, intraOpThreads: ${list(100)} }\n`;
+    expect(matrixSize(parseSpec(spec(250)))).toEqual({
+      cells: 100_000,
+      axes: [
+        ['models', 2],
+        ['ep', 2],
+        ['batch', 250],
+        ['intraOpThreads', 100],
+      ],
+    });
+    expect(() => parseSpec(spec(251))).toThrow(
+      'matrix: expands to 100,400 cells per target, more than the 100,000 a run takes: models 2 × ep 2 × batch 251 × intraOpThreads 100',
+    );
   });
 
   it('formats paths like matrix.batch[2]', () => {
@@ -108,7 +147,8 @@ describe('parseSpec', () => {
   });
 
   it('takes a closed-loop concurrency axis, counts it in the matrix size, and names the key of a bad value', () => {
-    const spec = (values: string, model = '') => `name: t\nmodels:\n  - { name: a, file: a.onnx${model} }\nmatrix: { ep: [cpu], batch: [1], concurrency: ${values} }\n`;
+    const spec = (values: string, model = '') =>
+      `name: t\nmodels:\n  - { name: a, file: a.onnx${model} }\nmatrix: { ep: [cpu], batch: [1], concurrency: ${values} }\n`;
     expect(parseSpec(VALID).matrix.concurrency).toEqual([1]);
     expect(matrixSize(parseSpec(spec('[1, 2, 4, 8]')))).toEqual({ cells: 4, axes: [['concurrency', 4]] });
     expect(problems(spec('[1, 0]'))).toEqual([expect.stringMatching(/^matrix\.concurrency\[1\]: .*>=1/)]);

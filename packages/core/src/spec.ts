@@ -24,7 +24,10 @@ const InputSpec = z
 /** A decoder's generation axes: each prompt length × each count of new tokens is a cell. */
 const Generate = z.strictObject({
   promptTokens: z.array(z.int().positive().max(1_000_000)).min(1).describe('Prompt lengths in tokens, one cell each'),
-  newTokens: z.array(z.int().positive().max(100_000)).min(1).describe('Tokens to generate after the prompt, one cell each'),
+  newTokens: z
+    .array(z.int().positive().max(100_000))
+    .min(1)
+    .describe('Tokens to generate after the prompt, one cell each'),
   vocabRange: z
     .tuple([z.int().min(0), z.int().positive()])
     .refine(([lo, hi]) => lo < hi, 'vocabRange must be [low, high) with low < high')
@@ -43,11 +46,18 @@ const ModelSpec = z
     freeDimensions: z
       .record(z.string().min(1), z.int().positive())
       .optional()
-      .describe("Values for the model's named open dimensions, e.g. {sequence_length: 128}; applied to the model's inputs before the session is created"),
-    generate: Generate.optional().describe('Marks a decoder with a KV cache (optimum / transformers.js layout): its cells run prefill + greedy decode'),
+      .describe(
+        "Values for the model's named open dimensions, e.g. {sequence_length: 128}; applied to the model's inputs before the session is created",
+      ),
+    generate: Generate.optional().describe(
+      'Marks a decoder with a KV cache (optimum / transformers.js layout): its cells run prefill + greedy decode',
+    ),
   })
   .refine((m) => (m.file === undefined) !== (m.files === undefined), 'give exactly one of file or files')
-  .refine((m) => !(m.generate && Object.keys(m.inputs).length > 0), { path: ['inputs'], message: 'a generate model takes no inputs: its feeds come from the prompt and the KV cache' });
+  .refine((m) => !(m.generate && Object.keys(m.inputs).length > 0), {
+    path: ['inputs'],
+    message: 'a generate model takes no inputs: its feeds come from the prompt and the KV cache',
+  });
 
 const deviceId = z.int().min(0).optional();
 const webgpuString = z.string().min(1).optional();
@@ -73,7 +83,11 @@ const EpOptions = z
       enableRobustness: z.boolean().optional(),
       forceCpuNodeNames: z.array(z.string().min(1)).optional(),
     }),
-    qnn: z.strictObject({ backendType: z.string().min(1).optional(), backendPath: z.string().min(1).optional(), enableFp16Precision: z.boolean().optional() }),
+    qnn: z.strictObject({
+      backendType: z.string().min(1).optional(),
+      backendPath: z.string().min(1).optional(),
+      enableFp16Precision: z.boolean().optional(),
+    }),
     xnnpack: z.strictObject({}),
   })
   .partial();
@@ -83,32 +97,54 @@ export const MAX_CONCURRENCY = 64;
 
 const Matrix = z.strictObject({
   ep: z.array(z.enum(EXECUTION_PROVIDERS)).min(1),
-  precision: z.array(z.string().regex(/^[a-z0-9]+$/)).min(1).default(['fp32']),
+  precision: z
+    .array(z.string().regex(/^[a-z0-9]+$/))
+    .min(1)
+    .default(['fp32']),
   batch: z.array(z.int().positive().max(65536)).min(1),
   graphOptimization: z.array(z.enum(GRAPH_OPTIMIZATION_LEVELS)).min(1).default(['all']),
   intraOpThreads: z
     .array(z.int().min(0).max(1024))
     .min(1)
     .default([0])
-    .describe("0 leaves the choice to ONNX Runtime (one thread per physical core)"),
+    .describe('0 leaves the choice to ONNX Runtime (one thread per physical core)'),
   interOpThreads: z
     .array(z.int().min(0).max(1024))
     .min(1)
     .default([0])
-    .describe('Threads for running independent nodes at once; only used with executionMode parallel. 0 leaves the choice to ONNX Runtime'),
+    .describe(
+      'Threads for running independent nodes at once; only used with executionMode parallel. 0 leaves the choice to ONNX Runtime',
+    ),
   executionMode: z.array(z.enum(EXECUTION_MODES)).min(1).default(['sequential']),
-  memoryPattern: z.array(z.boolean()).min(1).default([true]).describe('enableMemPattern: pre-plan allocations from the first run'),
-  cpuArena: z.array(z.boolean()).min(1).default([true]).describe('enableCpuMemArena: reuse CPU allocations from an arena'),
+  memoryPattern: z
+    .array(z.boolean())
+    .min(1)
+    .default([true])
+    .describe('enableMemPattern: pre-plan allocations from the first run'),
+  cpuArena: z
+    .array(z.boolean())
+    .min(1)
+    .default([true])
+    .describe('enableCpuMemArena: reuse CPU allocations from an arena'),
   concurrency: z
     .array(z.int().min(1).max(MAX_CONCURRENCY))
     .min(1)
     .default([1])
-    .describe(`Closed loop: this many requests in flight, each sent when one returns (1 to ${MAX_CONCURRENCY}); 1 is the single-stream loop`),
-  epOptions: EpOptions.default({}).describe('Options per EP, passed to onnxruntime-node with that EP, e.g. {cuda: {deviceId: 1}}'),
+    .describe(
+      `Closed loop: this many requests in flight, each sent when one returns (1 to ${MAX_CONCURRENCY}); 1 is the single-stream loop`,
+    ),
+  epOptions: EpOptions.default({}).describe(
+    'Options per EP, passed to onnxruntime-node with that EP, e.g. {cuda: {deviceId: 1}}',
+  ),
   sessionConfig: z
-    .record(z.string().regex(/^[a-z0-9_.]+$/, "a session config key looks like 'session.intra_op.allow_spinning'"), z.string())
+    .record(
+      z.string().regex(/^[a-z0-9_.]+$/, "a session config key looks like 'session.intra_op.allow_spinning'"),
+      z.string(),
+    )
     .default({})
-    .describe("ONNX Runtime session config entries (onnxruntime-node's `extra`), e.g. {session.intra_op.allow_spinning: '0'}"),
+    .describe(
+      "ONNX Runtime session config entries (onnxruntime-node's `extra`), e.g. {session.intra_op.allow_spinning: '0'}",
+    ),
 });
 
 const Measure = z.strictObject({
@@ -123,16 +159,34 @@ const Measure = z.strictObject({
     .min(0)
     .default(10)
     .describe('Runs in the separate, untimed profiling pass (per-operator times, EP placement, FLOPs); 0 skips it'),
-  parityMinCosine: z.number().min(0).max(1).default(0.99).describe('Lowest cosine similarity to the fp32 CPU reference that passes parity'),
-  parityMinTop1: z.number().min(0).max(1).default(0.99).describe('Lowest top-1 agreement with the fp32 CPU reference that passes parity (classifier-shaped outputs)'),
+  parityMinCosine: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.99)
+    .describe('Lowest cosine similarity to the fp32 CPU reference that passes parity'),
+  parityMinTop1: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.99)
+    .describe('Lowest top-1 agreement with the fp32 CPU reference that passes parity (classifier-shaped outputs)'),
 });
 
 const Target = z.union(
   [
-    z.string().regex(/^(any|[a-z0-9][a-z0-9._-]*)$/, "a target is 'any', a hardware class id such as 'amd-epyc-avx512-2c', or { labels: { region: eu } }"),
+    z
+      .string()
+      .regex(
+        /^(any|[a-z0-9][a-z0-9._-]*)$/,
+        "a target is 'any', a hardware class id such as 'amd-epyc-avx512-2c', or { labels: { region: eu } }",
+      ),
     z.strictObject({
       labels: z
-        .record(z.string().regex(/^[a-z][a-z0-9_.-]{0,62}$/, 'a label key is lowercase letters, digits, _ . -'), z.string().regex(/^[^\s,=]{1,200}$/, 'a label value has no spaces, , or ='))
+        .record(
+          z.string().regex(/^[a-z][a-z0-9_.-]{0,62}$/, 'a label key is lowercase letters, digits, _ . -'),
+          z.string().regex(/^[^\s,=]{1,200}$/, 'a label value has no spaces, , or ='),
+        )
         .refine((l) => Object.keys(l).length > 0, 'name at least one label'),
     }),
   ],
@@ -152,7 +206,8 @@ export const SpecSchema = z
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();
     spec.models.forEach((m, i) => {
-      if (seen.has(m.name)) ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name '${m.name}'` });
+      if (seen.has(m.name))
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name '${m.name}'` });
       seen.add(m.name);
     });
     if (spec.measure.maxDurationMs < spec.measure.minDurationMs)
@@ -162,7 +217,11 @@ export const SpecSchema = z
     const closedLoop = spec.matrix.concurrency.findIndex((n) => n > 1);
     const decoder = spec.models.find((m) => m.generate);
     if (closedLoop >= 0 && decoder)
-      ctx.addIssue({ code: 'custom', path: ['matrix', 'concurrency', closedLoop], message: `closed-loop concurrency is not measured for generating models ('${decoder.name}' has generate); keep matrix.concurrency at [1]` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['matrix', 'concurrency', closedLoop],
+        message: `closed-loop concurrency is not measured for generating models ('${decoder.name}' has generate); keep matrix.concurrency at [1]`,
+      });
     const size = matrixSize(spec);
     if (size.cells > MAX_MATRIX_CELLS)
       ctx.addIssue({
@@ -185,9 +244,25 @@ export function matrixSize(spec: {
 }): { cells: number; axes: [string, number][] } {
   const m = spec.matrix;
   // A generating model has a cell per prompt length × new-token count.
-  const variants = spec.models.reduce((n, model) => n + (model.generate ? model.generate.promptTokens.length * model.generate.newTokens.length : 1), 0);
-  const axes: [string, number][] = [[variants === spec.models.length ? 'models' : 'models × generation lengths', variants]];
-  for (const axis of ['ep', 'precision', 'batch', 'graphOptimization', 'intraOpThreads', 'executionMode', 'interOpThreads', 'memoryPattern', 'cpuArena', 'concurrency']) {
+  const variants = spec.models.reduce(
+    (n, model) => n + (model.generate ? model.generate.promptTokens.length * model.generate.newTokens.length : 1),
+    0,
+  );
+  const axes: [string, number][] = [
+    [variants === spec.models.length ? 'models' : 'models × generation lengths', variants],
+  ];
+  for (const axis of [
+    'ep',
+    'precision',
+    'batch',
+    'graphOptimization',
+    'intraOpThreads',
+    'executionMode',
+    'interOpThreads',
+    'memoryPattern',
+    'cpuArena',
+    'concurrency',
+  ]) {
     const values = m[axis];
     if (Array.isArray(values)) axes.push([axis, values.length]);
   }
@@ -206,7 +281,10 @@ export function modelFiles(model: ModelSpec): Record<string, string> {
 
 /** `matrix.batch[2]` from zod's path array. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 /** Validates a parsed spec object; throws BadInputError listing every problem with its path. */

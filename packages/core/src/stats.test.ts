@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { HISTOGRAM_GROWTH, histogramBucket, histogramPercentile, medianConfidenceInterval, percentile, summarize } from './stats';
+import {
+  HISTOGRAM_GROWTH,
+  histogramBucket,
+  histogramPercentile,
+  medianConfidenceInterval,
+  percentile,
+  summarize,
+} from './stats';
 
 describe('summarize', () => {
   it('matches hand-computed statistics (numpy linear percentiles, sample std)', () => {
@@ -40,10 +47,16 @@ describe('medianConfidenceInterval', () => {
 
 describe('histogramPercentile', () => {
   it('reads percentiles within the 1% bucket width', () => {
-    const samples = [...Array.from({ length: 500 }, (_, i) => 1 + i / 100), ...Array.from({ length: 500 }, (_, i) => 6 + i / 100)];
+    const samples = [
+      ...Array.from({ length: 500 }, (_, i) => 1 + i / 100),
+      ...Array.from({ length: 500 }, (_, i) => 6 + i / 100),
+    ];
     const counts: Record<string, number> = {};
     for (const ms of samples) counts[histogramBucket(ms)] = (counts[histogramBucket(ms)] ?? 0) + 1;
-    const exact = percentile([...samples].sort((x, y) => x - y), 99);
+    const exact = percentile(
+      [...samples].sort((x, y) => x - y),
+      99,
+    );
     expect(Math.abs(histogramPercentile({ growth: HISTOGRAM_GROWTH, counts }, 99) - exact) / exact).toBeLessThan(0.011);
   });
 });

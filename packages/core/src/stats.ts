@@ -20,7 +20,7 @@ export function medianConfidenceInterval(sorted: readonly number[]): [number, nu
 
 /** Zero-based ranks bounding the 95% confidence interval of the median of n samples. */
 export function medianRankInterval(n: number): [number, number] {
-  const half = 1.96 * Math.sqrt(n) / 2;
+  const half = (1.96 * Math.sqrt(n)) / 2;
   const lo = Math.max(0, Math.floor(n / 2 - half));
   const hi = Math.min(n - 1, Math.ceil(n / 2 + half) - 1);
   return [lo, Math.max(lo, hi)];
@@ -68,12 +68,14 @@ export function histogramPercentile(h: LatencyHistogram, q: number): number {
 
 /** The value (ms) of the sample with 1-based rank `rank` as a histogram knows it: its bucket's geometric middle. */
 export function histogramAtRank(h: LatencyHistogram, rank: number): number {
-  const buckets = Object.entries(h.counts).map(([k, v]) => [Number(k), v] as const).sort((x, y) => x[0] - y[0]);
+  const buckets = Object.entries(h.counts)
+    .map(([k, v]) => [Number(k), v] as const)
+    .sort((x, y) => x[0] - y[0]);
   if (buckets.length === 0) throw new Error('percentile of an empty histogram');
   let seen = 0;
   for (const [bucket, count] of buckets) {
     seen += count;
-    if (seen >= rank) return (h.growth ** (bucket + 0.5)) / 1000;
+    if (seen >= rank) return h.growth ** (bucket + 0.5) / 1000;
   }
-  return (h.growth ** (buckets[buckets.length - 1]![0] + 0.5)) / 1000;
+  return h.growth ** (buckets[buckets.length - 1]![0] + 0.5) / 1000;
 }

@@ -6,12 +6,31 @@ import { createRun, getRun } from './runs/queries';
 import { listRunResults, recordResult } from './results/queries';
 
 const params: CellParams = {
-  model: 'm', hardwareClass: 'h', ep: 'cpu', precision: 'fp16', batch: 4, graphOptimization: 'all', intraOpThreads: 2,
-  interOpThreads: 2, executionMode: 'parallel', memoryPattern: false, cpuArena: false, freeDimensions: { seq: 128 }, sessionConfig: { 'session.intra_op.allow_spinning': '0' },
+  model: 'm',
+  hardwareClass: 'h',
+  ep: 'cpu',
+  precision: 'fp16',
+  batch: 4,
+  graphOptimization: 'all',
+  intraOpThreads: 2,
+  interOpThreads: 2,
+  executionMode: 'parallel',
+  memoryPattern: false,
+  cpuArena: false,
+  freeDimensions: { seq: 128 },
+  sessionConfig: { 'session.intra_op.allow_spinning': '0' },
 };
 const recorder = new LatencyRecorder();
 [10, 11, 12, 13, 30].forEach((ms, i) => recorder.record(ms, i * 15));
-const parity: Parity = { reference: 'fp32 cpu', outputs: [], maxAbsError: 0.01, meanRelError: 0.001, cosine: 0.9999, nonFinite: 0, ok: true };
+const parity: Parity = {
+  reference: 'fp32 cpu',
+  outputs: [],
+  maxAbsError: 0.01,
+  meanRelError: 0.001,
+  cosine: 0.9999,
+  nonFinite: 0,
+  ok: true,
+};
 const result: CellResult = {
   cellId: cellId(params),
   params,
@@ -19,8 +38,21 @@ const result: CellResult = {
   agentId: 'a1',
   parity,
   measurement: {
-    sessionCreateMs: 50, firstInferenceMs: 20, warmupIterations: 2, iterations: 5, durationMs: 76, throughput: (4 * 5) / 0.076, ...recorder.finish(),
-    telemetry: { processCpuPercent: 180, systemCpuPercent: 95, peakRssBytes: 2 ** 27, cpuEnergyJ: 3, energyPerInferenceJ: 0.15, powerSources: ['rapl'] },
+    sessionCreateMs: 50,
+    firstInferenceMs: 20,
+    warmupIterations: 2,
+    iterations: 5,
+    durationMs: 76,
+    throughput: (4 * 5) / 0.076,
+    ...recorder.finish(),
+    telemetry: {
+      processCpuPercent: 180,
+      systemCpuPercent: 95,
+      peakRssBytes: 2 ** 27,
+      cpuEnergyJ: 3,
+      energyPerInferenceJ: 0.15,
+      powerSources: ['rapl'],
+    },
     achievedGflops: 12.5,
   },
 };
@@ -50,12 +82,30 @@ describe.each(hasPostgres() ? engines : engines.slice(1))('database on %s', (_, 
     expect(await recordResult(db, 'r1', result, 'abc')).toBe(false);
     const rows = await listRunResults(db, 'r1');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ cellId: result.cellId, status: 'ok', batch: 4, modelSha256: 'abc', p50Ms: 12, iterations: 5, agentId: 'a1' });
+    expect(rows[0]).toMatchObject({
+      cellId: result.cellId,
+      status: 'ok',
+      batch: 4,
+      modelSha256: 'abc',
+      p50Ms: 12,
+      iterations: 5,
+      agentId: 'a1',
+    });
     expect(rows[0]!.histogram?.counts).toEqual(result.measurement!.histogram.counts);
     expect(rows[0]).toMatchObject({
-      interOpThreads: 2, executionMode: 'parallel', memoryPattern: false, cpuArena: false, freeDimensions: { seq: 128 },
-      sessionConfig: { 'session.intra_op.allow_spinning': '0' }, valid: true, unstable: false, achievedGflops: 12.5, energyPerInferenceJ: 0.15,
-      parity, samplesMs: [10, 11, 12, 13, 30], telemetry: result.measurement!.telemetry,
+      interOpThreads: 2,
+      executionMode: 'parallel',
+      memoryPattern: false,
+      cpuArena: false,
+      freeDimensions: { seq: 128 },
+      sessionConfig: { 'session.intra_op.allow_spinning': '0' },
+      valid: true,
+      unstable: false,
+      achievedGflops: 12.5,
+      energyPerInferenceJ: 0.15,
+      parity,
+      samplesMs: [10, 11, 12, 13, 30],
+      telemetry: result.measurement!.telemetry,
     });
   });
 
@@ -63,8 +113,13 @@ describe.each(hasPostgres() ? engines : engines.slice(1))('database on %s', (_, 
     const database = await open();
     opened.push(database);
     await createRun(database.db, { id: 'r3', name: 'n', spec: {} });
-    await recordResult(database.db, 'r3', { ...result, parity: { ...parity, nonFinite: 3, ok: false, reason: "output 'y' has 3 NaN/Inf values" } });
-    expect(await listRunResults(database.db, 'r3')).toEqual([expect.objectContaining({ status: 'ok', valid: false, parity: expect.objectContaining({ ok: false }) })]);
+    await recordResult(database.db, 'r3', {
+      ...result,
+      parity: { ...parity, nonFinite: 3, ok: false, reason: "output 'y' has 3 NaN/Inf values" },
+    });
+    expect(await listRunResults(database.db, 'r3')).toEqual([
+      expect.objectContaining({ status: 'ok', valid: false, parity: expect.objectContaining({ ok: false }) }),
+    ]);
   });
 
   it('keeps a failed cell with its reason and no figures', async () => {
@@ -72,7 +127,9 @@ describe.each(hasPostgres() ? engines : engines.slice(1))('database on %s', (_, 
     opened.push(database);
     await createRun(database.db, { id: 'r2', name: 'n', spec: {} });
     await recordResult(database.db, 'r2', { cellId: 'c', params, status: 'failed', reason: 'boom' });
-    expect(await listRunResults(database.db, 'r2')).toEqual([expect.objectContaining({ status: 'failed', reason: 'boom', p50Ms: null, valid: false })]);
+    expect(await listRunResults(database.db, 'r2')).toEqual([
+      expect.objectContaining({ status: 'failed', reason: 'boom', p50Ms: null, valid: false }),
+    ]);
   });
 });
 

@@ -29,10 +29,17 @@ export async function uploadModel(store: RemoteStore, path: string, sha256: stri
   } as RequestInit);
   if (!res.ok) {
     const hint = res.status === 401 ? ' (set ORTFLEET_TOKEN to a token from `ortfleet token create`)' : '';
-    throw new OrtfleetError('model_store', `uploading ${path} to ${store.url} failed: ${res.status} ${await res.text()}${hint}`);
+    throw new OrtfleetError(
+      'model_store',
+      `uploading ${path} to ${store.url} failed: ${res.status} ${await res.text()}${hint}`,
+    );
   }
   const stored = (await res.json()) as { sha256: string };
-  if (stored.sha256 !== sha256) throw new OrtfleetError('model_store', `${path} changed while it was uploaded: the store got ${stored.sha256}, the run planned ${sha256}`);
+  if (stored.sha256 !== sha256)
+    throw new OrtfleetError(
+      'model_store',
+      `${path} changed while it was uploaded: the store got ${stored.sha256}, the run planned ${sha256}`,
+    );
 }
 
 /** Starts downloading the model with this hash; the caller checks the status and streams the body. */
@@ -48,11 +55,25 @@ export async function checkModelStore(store: RemoteStore): Promise<void> {
   const url = modelFileUrl(store.url, '0'.repeat(64));
   let status: number;
   try {
-    status = (await fetch(url, { method: 'HEAD', headers: authorization(store.token), signal: AbortSignal.timeout(10_000) })).status;
+    status = (
+      await fetch(url, { method: 'HEAD', headers: authorization(store.token), signal: AbortSignal.timeout(10_000) })
+    ).status;
   } catch (err) {
-    const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
-    throw new OrtfleetError('model_store_unreachable', `cannot reach the model store ${store.url} (ORTFLEET_MODEL_STORE / --model-store): ${cause}`);
+    const cause =
+      (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+    throw new OrtfleetError(
+      'model_store_unreachable',
+      `cannot reach the model store ${store.url} (ORTFLEET_MODEL_STORE / --model-store): ${cause}`,
+    );
   }
-  if (status === 401) throw new OrtfleetError('model_store_unreachable', `the model store ${store.url} needs a token: set ORTFLEET_TOKEN to one from \`ortfleet token create\``);
-  if (status !== 404) throw new OrtfleetError('model_store_unreachable', `${store.url} does not answer like an ortfleet model store (HEAD ${url} gave ${status}, expected 404)`);
+  if (status === 401)
+    throw new OrtfleetError(
+      'model_store_unreachable',
+      `the model store ${store.url} needs a token: set ORTFLEET_TOKEN to one from \`ortfleet token create\``,
+    );
+  if (status !== 404)
+    throw new OrtfleetError(
+      'model_store_unreachable',
+      `${store.url} does not answer like an ortfleet model store (HEAD ${url} gave ${status}, expected 404)`,
+    );
 }

@@ -38,7 +38,11 @@ export interface PlaceChecks {
  * renamed to `sha256/<hex>.onnx`, so a cut or refused body never leaves a file under a hash. A body whose
  * hash is there already is dropped.
  */
-export async function placeHashed(dir: string, body: ReadableStream<Uint8Array>, checks: PlaceChecks = {}): Promise<PlacedModel> {
+export async function placeHashed(
+  dir: string,
+  body: ReadableStream<Uint8Array>,
+  checks: PlaceChecks = {},
+): Promise<PlacedModel> {
   await mkdir(tmpDir(dir), { recursive: true });
   await mkdir(modelsDir(dir), { recursive: true });
   const tmp = join(tmpDir(dir), `${process.pid}-${randomBytes(6).toString('hex')}`);

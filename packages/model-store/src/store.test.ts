@@ -9,7 +9,8 @@ import { ModelRejected, storeModel } from './store';
 const body = (...chunks: (string | number[])[]) =>
   new ReadableStream<Uint8Array>({
     start(c) {
-      for (const chunk of chunks) c.enqueue(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : Uint8Array.from(chunk));
+      for (const chunk of chunks)
+        c.enqueue(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : Uint8Array.from(chunk));
       c.close();
     },
   }) as unknown as import('node:stream/web').ReadableStream<Uint8Array>;

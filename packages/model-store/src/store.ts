@@ -21,7 +21,8 @@ export function storeModel(dir: string, body: ReadableStream<Uint8Array>, maxByt
     inspect(chunk, sizeBefore) {
       const notOnnx = sizeBefore === 0 && chunk.length > 0 ? notOnnxReason(chunk[0]) : undefined;
       if (notOnnx) throw new ModelRejected(`the body ${notOnnx}`);
-      if (sizeBefore + chunk.length > maxBytes) throw new ModelRejected(`the model is larger than the limit of ${maxBytes} bytes`, true);
+      if (sizeBefore + chunk.length > maxBytes)
+        throw new ModelRejected(`the model is larger than the limit of ${maxBytes} bytes`, true);
     },
     accept({ size }) {
       if (size === 0) throw new ModelRejected('the body is empty: send the model file as application/octet-stream');

@@ -7,7 +7,9 @@ import type { ChildJob, ChildMessage } from './child-protocol';
 import { measureCell } from './measure';
 
 function send(message: ChildMessage): Promise<void> {
-  return new Promise((resolve, reject) => process.send!(message, undefined, {}, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    process.send!(message, undefined, {}, (err) => (err ? reject(err) : resolve())),
+  );
 }
 
 // An agent killed mid-cell (even by SIGKILL) closes the IPC channel: stop at once, or this orphan would go on

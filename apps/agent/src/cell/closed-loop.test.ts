@@ -19,7 +19,12 @@ matrix: { ep: [cpu], batch: [2], intraOpThreads: [1], concurrency: [${concurrenc
 measure: { warmup: 3, minIterations: 60, minDurationMs: 300, maxDurationMs: 20000, profileIterations: 0 }
 targets: [any]
 `);
-  return expandMatrix(spec, 'local').map((cell) => ({ cell, modelPath: modelFile, inputs: spec.models[0]!.inputs ?? {}, measure: spec.measure }));
+  return expandMatrix(spec, 'local').map((cell) => ({
+    cell,
+    modelPath: modelFile,
+    inputs: spec.models[0]!.inputs ?? {},
+    measure: spec.measure,
+  }));
 }
 
 describe('closed-loop concurrency on a real model', () => {
@@ -47,9 +52,11 @@ describe('closed-loop concurrency on a real model', () => {
     expect(two.parity).toBeUndefined();
   }, 30_000);
 
-  it('rejects with ONNX Runtime\'s words, and does not hang, when the workers cannot run the feeds', async () => {
+  it("rejects with ONNX Runtime's words, and does not hang, when the workers cannot run the feeds", async () => {
     const [job] = jobs([2]);
     const wrong = { x: new ort.Tensor('int32', new Int32Array(3 * 48 * 192), [1, 3, 48, 192]) };
-    await expect(runClosedLoop(CLS, { intraOpNumThreads: 1, logSeverityLevel: 3 }, [wrong], 2, job!.measure)).rejects.toThrow(/type/i);
+    await expect(
+      runClosedLoop(CLS, { intraOpNumThreads: 1, logSeverityLevel: 3 }, [wrong], 2, job!.measure),
+    ).rejects.toThrow(/type/i);
   }, 30_000);
 });

@@ -98,7 +98,11 @@ export async function runClosedLoop(
       // Workers start at different inputs, so that concurrent requests do not carry the same one.
       offset: Math.floor((index * pool.length) / concurrency),
       warmup: measure.warmup,
-      measure: { minIterations: measure.minIterations, minDurationMs: measure.minDurationMs, maxDurationMs: measure.maxDurationMs },
+      measure: {
+        minIterations: measure.minIterations,
+        minDurationMs: measure.minDurationMs,
+        maxDurationMs: measure.maxDurationMs,
+      },
       shared,
       start,
     };
@@ -134,7 +138,9 @@ export async function runClosedLoop(
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason as Error;
     const answered = results.map((r) => (r as PromiseFulfilledResult<Answer>).value);
-    const requests = answered.flatMap((a) => a.at.map((atMs, i) => ({ atMs, ms: a.ms[i]! }))).sort((x, y) => x.atMs - y.atMs);
+    const requests = answered
+      .flatMap((a) => a.at.map((atMs, i) => ({ atMs, ms: a.ms[i]! })))
+      .sort((x, y) => x.atMs - y.atMs);
     return { requests, durationMs: Math.max(...answered.map((a) => a.end)) };
   } finally {
     // A worker that failed before the start is waiting on nothing: release it, then end them all.

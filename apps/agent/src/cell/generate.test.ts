@@ -21,13 +21,30 @@ beforeAll(() => {
   // Wide enough that a prefill is a few milliseconds of matrix work rather than call overhead.
   wide = writeDecoderModel(join(dir, 'wide.onnx'), { layers: 4, hidden: 256, heads: 8, vocab: 1024, positions: 512 });
   noCache = writeDecoderModel(join(dir, 'no-cache.onnx'), { cache: false });
-  wideNoCache = writeDecoderModel(join(dir, 'wide-no-cache.onnx'), { layers: 4, hidden: 256, heads: 8, vocab: 1024, positions: 512, cache: false });
+  wideNoCache = writeDecoderModel(join(dir, 'wide-no-cache.onnx'), {
+    layers: 4,
+    hidden: 256,
+    heads: 8,
+    vocab: 1024,
+    positions: 512,
+    cache: false,
+  });
 });
 
-function generationCell(g: { promptTokens: number; newTokens: number; vocab?: number }, measure: Record<string, unknown> = {}, batch = 1) {
+function generationCell(
+  g: { promptTokens: number; newTokens: number; vocab?: number },
+  measure: Record<string, unknown> = {},
+  batch = 1,
+) {
   const spec = validateSpec({
     name: 'generation',
-    models: [{ name: 'decoder', file: 'decoder.onnx', generate: { promptTokens: [g.promptTokens], newTokens: [g.newTokens], vocabRange: [0, g.vocab ?? 256] } }],
+    models: [
+      {
+        name: 'decoder',
+        file: 'decoder.onnx',
+        generate: { promptTokens: [g.promptTokens], newTokens: [g.newTokens], vocabRange: [0, g.vocab ?? 256] },
+      },
+    ],
     matrix: { ep: ['cpu'], batch: [batch], intraOpThreads: [1] },
     measure: { warmup: 2, minIterations: 3, minDurationMs: 0, profileIterations: 0, ...measure },
   });
@@ -35,19 +52,33 @@ function generationCell(g: { promptTokens: number; newTokens: number; vocab?: nu
 }
 
 async function session(path: string, cell?: Cell) {
-  return ort.InferenceSession.create(path, cell ? sessionOptionsFor(cell) : { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+  return ort.InferenceSession.create(
+    path,
+    cell ? sessionOptionsFor(cell) : { executionProviders: ['cpu'], intraOpNumThreads: 1 },
+  );
 }
 
 describe('decoderLayout', () => {
   it('reads layers, heads and head size from the cache inputs', async () => {
     const s = await session(decoder);
-    expect(decoderLayout(s)).toEqual({ layers: 2, kvHeads: 4, headSize: 16, kvType: 'float32', idsType: 'int64', maskType: 'int64', positionType: 'int64', vocab: 256 });
+    expect(decoderLayout(s)).toEqual({
+      layers: 2,
+      kvHeads: 4,
+      headSize: 16,
+      kvType: 'float32',
+      idsType: 'int64',
+      maskType: 'int64',
+      positionType: 'int64',
+      vocab: 256,
+    });
     await s.release();
   });
 
   it('names the missing cache inputs and outputs of a model without them', async () => {
     const s = await session(noCache);
-    expect(() => decoderLayout(s)).toThrow(/missing inputs 'past_key_values.<i>.key' \/ 'past_key_values.<i>.value' \(the KV cache\)/);
+    expect(() => decoderLayout(s)).toThrow(
+      /missing inputs 'past_key_values.<i>.key' \/ 'past_key_values.<i>.value' \(the KV cache\)/,
+    );
     await s.release();
   });
 });
@@ -75,7 +106,11 @@ describe('generateOnce', () => {
   });
 
   it('keeps decode steps flat with the cache: step 60 under 1.5× step 5, where rerunning the sequence grows', async () => {
-    const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+    const median = (xs: number[]) =>
+      percentile(
+        [...xs].sort((a, b) => a - b),
+        50,
+      );
     // Five steps around each position, over several generations: one descheduled step cannot decide it.
     const around = (runs: number[][], step: number) => median(runs.flatMap((r) => r.slice(step - 3, step + 2)));
     const s = await session(wide);
@@ -116,7 +151,14 @@ describe('measureCell on a decoder', () => {
     const outcome = await measureCell({ cell, modelPath: decoder, referenceModelPath: decoder, inputs: {}, measure });
     expect(outcome.status, outcome.reason).toBe('ok');
     const g = outcome.measurement!.generation!;
-    expect(g).toMatchObject({ promptTokens: 24, newTokens: 40, layers: 2, kvHeads: 4, headSize: 16, kvCache: { mode: 'cpu' } });
+    expect(g).toMatchObject({
+      promptTokens: 24,
+      newTokens: 40,
+      layers: 2,
+      kvHeads: 4,
+      headSize: 16,
+      kvCache: { mode: 'cpu' },
+    });
     expect(g.generations).toBe(outcome.measurement!.iterations);
     expect(g.ttft.p50Ms).toBeGreaterThan(0);
     expect(g.itl.p99Ms).toBeGreaterThanOrEqual(g.itl.p50Ms);
@@ -126,7 +168,11 @@ describe('measureCell on a decoder', () => {
     expect(g.stepCurve[0]!.position).toBe(25);
     expect(g.stepCurve.at(-1)!.position).toBe(24 + 39);
     expect(g.tokens).toHaveLength(40);
-    expect(outcome.parity).toMatchObject({ ok: true, cosine: 1, tokens: { compared: 80, agreement: 1, firstMismatch: null } });
+    expect(outcome.parity).toMatchObject({
+      ok: true,
+      cosine: 1,
+      tokens: { compared: 80, agreement: 1, firstMismatch: null },
+    });
     expect(outcome.measurement!.telemetry!.peakRssBytes).toBeGreaterThan(0);
   });
 
@@ -139,8 +185,16 @@ describe('measureCell on a decoder', () => {
 
   it('fails a vocabulary range beyond the logits, and a prompt past the position table, with a clear reason', async () => {
     const wideVocab = generationCell({ promptTokens: 4, newTokens: 4, vocab: 300 });
-    const vocab = await measureCell({ cell: wideVocab.cell, modelPath: decoder, inputs: {}, measure: wideVocab.measure });
-    expect(vocab).toMatchObject({ status: 'failed', reason: "generate.vocabRange [0, 300) goes beyond the model's vocabulary: its logits have 256 entries" });
+    const vocab = await measureCell({
+      cell: wideVocab.cell,
+      modelPath: decoder,
+      inputs: {},
+      measure: wideVocab.measure,
+    });
+    expect(vocab).toMatchObject({
+      status: 'failed',
+      reason: "generate.vocabRange [0, 300) goes beyond the model's vocabulary: its logits have 256 entries",
+    });
     const long = generationCell({ promptTokens: 250, newTokens: 10 });
     const positions = await measureCell({ cell: long.cell, modelPath: decoder, inputs: {}, measure: long.measure });
     expect(positions.status).toBe('failed');

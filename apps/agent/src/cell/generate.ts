@@ -59,11 +59,18 @@ export function decoderLayout(session: ort.InferenceSession): DecoderLayout {
     );
   const past = tensorMeta(inputs, 'past_key_values.0.key')!;
   const [, heads, , headSize] = past.shape;
-  if (past.shape.length !== 4 || typeof heads !== 'number' || heads <= 0 || typeof headSize !== 'number' || headSize <= 0)
+  if (
+    past.shape.length !== 4 ||
+    typeof heads !== 'number' ||
+    heads <= 0 ||
+    typeof headSize !== 'number' ||
+    headSize <= 0
+  )
     throw new DecoderLayoutError(
       `input 'past_key_values.0.key' has shape [${past.shape.join(', ')}]; generate needs [batch, heads, past_sequence_length, head_size] with heads and head size fixed by the model`,
     );
-  if (past.type !== 'float32' && past.type !== 'float16') throw new DecoderLayoutError(`input 'past_key_values.0.key' is ${past.type}; generate needs float32 or float16`);
+  if (past.type !== 'float32' && past.type !== 'float16')
+    throw new DecoderLayoutError(`input 'past_key_values.0.key' is ${past.type}; generate needs float32 or float16`);
   const position = tensorMeta(inputs, 'position_ids');
   const logits = tensorMeta(outputs, 'logits')!;
   const vocab = logits.shape[logits.shape.length - 1];
@@ -83,11 +90,15 @@ export function decoderLayout(session: ort.InferenceSession): DecoderLayout {
 export function promptIds(g: GenerationParams, batch: number, seed: number): number[][] {
   const rand = mulberry32(seed);
   const [lo, hi] = g.vocabRange;
-  return Array.from({ length: batch }, () => Array.from({ length: g.promptTokens }, () => lo + Math.floor((hi - lo) * rand())));
+  return Array.from({ length: batch }, () =>
+    Array.from({ length: g.promptTokens }, () => lo + Math.floor((hi - lo) * rand())),
+  );
 }
 
 function intTensor(type: 'int64' | 'int32', values: number[], dims: number[]): ort.Tensor {
-  return type === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims) : new ort.Tensor('int32', Int32Array.from(values), dims);
+  return type === 'int64'
+    ? new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims)
+    : new ort.Tensor('int32', Int32Array.from(values), dims);
 }
 
 /** Argmax of the last position's logits, per batch row ([batch, seq, vocab] or [batch, vocab]). */
@@ -144,11 +155,17 @@ export async function generateOnce(
   const batch = prompt.length;
   const promptLength = prompt[0]!.length;
   const half = layout.kvType === 'float16';
-  const emptyPast = new ort.Tensor(layout.kvType, half ? new Uint16Array(0) : new Float32Array(0), [batch, layout.kvHeads, 0, layout.headSize]);
+  const emptyPast = new ort.Tensor(layout.kvType, half ? new Uint16Array(0) : new Float32Array(0), [
+    batch,
+    layout.kvHeads,
+    0,
+    layout.headSize,
+  ]);
   const tokens: number[][] = prompt.map(() => []);
   const stepsMs: number[] = [];
   let past: Record<string, ort.Tensor> = {};
-  for (let i = 0; i < layout.layers; i++) for (const part of ['key', 'value']) past[`past_key_values.${i}.${part}`] = emptyPast;
+  for (let i = 0; i < layout.layers; i++)
+    for (const part of ['key', 'value']) past[`past_key_values.${i}.${part}`] = emptyPast;
   let ttftMs = 0;
   let prefillLogits: ort.Tensor | undefined;
 
@@ -157,7 +174,8 @@ export async function generateOnce(
     const length = step === 0 ? promptLength : 1;
     const total = promptLength + step;
     const ids = step === 0 ? prompt.flat() : tokens.map((t) => t[t.length - 1]!);
-    const positions = step === 0 ? prompt.flatMap(() => Array.from({ length }, (_, p) => p)) : prompt.map(() => total - 1);
+    const positions =
+      step === 0 ? prompt.flatMap(() => Array.from({ length }, (_, p) => p)) : prompt.map(() => total - 1);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: intTensor(layout.idsType, ids, [batch, length]),
       attention_mask: intTensor(layout.maskType, Array<number>(batch * total).fill(1), [batch, total]),
@@ -168,7 +186,9 @@ export async function generateOnce(
     try {
       out = await session.run(feeds);
     } catch (err) {
-      throw new Error(`${step === 0 ? `prefill of ${promptLength} tokens` : `decode step ${step} (position ${total - 1})`} failed: ${(err as Error).message}`);
+      throw new Error(
+        `${step === 0 ? `prefill of ${promptLength} tokens` : `decode step ${step} (position ${total - 1})`} failed: ${(err as Error).message}`,
+      );
     }
     const logits = out.logits!;
     if (logits.location !== 'cpu') throw new Error(`the logits came back in '${logits.location}', not in CPU memory`);

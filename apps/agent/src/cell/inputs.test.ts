@@ -11,11 +11,15 @@ describe('resolveShape', () => {
   });
 
   it('names the input and its open dimensions when it cannot decide', () => {
-    expect(() => resolveShape('x', ['a', 3, 'h', 'w'], undefined, 1)).toThrow("input 'x' has open dimensions 2 (h), 3 (w)");
+    expect(() => resolveShape('x', ['a', 3, 'h', 'w'], undefined, 1)).toThrow(
+      "input 'x' has open dimensions 2 (h), 3 (w)",
+    );
   });
 
   it('rejects a spec shape that contradicts the model', () => {
-    expect(() => resolveShape('x', ['a', 3], { shape: ['batch', 4] }, 1)).toThrow(/dimension 1 is fixed to 3 by the model, the spec gives 4/);
+    expect(() => resolveShape('x', ['a', 3], { shape: ['batch', 4] }, 1)).toThrow(
+      /dimension 1 is fixed to 3 by the model, the spec gives 4/,
+    );
     expect(() => resolveShape('x', ['a', 3], { shape: ['batch'] }, 1)).toThrow(/gives 1 dimensions, the model has 2/);
   });
 });

@@ -26,10 +26,17 @@ export function toHalfBits(value: number): number {
  * The concrete shape of one input: the spec's shape where given, else the model's, with the first open
  * dimension taken as the batch. Throws naming the input and its open dimensions when it cannot decide.
  */
-export function resolveShape(name: string, modelShape: readonly (number | string)[], spec: InputSpec | undefined, batch: number): number[] {
+export function resolveShape(
+  name: string,
+  modelShape: readonly (number | string)[],
+  spec: InputSpec | undefined,
+  batch: number,
+): number[] {
   if (spec?.shape) {
     if (spec.shape.length !== modelShape.length)
-      throw new Error(`input '${name}': the spec gives ${spec.shape.length} dimensions, the model has ${modelShape.length} (${JSON.stringify(modelShape)})`);
+      throw new Error(
+        `input '${name}': the spec gives ${spec.shape.length} dimensions, the model has ${modelShape.length} (${JSON.stringify(modelShape)})`,
+      );
     return spec.shape.map((d, i) => {
       const size = d === 'batch' ? batch : d;
       const fixed = modelShape[i];
@@ -42,7 +49,9 @@ export function resolveShape(name: string, modelShape: readonly (number | string
   const shape = modelShape.map((d, i) => (i === 0 && open(d) ? batch : d));
   const stillOpen = shape.map((d, i) => (open(d) ? `${i} (${String(modelShape[i])})` : null)).filter((x) => x !== null);
   if (stillOpen.length > 0)
-    throw new Error(`input '${name}' has open dimensions ${stillOpen.join(', ')}; give its shape in the spec, e.g. models[].inputs.${name}.shape: [batch, ...]`);
+    throw new Error(
+      `input '${name}' has open dimensions ${stillOpen.join(', ')}; give its shape in the spec, e.g. models[].inputs.${name}.shape: [batch, ...]`,
+    );
   return shape as number[];
 }
 
@@ -74,7 +83,7 @@ function fill(type: string, count: number, spec: InputSpec | undefined, rand: ()
     case 'uint8':
       return Uint8Array.from({ length: count }, intValue);
     case 'bool':
-      return Uint8Array.from({ length: count }, () => (spec?.value ?? (rand() < 0.5 ? 0 : 1)) ? 1 : 0);
+      return Uint8Array.from({ length: count }, () => ((spec?.value ?? (rand() < 0.5 ? 0 : 1)) ? 1 : 0));
     default:
       throw new Error(`input type '${type}' is not supported by ortfleet's input generator`);
   }
@@ -83,7 +92,17 @@ function fill(type: string, count: number, spec: InputSpec | undefined, rand: ()
 /** The model cannot take the cell's batch: no input has a dimension that takes it. */
 export class BatchNotTakenError extends Error {}
 
-const BYTES: Record<string, number> = { float64: 8, int64: 8, uint64: 8, float32: 4, int32: 4, uint32: 4, float16: 2, int16: 2, uint16: 2 };
+const BYTES: Record<string, number> = {
+  float64: 8,
+  int64: 8,
+  uint64: 8,
+  float32: 4,
+  int32: 4,
+  uint32: 4,
+  float16: 2,
+  int16: 2,
+  uint16: 2,
+};
 
 /** Bound on the memory the input pool may take; past it the pool shrinks (never below one set). */
 const POOL_BYTES = 256 * 1024 * 1024;
@@ -100,7 +119,10 @@ export function generateInputPool(
   seed: number,
 ): Record<string, ort.Tensor>[] {
   const unknown = Object.keys(specs).filter((n) => !session.inputNames.includes(n));
-  if (unknown.length > 0) throw new Error(`the spec names inputs the model does not have: ${unknown.join(', ')} (model inputs: ${session.inputNames.join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(
+      `the spec names inputs the model does not have: ${unknown.join(', ')} (model inputs: ${session.inputNames.join(', ')})`,
+    );
   const layouts = session.inputMetadata.map((meta) => {
     if (!meta.isTensor) throw new Error(`input '${meta.name}' is not a tensor; ortfleet feeds tensors only`);
     const shape = resolveShape(meta.name, meta.shape, specs[meta.name], batch);
@@ -121,7 +143,10 @@ export function generateInputPool(
   return Array.from({ length: sets }, (_, k) => {
     const rand = mulberry32(seed + k);
     return Object.fromEntries(
-      layouts.map((l) => [l.name, new ort.Tensor(l.type as 'float32', fill(l.type, l.count, specs[l.name], rand) as Float32Array, l.shape)]),
+      layouts.map((l) => [
+        l.name,
+        new ort.Tensor(l.type as 'float32', fill(l.type, l.count, specs[l.name], rand) as Float32Array, l.shape),
+      ]),
     );
   });
 }

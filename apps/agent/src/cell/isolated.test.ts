@@ -6,13 +6,43 @@ import { writeTestModels } from '../../../../test/support/models';
 import { runCellIsolated } from './isolated';
 
 // Real onnxruntime-node sessions in real child processes.
-const measure = validateSpec({ name: 't', models: [{ name: 'm', file: 'x' }], matrix: { ep: ['cpu'], batch: [1] }, measure: { warmup: 2, minIterations: 20, minDurationMs: 200, maxDurationMs: 5000, cellTimeoutMs: 60_000 } }).measure;
+const measure = validateSpec({
+  name: 't',
+  models: [{ name: 'm', file: 'x' }],
+  matrix: { ep: ['cpu'], batch: [1] },
+  measure: { warmup: 2, minIterations: 20, minDurationMs: 200, maxDurationMs: 5000, cellTimeoutMs: 60_000 },
+}).measure;
 const limits = { timeoutMs: 60_000, memoryLimitBytes: 4 * 2 ** 30 };
 let models: ReturnType<typeof writeTestModels>;
 
-function job(modelPath: string, over: Partial<CellParams> = {}, inputs: Record<string, InputSpec> = {}, referenceModelPath?: string) {
-  const params: CellParams = { model: 'm', hardwareClass: 'h', ep: 'cpu', precision: 'fp32', batch: 1, graphOptimization: 'all', intraOpThreads: 1, interOpThreads: 0, executionMode: 'sequential', memoryPattern: true, cpuArena: true, ...over };
-  return { kind: 'cell' as const, cell: { id: cellId(params), params }, modelPath, referenceModelPath, inputs, measure };
+function job(
+  modelPath: string,
+  over: Partial<CellParams> = {},
+  inputs: Record<string, InputSpec> = {},
+  referenceModelPath?: string,
+) {
+  const params: CellParams = {
+    model: 'm',
+    hardwareClass: 'h',
+    ep: 'cpu',
+    precision: 'fp32',
+    batch: 1,
+    graphOptimization: 'all',
+    intraOpThreads: 1,
+    interOpThreads: 0,
+    executionMode: 'sequential',
+    memoryPattern: true,
+    cpuArena: true,
+    ...over,
+  };
+  return {
+    kind: 'cell' as const,
+    cell: { id: cellId(params), params },
+    modelPath,
+    referenceModelPath,
+    inputs,
+    measure,
+  };
 }
 
 beforeAll(() => {
@@ -21,7 +51,14 @@ beforeAll(() => {
 
 describe('runCellIsolated', () => {
   it('measures a real model: cold start apart, at least minIterations, sane statistics', async () => {
-    const outcome = await runCellIsolated(job(join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'), { batch: 2 }, { x: { shape: ['batch', 3, 48, 192] } }), limits);
+    const outcome = await runCellIsolated(
+      job(
+        join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'),
+        { batch: 2 },
+        { x: { shape: ['batch', 3, 48, 192] } },
+      ),
+      limits,
+    );
     expect(outcome.status).toBe('ok');
     const m = outcome.measurement!;
     expect(m.iterations).toBeGreaterThanOrEqual(20);
@@ -33,15 +70,25 @@ describe('runCellIsolated', () => {
     expect(m.throughput).toBeCloseTo((2 * m.iterations) / (m.durationMs / 1000), 6);
     expect(m.throughput).toBeLessThanOrEqual((2 * 1000) / m.stats.meanMs);
     expect(m.throughput).toBeGreaterThan(0.8 * ((2 * 1000) / m.stats.meanMs));
-    expect(outcome.sessionOptions).toMatchObject({ executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1, enableProfiling: false });
+    expect(outcome.sessionOptions).toMatchObject({
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: 1,
+      enableProfiling: false,
+    });
     // Figures that explain the result: windows, telemetry of the loop, model facts, profile, and no parity without a reference.
     expect(m.windows).toHaveLength(3);
     expect(m.windows.reduce((s, w) => s + w.iterations, 0)).toBeGreaterThanOrEqual(m.iterations - 3);
     expect(m.samplesMs.length).toBeGreaterThan(0);
     expect(m.telemetry!.processCpuPercent).toBeGreaterThan(0);
     expect(m.telemetry!.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
-    expect(outcome.modelFacts).toMatchObject({ inputs: [expect.objectContaining({ name: 'x', type: 'float32' })], operators: expect.objectContaining({ Conv: expect.any(Number) }) });
-    expect(outcome.profile!.byProvider).toEqual([expect.objectContaining({ provider: 'CPUExecutionProvider', nodeShare: 1, timeShare: 1 })]);
+    expect(outcome.modelFacts).toMatchObject({
+      inputs: [expect.objectContaining({ name: 'x', type: 'float32' })],
+      operators: expect.objectContaining({ Conv: expect.any(Number) }),
+    });
+    expect(outcome.profile!.byProvider).toEqual([
+      expect.objectContaining({ provider: 'CPUExecutionProvider', nodeShare: 1, timeShare: 1 }),
+    ]);
     expect(outcome.profile!.fallback).toBeUndefined();
     expect(m.achievedGflops).toBeCloseTo(outcome.profile!.flopsPerInference! / (m.stats.p50Ms / 1000) / 1e9, 6);
     expect(outcome.parity).toBeUndefined();
@@ -49,7 +96,10 @@ describe('runCellIsolated', () => {
   });
 
   it('compares a fp16 variant with the fp32 CPU reference: small but real differences, parity ok', async () => {
-    const outcome = await runCellIsolated(job(models.matmulFp16, { precision: 'fp16', batch: 16 }, {}, models.matmulFp32), limits);
+    const outcome = await runCellIsolated(
+      job(models.matmulFp16, { precision: 'fp16', batch: 16 }, {}, models.matmulFp32),
+      limits,
+    );
     expect(outcome.status).toBe('ok');
     expect(outcome.parity).toMatchObject({ reference: 'fp32 cpu', ok: true, nonFinite: 0 });
     expect(outcome.parity!.maxAbsError).toBeGreaterThan(1e-5);
@@ -68,20 +118,39 @@ describe('runCellIsolated', () => {
   });
 
   it('applies free dimensions to the model, and names one the model does not have', async () => {
-    const fixed = await runCellIsolated(job(models.stateful, { batch: 2, freeDimensions: { seq: 16 } }, { ids: { range: [0, 9] } }), limits);
+    const fixed = await runCellIsolated(
+      job(models.stateful, { batch: 2, freeDimensions: { seq: 16 } }, { ids: { range: [0, 9] } }),
+      limits,
+    );
     expect(fixed.reason).toBeUndefined();
     expect(fixed.sessionOptions).toMatchObject({ freeDimensionOverrides: { seq: 16 } });
     const unknown = await runCellIsolated(job(models.stateful, { freeDimensions: { sequence: 16 } }), limits);
-    expect(unknown).toMatchObject({ status: 'failed', reason: "free dimension 'sequence' is not in the model (its free dimensions: batch, seq)" });
+    expect(unknown).toMatchObject({
+      status: 'failed',
+      reason: "free dimension 'sequence' is not in the model (its free dimensions: batch, seq)",
+    });
   });
 
   it("turns EP options onnxruntime-node rejects into the cell's error text", async () => {
-    const badOption = await runCellIsolated(job(models.add, { ep: 'webgpu', epOptions: { noSuchOption: true } }), limits);
-    expect(badOption).toMatchObject({ status: 'failed', reason: expect.stringMatching(/session creation failed: .*unrecognized option: 'noSuchOption'/) });
+    const badOption = await runCellIsolated(
+      job(models.add, { ep: 'webgpu', epOptions: { noSuchOption: true } }),
+      limits,
+    );
+    expect(badOption).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/session creation failed: .*unrecognized option: 'noSuchOption'/),
+    });
   });
 
   it('feeds several inputs, integer ones included, with shapes from the spec', async () => {
-    const outcome = await runCellIsolated(job(models.stateful, { batch: 3 }, { ids: { shape: ['batch', 16], range: [0, 9] }, state: { shape: ['batch', 16] } }), limits);
+    const outcome = await runCellIsolated(
+      job(
+        models.stateful,
+        { batch: 3 },
+        { ids: { shape: ['batch', 16], range: [0, 9] }, state: { shape: ['batch', 16] } },
+      ),
+      limits,
+    );
     expect(outcome.reason).toBeUndefined();
     expect(outcome.status).toBe('ok');
   });
@@ -99,32 +168,52 @@ describe('runCellIsolated', () => {
 
   it('ends failed, naming the input, when a shape is left open', async () => {
     const outcome = await runCellIsolated(job(models.stateful), limits);
-    expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringMatching(/input 'ids' has open dimensions 1 \(seq\)/) });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/input 'ids' has open dimensions 1 \(seq\)/),
+    });
   });
 
   it('ends crashed when the cell runs out of memory, and the next cell still runs', async () => {
-    const outcome = await runCellIsolated(job(models.memoryHog, { batch: 256 }), { ...limits, memoryLimitBytes: 512 * 2 ** 20 });
+    const outcome = await runCellIsolated(job(models.memoryHog, { batch: 256 }), {
+      ...limits,
+      memoryLimitBytes: 512 * 2 ** 20,
+    });
     expect(outcome).toMatchObject({ status: 'crashed', reason: expect.stringMatching(/out of memory.*512 MiB/) });
-    expect((await runCellIsolated(job(models.memoryHog, { batch: 1 }), { ...limits, memoryLimitBytes: 512 * 2 ** 20 })).status).toBe('ok');
+    expect(
+      (await runCellIsolated(job(models.memoryHog, { batch: 1 }), { ...limits, memoryLimitBytes: 512 * 2 ** 20 }))
+        .status,
+    ).toBe('ok');
   });
 
   it('ends unsupported, not with inflated throughput, when the model cannot take the batch', async () => {
     // Fixing the batch dimension through freeDimensions leaves no dimension to take matrix.batch.
     const outcome = await runCellIsolated(job(models.add, { batch: 4, freeDimensions: { n: 1 } }), limits);
-    expect(outcome).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/cannot take batch 4: no input has an open first dimension \(a: \[1, 4\]/) });
+    expect(outcome).toMatchObject({
+      status: 'unsupported',
+      reason: expect.stringMatching(/cannot take batch 4: no input has an open first dimension \(a: \[1, 4\]/),
+    });
     expect((await runCellIsolated(job(models.add, { batch: 1, freeDimensions: { n: 1 } }), limits)).status).toBe('ok');
   });
 
   it('keeps the measurement when the cell dies after its timed loop, and says which pass did not finish', async () => {
-    const endless = { ...job(join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'), {}, { x: { shape: ['batch', 3, 48, 192] } }), measure: { ...measure, profileIterations: 10_000_000 } };
+    const endless = {
+      ...job(join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'), {}, { x: { shape: ['batch', 3, 48, 192] } }),
+      measure: { ...measure, profileIterations: 10_000_000 },
+    };
     const outcome = await runCellIsolated(endless, { ...limits, timeoutMs: 6000 });
     expect(outcome.status).toBe('ok');
     expect(outcome.measurement!.iterations).toBeGreaterThanOrEqual(20);
-    expect(outcome.measurement!.note).toMatch(/profile pass did not finish \(timeout: cell exceeded its 6000 ms timeout/);
+    expect(outcome.measurement!.note).toMatch(
+      /profile pass did not finish \(timeout: cell exceeded its 6000 ms timeout/,
+    );
   });
 
   it('ends timeout when the cell outlives its limit', async () => {
-    const slow = { ...job(join(OCR_MODELS, 'ch_PP-OCRv4_det_infer.onnx'), {}, { x: { shape: ['batch', 3, 320, 320] } }), measure: { ...measure, minDurationMs: 60_000 } };
+    const slow = {
+      ...job(join(OCR_MODELS, 'ch_PP-OCRv4_det_infer.onnx'), {}, { x: { shape: ['batch', 3, 320, 320] } }),
+      measure: { ...measure, minDurationMs: 60_000 },
+    };
     const outcome = await runCellIsolated(slow, { ...limits, timeoutMs: 3000 });
     expect(outcome).toMatchObject({ status: 'timeout', reason: expect.stringMatching(/3000 ms timeout/) });
   });

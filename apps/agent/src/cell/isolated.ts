@@ -69,13 +69,17 @@ async function startChild(): Promise<StartedChild> {
  * then, so the start never overlaps another agent's measurement on this machine.
  */
 export async function prestartChild(): Promise<void> {
-  if (!spare || spare.child.exitCode !== null || spare.child.signalCode !== null || !spare.child.connected) spare = await startChild();
+  if (!spare || spare.child.exitCode !== null || spare.child.signalCode !== null || !spare.child.connected)
+    spare = await startChild();
   await spare.ready;
 }
 
 /** The started child if it is still alive, else a new one; either way it is the caller's from now on. */
 async function takeChild(): Promise<ChildProcess> {
-  const taken = spare && spare.child.exitCode === null && spare.child.signalCode === null && spare.child.connected ? spare : await startChild();
+  const taken =
+    spare && spare.child.exitCode === null && spare.child.signalCode === null && spare.child.connected
+      ? spare
+      : await startChild();
   spare = undefined;
   taken.child.ref();
   taken.child.channel?.ref();
@@ -118,7 +122,12 @@ export async function runIsolated(job: ChildJob, limits: IsolationLimits): Promi
       child.kill('SIGKILL');
     };
     const timer = setTimeout(
-      () => kill({ kind: 'died', status: 'timeout', reason: `cell exceeded its ${limits.timeoutMs} ms timeout and was killed` }),
+      () =>
+        kill({
+          kind: 'died',
+          status: 'timeout',
+          reason: `cell exceeded its ${limits.timeoutMs} ms timeout and was killed`,
+        }),
       limits.timeoutMs,
     );
     const watchdog = setInterval(() => {
@@ -134,22 +143,34 @@ export async function runIsolated(job: ChildJob, limits: IsolationLimits): Promi
           });
       });
     }, RSS_POLL_MS);
-    limits.signal?.addEventListener('abort', () => kill({ kind: 'died', status: 'crashed', reason: 'cell was cancelled' }), { once: true });
-    child.on('error', (err) => kill({ kind: 'died', status: 'crashed', reason: `could not run the cell process: ${err.message}` }));
+    limits.signal?.addEventListener(
+      'abort',
+      () => kill({ kind: 'died', status: 'crashed', reason: 'cell was cancelled' }),
+      { once: true },
+    );
+    child.on('error', (err) =>
+      kill({ kind: 'died', status: 'crashed', reason: `could not run the cell process: ${err.message}` }),
+    );
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       clearInterval(watchdog);
       if (answer) return resolve(answer);
       const context = { ...(phase ? { phase } : {}), ...(measured ? { measured } : {}) };
       if (killedFor) return resolve({ ...killedFor, ...context });
-      const how = signal ? `killed by ${signal}${signal === 'SIGKILL' ? ' (often the kernel OOM killer)' : ''}` : `exited with code ${code}`;
+      const how = signal
+        ? `killed by ${signal}${signal === 'SIGKILL' ? ' (often the kernel OOM killer)' : ''}`
+        : `exited with code ${code}`;
       const tail = stderr.trim().split('\n').slice(-5).join('\n');
       resolve({ kind: 'died', status: 'crashed', reason: `cell process ${how}${tail ? `: ${tail}` : ''}`, ...context });
     });
     if (child.exitCode !== null || child.signalCode !== null) {
       clearTimeout(timer);
       clearInterval(watchdog);
-      return resolve({ kind: 'died', status: 'crashed', reason: `cell process exited before its job (${child.signalCode ?? `code ${child.exitCode}`}): ${stderr.trim().slice(-STDERR_TAIL)}` });
+      return resolve({
+        kind: 'died',
+        status: 'crashed',
+        reason: `cell process exited before its job (${child.signalCode ?? `code ${child.exitCode}`}): ${stderr.trim().slice(-STDERR_TAIL)}`,
+      });
     }
     child.send(job);
   });
@@ -159,14 +180,21 @@ export async function runIsolated(job: ChildJob, limits: IsolationLimits): Promi
  * Runs one cell in isolation and turns any death into the cell's outcome. A death after the timed loop (in
  * the parity or profile pass) keeps the measurement and notes what happened.
  */
-export async function runCellIsolated(job: Extract<ChildJob, { kind: 'cell' }>, limits: IsolationLimits): Promise<CellOutcome> {
+export async function runCellIsolated(
+  job: Extract<ChildJob, { kind: 'cell' }>,
+  limits: IsolationLimits,
+): Promise<CellOutcome> {
   const end = await runIsolated(job, limits);
   if (end.kind === 'died' && end.measured?.measurement) {
     const { measurement } = end.measured;
     const lost = `${end.phase ?? 'a later'} pass did not finish (${end.status}: ${end.reason})`;
-    return { ...end.measured, measurement: { ...measurement, note: measurement.note ? `${measurement.note}; ${lost}` : lost } };
+    return {
+      ...end.measured,
+      measurement: { ...measurement, note: measurement.note ? `${measurement.note}; ${lost}` : lost },
+    };
   }
   if (end.kind === 'died') return { status: end.status, reason: end.reason };
-  if (end.message.type !== 'outcome') return { status: 'crashed', reason: `cell process answered '${end.message.type}'` };
+  if (end.message.type !== 'outcome')
+    return { status: 'crashed', reason: `cell process answered '${end.message.type}'` };
   return end.message.outcome;
 }

@@ -35,10 +35,19 @@ function msSince(start: bigint): number {
  */
 export function kvCacheMode(ep: string): { mode: KvCacheMode; note: string } {
   return ep === 'webgpu'
-    ? { mode: 'gpu-buffer', note: "the presents stay in GPU buffers between steps (preferredOutputLocation 'gpu-buffer' for every output but the logits); only the logits come back to CPU memory" }
+    ? {
+        mode: 'gpu-buffer',
+        note: "the presents stay in GPU buffers between steps (preferredOutputLocation 'gpu-buffer' for every output but the logits); only the logits come back to CPU memory",
+      }
     : ep === 'cpu'
-      ? { mode: 'cpu', note: 'CPU EP: the cache stays in CPU memory, nothing moves between devices (onnxruntime-node does copy each output, the presents included, into JavaScript memory every step)' }
-      : { mode: 'cpu', note: `the ${ep} EP returns outputs in CPU memory through onnxruntime-node: the cache is copied out and back each step` };
+      ? {
+          mode: 'cpu',
+          note: 'CPU EP: the cache stays in CPU memory, nothing moves between devices (onnxruntime-node does copy each output, the presents included, into JavaScript memory every step)',
+        }
+      : {
+          mode: 'cpu',
+          note: `the ${ep} EP returns outputs in CPU memory through onnxruntime-node: the cache is copied out and back each step`,
+        };
 }
 
 /**
@@ -51,7 +60,10 @@ export function generationOutputLocations(outputNames: readonly string[]): Recor
 }
 
 /** The session options of a generation cell: the cell's own, plus the output locations of its KV cache mode. */
-export async function generationSessionOptions(job: CellJob, mode: KvCacheMode): Promise<ort.InferenceSession.SessionOptions> {
+export async function generationSessionOptions(
+  job: CellJob,
+  mode: KvCacheMode,
+): Promise<ort.InferenceSession.SessionOptions> {
   const options = sessionOptionsFor(job.cell);
   if (mode !== 'gpu-buffer') return options;
   return { ...options, preferredOutputLocation: generationOutputLocations(await graphOutputNames(job.modelPath)) };
@@ -60,7 +72,9 @@ export async function generationSessionOptions(job: CellJob, mode: KvCacheMode):
 /** Positions of the stored curve: up to CURVE_POINTS decode steps spread evenly over 1..steps. */
 function curveSteps(steps: number): number[] {
   if (steps <= CURVE_POINTS) return Array.from({ length: steps }, (_, i) => i + 1);
-  return [...new Set(Array.from({ length: CURVE_POINTS }, (_, i) => 1 + Math.round((i * (steps - 1)) / (CURVE_POINTS - 1))))];
+  return [
+    ...new Set(Array.from({ length: CURVE_POINTS }, (_, i) => 1 + Math.round((i * (steps - 1)) / (CURVE_POINTS - 1)))),
+  ];
 }
 
 /** Tokens of the cell against the reference's, row by row over the same prompt. */
@@ -88,9 +102,15 @@ async function generationParity(
   cell: { tokens: number[][]; prefillLogits?: ort.Tensor },
   prompt: number[][],
 ): Promise<Parity> {
-  const reference = await createSession(job.referenceModelPath!, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+  const reference = await createSession(job.referenceModelPath!, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  });
   try {
-    const ref = await generateOnce(reference, decoderLayout(reference), prompt, job.cell.params.generation!.newTokens, { keepPrefillLogits: true });
+    const ref = await generateOnce(reference, decoderLayout(reference), prompt, job.cell.params.generation!.newTokens, {
+      keepPrefillLogits: true,
+    });
     const thresholds = { minCosine: job.measure.parityMinCosine, minTop1: job.measure.parityMinTop1 };
     const logits = compareOutputs({ logits: cell.prefillLogits! }, { logits: ref.prefillLogits! }, thresholds);
     const tokens = tokenParity(cell.tokens, ref.tokens);
@@ -126,7 +146,11 @@ export async function measureGeneration(
   try {
     options = await generationSessionOptions(job, kv.mode);
   } catch (err) {
-    return { status: 'failed', reason: `cannot read the model's output names: ${(err as Error).message}`, sessionOptions: sessionOptionsFor(cell) as Record<string, unknown> };
+    return {
+      status: 'failed',
+      reason: `cannot read the model's output names: ${(err as Error).message}`,
+      sessionOptions: sessionOptionsFor(cell) as Record<string, unknown>,
+    };
   }
   const recorded = options as Record<string, unknown>;
 
@@ -144,7 +168,9 @@ export async function measureGeneration(
   try {
     layout = decoderLayout(session);
     if (layout.vocab !== undefined && g.vocabRange[1] > layout.vocab)
-      throw new DecoderLayoutError(`generate.vocabRange [${g.vocabRange.join(', ')}) goes beyond the model's vocabulary: its logits have ${layout.vocab} entries`);
+      throw new DecoderLayoutError(
+        `generate.vocabRange [${g.vocabRange.join(', ')}) goes beyond the model's vocabulary: its logits have ${layout.vocab} entries`,
+      );
   } catch (err) {
     await session.release();
     return { status: 'failed', reason: (err as Error).message, sessionOptions: recorded };
@@ -168,13 +194,17 @@ export async function measureGeneration(
     firstInferenceMs = first.ttftMs;
 
     onPhase('warmup');
-    for (let i = 0; i < measure.warmup; i++) await generateOnce(session, layout, prompts[(i + 1) % PROMPTS]!, Math.min(g.newTokens, WARMUP_TOKENS));
+    for (let i = 0; i < measure.warmup; i++)
+      await generateOnce(session, layout, prompts[(i + 1) % PROMPTS]!, Math.min(g.newTokens, WARMUP_TOKENS));
 
     onPhase('timed-loop');
     const sampler = startTelemetry(p.ep === 'cpu' ? { nvidiaSmi: null } : {});
     try {
       const loopStart = process.hrtime.bigint();
-      while ((e2e.count < measure.minIterations || elapsed < measure.minDurationMs) && elapsed < measure.maxDurationMs) {
+      while (
+        (e2e.count < measure.minIterations || elapsed < measure.minDurationMs) &&
+        elapsed < measure.maxDurationMs
+      ) {
         const t0 = process.hrtime.bigint();
         const run = await generateOnce(session, layout, prompts[e2e.count % PROMPTS]!, g.newTokens);
         const t1 = process.hrtime.bigint();
@@ -203,8 +233,11 @@ export async function measureGeneration(
   const ttft = summarize(ttfts);
   const notes: string[] = [];
   if (generations < measure.minIterations)
-    notes.push(`maxDurationMs (${measure.maxDurationMs}) reached after ${generations} of ${measure.minIterations} generations`);
-  if (steps === 0) notes.push('newTokens is 1: the only token comes from the prefill, so there is no decode step to time');
+    notes.push(
+      `maxDurationMs (${measure.maxDurationMs}) reached after ${generations} of ${measure.minIterations} generations`,
+    );
+  if (steps === 0)
+    notes.push('newTokens is 1: the only token comes from the prefill, so there is no decode step to time');
   const outcome: CellOutcome = {
     status: 'ok',
     sessionOptions: recorded,
@@ -230,13 +263,20 @@ export async function measureGeneration(
         e2e: loop.stats,
         prefillTokensPerS: (p.batch * g.promptTokens) / (ttft.p50Ms / 1000),
         decodeTokensPerS: decodeMs > 0 ? (p.batch * steps * generations) / (decodeMs / 1000) : 0,
-        stepCurve: curve.map((s) => ({ position: g.promptTokens + s, p50Ms: percentile([...atStep.get(s)!].sort((a, b) => a - b), 50) })),
+        stepCurve: curve.map((s) => ({
+          position: g.promptTokens + s,
+          p50Ms: percentile(
+            [...atStep.get(s)!].sort((a, b) => a - b),
+            50,
+          ),
+        })),
         kvCache: kv,
         tokens: firstTokens[0] ?? [],
       },
     },
   };
-  const withNotes = (o: CellOutcome): CellOutcome => (notes.length > 0 ? { ...o, measurement: { ...o.measurement!, note: notes.join('; ') } } : o);
+  const withNotes = (o: CellOutcome): CellOutcome =>
+    notes.length > 0 ? { ...o, measurement: { ...o.measurement!, note: notes.join('; ') } } : o;
   onMeasured(withNotes(outcome));
 
   onPhase('parity');

@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type * as ort from 'onnxruntime-node';
-import { LatencyRecorder, overrideFreeDimensions, readModelFacts, type CellOutcome, type ExecutionProvider, type ModelFacts, type Telemetry } from '@ortfleet/core';
+import {
+  LatencyRecorder,
+  overrideFreeDimensions,
+  readModelFacts,
+  type CellOutcome,
+  type ExecutionProvider,
+  type ModelFacts,
+  type Telemetry,
+} from '@ortfleet/core';
 import { runClosedLoop } from './closed-loop';
 import { BatchNotTakenError, generateInputPool } from './inputs';
 import type { CellJob, Phase } from '@ortfleet/contracts';
@@ -22,10 +30,20 @@ function msSince(start: bigint): number {
  * The model as a session should see it: its path, or its bytes with the spec's free dimensions written in.
  * A model loaded from bytes finds its external data files (if any) through the folder config entry.
  */
-async function modelSource(path: string, options: ort.InferenceSession.SessionOptions, freeDimensions: Record<string, number> | undefined) {
+async function modelSource(
+  path: string,
+  options: ort.InferenceSession.SessionOptions,
+  freeDimensions: Record<string, number> | undefined,
+) {
   if (!freeDimensions) return { model: path as string | Uint8Array, options };
-  const extra = { ...(options.extra as Record<string, string> | undefined), 'session.model_external_initializers_file_folder_path': dirname(path) };
-  return { model: overrideFreeDimensions(await readFile(path), freeDimensions) as string | Uint8Array, options: { ...options, extra } };
+  const extra = {
+    ...(options.extra as Record<string, string> | undefined),
+    'session.model_external_initializers_file_folder_path': dirname(path),
+  };
+  return {
+    model: overrideFreeDimensions(await readFile(path), freeDimensions) as string | Uint8Array,
+    options: { ...options, extra },
+  };
 }
 
 async function modelFacts(path: string): Promise<ModelFacts | undefined> {
@@ -79,7 +97,11 @@ export async function measureCell(
   try {
     session = await createSession(source.model, source.options);
   } catch (err) {
-    return { status: 'failed', reason: `session creation failed: ${(err as Error).message}`, sessionOptions: source.options as Record<string, unknown> };
+    return {
+      status: 'failed',
+      reason: `session creation failed: ${(err as Error).message}`,
+      sessionOptions: source.options as Record<string, unknown>,
+    };
   }
   const sessionCreateMs = msSince(createStart);
   const options = source.options as Record<string, unknown>;
@@ -121,7 +143,10 @@ export async function measureCell(
       const sampler = startTelemetry(GPU_EPS.includes(p.ep) ? {} : { nvidiaSmi: null });
       try {
         const loopStart = process.hrtime.bigint();
-        while ((recorder.count < measure.minIterations || elapsed < measure.minDurationMs) && elapsed < measure.maxDurationMs) {
+        while (
+          (recorder.count < measure.minIterations || elapsed < measure.minDurationMs) &&
+          elapsed < measure.maxDurationMs
+        ) {
           const feeds = pool[recorder.count % pool.length]!;
           const t0 = process.hrtime.bigint();
           await session.run(feeds);
@@ -143,7 +168,9 @@ export async function measureCell(
   const iterations = recorder.count;
   const notes: string[] = [];
   if (iterations < measure.minIterations)
-    notes.push(`maxDurationMs (${measure.maxDurationMs}) reached after ${iterations} of ${measure.minIterations} iterations`);
+    notes.push(
+      `maxDurationMs (${measure.maxDurationMs}) reached after ${iterations} of ${measure.minIterations} iterations`,
+    );
   const outcome: CellOutcome = {
     status: 'ok',
     sessionOptions: options,
@@ -157,11 +184,17 @@ export async function measureCell(
       ...loop,
       ...(telemetry && { telemetry }),
       ...(concurrency > 1 && {
-        concurrency: { requested: concurrency, mode: 'worker-sessions' as const, meanInFlight: inFlightMs / elapsed, requestsPerS: iterations / (elapsed / 1000) },
+        concurrency: {
+          requested: concurrency,
+          mode: 'worker-sessions' as const,
+          meanInFlight: inFlightMs / elapsed,
+          requestsPerS: iterations / (elapsed / 1000),
+        },
       }),
     },
   };
-  const withNotes = (o: CellOutcome): CellOutcome => (notes.length > 0 ? { ...o, measurement: { ...o.measurement!, note: notes.join('; ') } } : o);
+  const withNotes = (o: CellOutcome): CellOutcome =>
+    notes.length > 0 ? { ...o, measurement: { ...o.measurement!, note: notes.join('; ') } } : o;
   onMeasured(withNotes(outcome));
 
   onPhase('parity');
@@ -176,20 +209,26 @@ export async function measureCell(
   if (cellOutputs && job.referenceModelPath) {
     try {
       const reference = await modelSource(job.referenceModelPath, {}, p.freeDimensions);
-      outcome.parity = compareOutputs(cellOutputs, await referenceOutputs(reference.model, pool[0]!, reference.options), {
-        minCosine: measure.parityMinCosine,
-        minTop1: measure.parityMinTop1,
-      });
+      outcome.parity = compareOutputs(
+        cellOutputs,
+        await referenceOutputs(reference.model, pool[0]!, reference.options),
+        {
+          minCosine: measure.parityMinCosine,
+          minTop1: measure.parityMinTop1,
+        },
+      );
     } catch (err) {
       notes.push(`parity not computed: ${(err as Error).message}`);
     }
-  } else if (!job.referenceModelPath) notes.push(`parity not computed: model '${p.model}' has no fp32 file to serve as the reference`);
+  } else if (!job.referenceModelPath)
+    notes.push(`parity not computed: model '${p.model}' has no fp32 file to serve as the reference`);
 
   onPhase('profile');
   if (measure.profileIterations > 0) {
     try {
       outcome.profile = await profilePass(source.model, source.options, pool, measure.profileIterations);
-      if (outcome.profile.flopsPerInference) outcome.measurement!.achievedGflops = outcome.profile.flopsPerInference / (loop.stats.p50Ms / 1000) / 1e9;
+      if (outcome.profile.flopsPerInference)
+        outcome.measurement!.achievedGflops = outcome.profile.flopsPerInference / (loop.stats.p50Ms / 1000) / 1e9;
     } catch (err) {
       notes.push(`profile not taken: ${(err as Error).message}`);
     }

@@ -24,6 +24,10 @@ describe('graphOutputNames', () => {
 
 describe('generationOutputLocations', () => {
   it('keeps every output but the logits on the device', () => {
-    expect(generationOutputLocations(['logits', 'present.0.key', 'present.0.value'])).toEqual({ logits: 'cpu', 'present.0.key': 'gpu-buffer', 'present.0.value': 'gpu-buffer' });
+    expect(generationOutputLocations(['logits', 'present.0.key', 'present.0.value'])).toEqual({
+      logits: 'cpu',
+      'present.0.key': 'gpu-buffer',
+      'present.0.value': 'gpu-buffer',
+    });
   });
 });

@@ -59,8 +59,13 @@ describe('fromHalfBits', () => {
 
 describe('outputValues', () => {
   it('reads fp16 bits, bigint, int and bool tensors as numbers', () => {
-    expect(Array.from(outputValues(new ort.Tensor('float16', Uint16Array.from([0x3c00, 0xc000, 0x7c00]), [3])))).toEqual([1, -2, Infinity]);
-    expect(Array.from(outputValues(new ort.Tensor('int64', BigInt64Array.from([-3n, 2n ** 40n]), [2])))).toEqual([-3, 2 ** 40]);
+    expect(
+      Array.from(outputValues(new ort.Tensor('float16', Uint16Array.from([0x3c00, 0xc000, 0x7c00]), [3]))),
+    ).toEqual([1, -2, Infinity]);
+    expect(Array.from(outputValues(new ort.Tensor('int64', BigInt64Array.from([-3n, 2n ** 40n]), [2])))).toEqual([
+      -3,
+      2 ** 40,
+    ]);
     expect(Array.from(outputValues(new ort.Tensor('int32', Int32Array.from([7, -7]), [2])))).toEqual([7, -7]);
     expect(Array.from(outputValues(new ort.Tensor('bool', Uint8Array.from([1, 0]), [2])))).toEqual([1, 0]);
   });
@@ -69,8 +74,8 @@ describe('outputValues', () => {
 describe('compareOutputs', () => {
   it('measures top-1 agreement on [N, C] and [N, T, C] outputs, not on others', () => {
     // Row 2 flips between two close classes: cosine stays high, top-1 does not.
-    const ref = f32([0.1, 0.9, 0.0, 0.0, /**/ 0.40, 0.38, 0.1, 0.1, /**/ 0.0, 0.0, 0.3, 0.7], [3, 4]);
-    const cell = f32([0.1, 0.9, 0.0, 0.0, /**/ 0.38, 0.40, 0.1, 0.1, /**/ 0.0, 0.0, 0.3, 0.7], [3, 4]);
+    const ref = f32([0.1, 0.9, 0.0, 0.0, /**/ 0.4, 0.38, 0.1, 0.1, /**/ 0.0, 0.0, 0.3, 0.7], [3, 4]);
+    const cell = f32([0.1, 0.9, 0.0, 0.0, /**/ 0.38, 0.4, 0.1, 0.1, /**/ 0.0, 0.0, 0.3, 0.7], [3, 4]);
     const p = compareOutputs({ y: cell }, { y: ref });
     expect(p.cosine).toBeGreaterThan(0.99);
     expect(p.outputs[0]!.top1Agreement).toBeCloseTo(2 / 3, 12);
@@ -79,9 +84,14 @@ describe('compareOutputs', () => {
     expect(p.reason).toMatch(/^output 'y' top-1 agreement 0\.6667 < 0\.99$/);
     expect(compareOutputs({ y: cell }, { y: ref }, { minCosine: 0.9, minTop1: 0.5 }).ok).toBe(true);
 
-    const seq = compareOutputs({ y: f32([1, 0, 0, 1, 0, 1, 1, 0], [2, 2, 2]) }, { y: f32([1, 0, 0, 1, 1, 0, 1, 0], [2, 2, 2]) });
+    const seq = compareOutputs(
+      { y: f32([1, 0, 0, 1, 0, 1, 1, 0], [2, 2, 2]) },
+      { y: f32([1, 0, 0, 1, 1, 0, 1, 0], [2, 2, 2]) },
+    );
     expect(seq.outputs[0]!.top1Agreement).toBe(0.75);
-    expect(compareOutputs({ y: f32([1, 2], [2]) }, { y: f32([1, 2], [2]) }).outputs[0]).not.toHaveProperty('top1Agreement');
+    expect(compareOutputs({ y: f32([1, 2], [2]) }, { y: f32([1, 2], [2]) }).outputs[0]).not.toHaveProperty(
+      'top1Agreement',
+    );
     expect(compareOutputs({ y: f32([1, 2], [2, 1]) }, { y: f32([1, 2], [2, 1]) })).not.toHaveProperty('top1Agreement');
   });
 
@@ -93,7 +103,10 @@ describe('compareOutputs', () => {
   });
 
   it('takes the worst figure over outputs and names the first failing one', () => {
-    const p = compareOutputs({ a: f32([1, 2, 3], [3]), b: f32([1, -2, 3], [3]) }, { a: f32([1, 2, 3], [3]), b: f32([1, 2, 3], [3]) });
+    const p = compareOutputs(
+      { a: f32([1, 2, 3], [3]), b: f32([1, -2, 3], [3]) },
+      { a: f32([1, 2, 3], [3]), b: f32([1, 2, 3], [3]) },
+    );
     expect(p.outputs.map((o) => o.name)).toEqual(['a', 'b']);
     expect(p.maxAbsError).toBe(4);
     expect(p.cosine).toBeCloseTo(6 / 14, 12);
@@ -103,7 +116,12 @@ describe('compareOutputs', () => {
   });
 
   it('agrees on two all-zero outputs and keeps the relative error finite near zero', () => {
-    expect(compareOutputs({ y: f32([0, 0], [2]) }, { y: f32([0, 0], [2]) })).toMatchObject({ cosine: 1, maxAbsError: 0, meanRelError: 0, ok: true });
+    expect(compareOutputs({ y: f32([0, 0], [2]) }, { y: f32([0, 0], [2]) })).toMatchObject({
+      cosine: 1,
+      maxAbsError: 0,
+      meanRelError: 0,
+      ok: true,
+    });
     const p = compareOutputs({ y: f32([1e-4, 100], [2]) }, { y: f32([0, 100], [2]) });
     // 1e-4 / (0 + 1e-3·100) and 0: a relative error of 1e-3 on one of two values, not 1e-4 / 1e-6.
     expect(p.meanRelError).toBeCloseTo(0.5e-3, 6);
@@ -111,13 +129,27 @@ describe('compareOutputs', () => {
 
   it('fails on missing outputs and shape mismatches, naming the output', () => {
     const y = f32([1, 2], [2]);
-    expect(compareOutputs({}, { y })).toMatchObject({ ok: false, reason: "output 'y' is missing from the cell's outputs", outputs: [], cosine: 0 });
-    expect(compareOutputs({ y, z: y }, { y })).toMatchObject({ ok: false, reason: "output 'z' is missing from the fp32 CPU reference" });
-    expect(compareOutputs({ y: f32([1, 2], [1, 2]) }, { y })).toMatchObject({ ok: false, reason: "output 'y' has shape [1, 2], the fp32 CPU reference [2]" });
+    expect(compareOutputs({}, { y })).toMatchObject({
+      ok: false,
+      reason: "output 'y' is missing from the cell's outputs",
+      outputs: [],
+      cosine: 0,
+    });
+    expect(compareOutputs({ y, z: y }, { y })).toMatchObject({
+      ok: false,
+      reason: "output 'z' is missing from the fp32 CPU reference",
+    });
+    expect(compareOutputs({ y: f32([1, 2], [1, 2]) }, { y })).toMatchObject({
+      ok: false,
+      reason: "output 'y' has shape [1, 2], the fp32 CPU reference [2]",
+    });
   });
 
   it('blames the reference, not the cell, when the reference has NaN/Inf', () => {
-    const p = compareOutputs({ y: f32([1, NaN], [2]), z: f32([1], [1]), w: f32([1], [1]) }, { y: f32([1, 2], [2]), z: f32([Infinity], [1]), w: f32([NaN], [1]) });
+    const p = compareOutputs(
+      { y: f32([1, NaN], [2]), z: f32([1], [1]), w: f32([1], [1]) },
+      { y: f32([1, 2], [2]), z: f32([Infinity], [1]), w: f32([NaN], [1]) },
+    );
     expect(p.nonFinite).toBe(1);
     expect(p.ok).toBe(false);
     expect(p.reason).toBe("the fp32 CPU reference itself has NaN/Inf in 'z'");
@@ -165,7 +197,14 @@ describe('parity against the fp32 CPU reference (real sessions)', () => {
 
   it('finds the fp32 model identical to itself', async () => {
     const { cell, reference } = await cellAndReference(models.matmulFp32, readFileSync(models.matmulFp32));
-    expect(compareOutputs(cell, reference)).toMatchObject({ ok: true, maxAbsError: 0, meanRelError: 0, cosine: 1, top1Agreement: 1, nonFinite: 0 });
+    expect(compareOutputs(cell, reference)).toMatchObject({
+      ok: true,
+      maxAbsError: 0,
+      meanRelError: 0,
+      cosine: 1,
+      top1Agreement: 1,
+      nonFinite: 0,
+    });
   });
 
   it('fails a model with other weights on cosine', async () => {

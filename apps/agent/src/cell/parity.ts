@@ -85,7 +85,8 @@ function compareOne(name: string, dims: readonly number[], a: Float64Array, b: F
     nb += y * y;
   }
   // Two all-zero outputs agree; sqrt(na·nb) rather than sqrt(na)·sqrt(nb) keeps identical outputs at exactly 1.
-  const cosine = na === 0 && nb === 0 ? 1 : na === 0 || nb === 0 ? 0 : Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
+  const cosine =
+    na === 0 && nb === 0 ? 1 : na === 0 || nb === 0 ? 0 : Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
   const classes = dims[dims.length - 1] ?? 0;
   const classifier = (dims.length === 2 || dims.length === 3) && classes >= 2;
   return {
@@ -124,7 +125,8 @@ export function compareOutputs(
     outputs.push(o);
     if (nonFiniteCount(b) > 0) referenceProblems.push(`the fp32 CPU reference itself has NaN/Inf in '${name}'`);
     else if (o.nonFinite > 0) problems.push(`output '${name}' has ${o.nonFinite} NaN/Inf values`);
-    else if (o.cosine < thresholds.minCosine) problems.push(`output '${name}' cosine ${o.cosine.toFixed(4)} < ${thresholds.minCosine}`);
+    else if (o.cosine < thresholds.minCosine)
+      problems.push(`output '${name}' cosine ${o.cosine.toFixed(4)} < ${thresholds.minCosine}`);
     else if (o.top1Agreement !== undefined && o.top1Agreement < thresholds.minTop1)
       problems.push(`output '${name}' top-1 agreement ${o.top1Agreement.toFixed(4)} < ${thresholds.minTop1}`);
   }
@@ -145,12 +147,16 @@ export function compareOutputs(
 }
 
 /** Feeds cast between float16 and float32 where the session expects the other; other types pass through. */
-export function castFeeds(feeds: Record<string, ort.Tensor>, session: ort.InferenceSession): Record<string, ort.Tensor> {
+export function castFeeds(
+  feeds: Record<string, ort.Tensor>,
+  session: ort.InferenceSession,
+): Record<string, ort.Tensor> {
   const expected = new Map(session.inputMetadata.map((m) => [m.name, m.isTensor ? m.type : undefined]));
   return Object.fromEntries(
     Object.entries(feeds).map(([name, t]) => {
       const want = expected.get(name);
-      if (t.type === 'float16' && want === 'float32') return [name, new ort.Tensor('float32', Float32Array.from(outputValues(t)), t.dims)];
+      if (t.type === 'float16' && want === 'float32')
+        return [name, new ort.Tensor('float32', Float32Array.from(outputValues(t)), t.dims)];
       if (t.type === 'float32' && want === 'float16')
         return [name, new ort.Tensor('float16', Uint16Array.from(t.data as Float32Array, toHalfBits), t.dims)];
       return [name, t];
@@ -164,7 +170,11 @@ export async function referenceOutputs(
   feeds: Record<string, ort.Tensor>,
   extraOptions: ort.InferenceSession.SessionOptions = {},
 ): Promise<Record<string, ort.Tensor>> {
-  const options: ort.InferenceSession.SessionOptions = { ...extraOptions, executionProviders: ['cpu'], graphOptimizationLevel: 'all' };
+  const options: ort.InferenceSession.SessionOptions = {
+    ...extraOptions,
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+  };
   const session = await createSession(fp32Model, options);
   try {
     return await session.run(castFeeds(feeds, session));

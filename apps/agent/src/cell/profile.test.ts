@@ -8,7 +8,12 @@ import { encodeModel, mulberry32 } from '@ortfleet/core';
 import { profilePass, summarizeProfile } from './profile';
 
 const CLS = join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
-const cpuAll: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1, logSeverityLevel: 3 };
+const cpuAll: ort.InferenceSession.SessionOptions = {
+  executionProviders: ['cpu'],
+  graphOptimizationLevel: 'all',
+  intraOpNumThreads: 1,
+  logSeverityLevel: 3,
+};
 
 function tensor(shape: number[], seed = 1): ort.Tensor {
   const next = mulberry32(seed);
@@ -17,20 +22,38 @@ function tensor(shape: number[], seed = 1): ort.Tensor {
 }
 
 /** A node event the way ORT writes it, with the fields summarizeProfile reads. */
-function kernel(node: string, op: string, provider: string, dur: number, inputs: number[][] = [], outputs: number[][] = []) {
+function kernel(
+  node: string,
+  op: string,
+  provider: string,
+  dur: number,
+  inputs: number[][] = [],
+  outputs: number[][] = [],
+) {
   return {
     cat: 'Node',
     name: `${node}_kernel_time`,
     ph: 'X',
     dur,
-    args: { op_name: op, provider, input_type_shape: inputs.map((s) => ({ float: s })), output_type_shape: outputs.map((s) => ({ float: s })) },
+    args: {
+      op_name: op,
+      provider,
+      input_type_shape: inputs.map((s) => ({ float: s })),
+      output_type_shape: outputs.map((s) => ({ float: s })),
+    },
   };
 }
 
 describe('summarizeProfile', () => {
   // Two runs of a three-node graph: the convolution on CUDA, a Resize and a NonMaxSuppression fell back to CPU.
   const run = (conv: number, resize: number) => [
-    { cat: 'Node', name: 'conv_fence_before', ph: 'X', dur: 1, args: { op_name: 'Conv', provider: 'CUDAExecutionProvider' } },
+    {
+      cat: 'Node',
+      name: 'conv_fence_before',
+      ph: 'X',
+      dur: 1,
+      args: { op_name: 'Conv', provider: 'CUDAExecutionProvider' },
+    },
     kernel('conv', 'Conv', 'CUDAExecutionProvider', conv, [[1, 3, 8, 8], [4, 3, 3, 3], [4]], [[1, 4, 6, 6]]),
     kernel('resize', 'Resize', 'CPUExecutionProvider', resize, [[1, 4, 6, 6]], [[1, 4, 12, 12]]),
     kernel('nms', 'NonMaxSuppression', 'CPUExecutionProvider', 10),
@@ -71,16 +94,52 @@ describe('summarizeProfile', () => {
     // 2 × (1·4·6·6 outputs) × (3·3·3 weights per output)
     expect(summarizeProfile(events, 'cuda', 2).flopsPerInference).toBe(2 * 144 * 27);
     const mm = [
-      kernel('mm', 'MatMul', 'CPUExecutionProvider', 1, [[2, 5, 7], [7, 3]], [[2, 5, 3]]),
+      kernel(
+        'mm',
+        'MatMul',
+        'CPUExecutionProvider',
+        1,
+        [
+          [2, 5, 7],
+          [7, 3],
+        ],
+        [[2, 5, 3]],
+      ),
       // transA = 1: A is [K=6, M=4]
       kernel('gemm', 'Gemm', 'CPUExecutionProvider', 1, [[6, 4], [6, 5], [5]], [[4, 5]]),
-      kernel('qconv', 'QLinearConv', 'CPUExecutionProvider', 1, [[1, 8, 5, 5], [], [], [2, 4, 1, 1], [], []], [[1, 2, 5, 5]]),
-      kernel('deconv', 'ConvTranspose', 'CPUExecutionProvider', 1, [[1, 2, 3, 3], [2, 1, 2, 2]], [[1, 1, 6, 6]]),
+      kernel(
+        'qconv',
+        'QLinearConv',
+        'CPUExecutionProvider',
+        1,
+        [[1, 8, 5, 5], [], [], [2, 4, 1, 1], [], []],
+        [[1, 2, 5, 5]],
+      ),
+      kernel(
+        'deconv',
+        'ConvTranspose',
+        'CPUExecutionProvider',
+        1,
+        [
+          [1, 2, 3, 3],
+          [2, 1, 2, 2],
+        ],
+        [[1, 1, 6, 6]],
+      ),
     ];
     expect(summarizeProfile(mm, 'cpu', 1).flopsPerInference).toBe(2 * 30 * 7 + 2 * 20 * 6 + 2 * 50 * 4 + 2 * 18 * 4);
-    expect(summarizeProfile(events.filter((e) => e.name !== 'conv_kernel_time'), 'cuda', 2).flopsPerInference).toBeUndefined();
+    expect(
+      summarizeProfile(
+        events.filter((e) => e.name !== 'conv_kernel_time'),
+        'cuda',
+        2,
+      ).flopsPerInference,
+    ).toBeUndefined();
     // TensorRT hides its Conv and MatMul inside compiled nodes: a count of what is left would be wrong.
-    const trt = [...run(100, 30), kernel('TRTKernel_graph_0', 'TRTKernel_graph_main_1', 'TensorrtExecutionProvider', 500)];
+    const trt = [
+      ...run(100, 30),
+      kernel('TRTKernel_graph_0', 'TRTKernel_graph_main_1', 'TensorrtExecutionProvider', 500),
+    ];
     expect(summarizeProfile(trt, 'tensorrt', 1).flopsPerInference).toBeUndefined();
   });
 
@@ -95,8 +154,23 @@ describe('summarizeProfile', () => {
       { cat: 'Node', name: 'b_kernel_time', dur: -1, args: { op_name: 'Add', provider: 'CPUExecutionProvider' } },
       { cat: 'Node', name: 'c_kernel_time', dur: 5 },
       { cat: 'Node', name: 'd_kernel_time', dur: 5, args: { provider: 'CPUExecutionProvider' } },
-      { cat: 'Node', name: 'e_kernel_time', dur: 5, args: { op_name: 'Conv', provider: 'CPUExecutionProvider', input_type_shape: 'x', output_type_shape: [null] } },
-      { cat: 'Node', name: 'f_kernel_time', dur: 5, args: { op_name: 'MatMul', provider: 'CPUExecutionProvider', input_type_shape: [{ float: ['N', 3] }], output_type_shape: [{ float: [2, 3] }] } },
+      {
+        cat: 'Node',
+        name: 'e_kernel_time',
+        dur: 5,
+        args: { op_name: 'Conv', provider: 'CPUExecutionProvider', input_type_shape: 'x', output_type_shape: [null] },
+      },
+      {
+        cat: 'Node',
+        name: 'f_kernel_time',
+        dur: 5,
+        args: {
+          op_name: 'MatMul',
+          provider: 'CPUExecutionProvider',
+          input_type_shape: [{ float: ['N', 3] }],
+          output_type_shape: [{ float: [2, 3] }],
+        },
+      },
       kernel('add', 'Add', 'CPUExecutionProvider', 5),
     ];
     const p = summarizeProfile(junk, 'cuda', 1);
@@ -116,7 +190,9 @@ describe('profilePass', () => {
     const feeds = [1, 2, 3].map((seed) => ({ x: tensor([1, 3, 48, 192], seed) }));
     const p = await profilePass(CLS, cpuAll, feeds, 6);
     expect(p.iterations).toBe(6);
-    expect(p.byProvider).toEqual([{ provider: 'CPUExecutionProvider', nodes: expect.any(Number), nodeShare: 1, timeShare: 1 }]);
+    expect(p.byProvider).toEqual([
+      { provider: 'CPUExecutionProvider', nodes: expect.any(Number), nodeShare: 1, timeShare: 1 },
+    ]);
     expect(p.fallback).toBeUndefined();
     const convs = p.byOpType.filter((o) => ['Conv', 'FusedConv'].includes(o.opType));
     expect(convs.length).toBeGreaterThan(0);

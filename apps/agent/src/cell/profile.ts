@@ -27,7 +27,14 @@ function nodeEvent(event: unknown): NodeEvent | undefined {
   if (typeof args !== 'object' || args === null) return undefined;
   const { op_name, provider, input_type_shape, output_type_shape } = args as Record<string, unknown>;
   if (typeof op_name !== 'string' || typeof provider !== 'string') return undefined;
-  return { node: name.slice(0, -'_kernel_time'.length), opType: op_name, provider, us: dur, inputs: input_type_shape, outputs: output_type_shape };
+  return {
+    node: name.slice(0, -'_kernel_time'.length),
+    opType: op_name,
+    provider,
+    us: dur,
+    inputs: input_type_shape,
+    outputs: output_type_shape,
+  };
 }
 
 /** The i-th shape of an `[{"float": [1, 3, 224, 224]}, ...]` list, or undefined when it is not all whole numbers. */
@@ -56,7 +63,8 @@ function flopsOf(e: NodeEvent): number | undefined {
     let k = a[a.length - 1]!;
     // transA is an attribute the profile leaves out; A's size over M gives K either way.
     if (e.opType === 'Gemm') k = product(a) / out[0]!;
-    else if (e.opType === 'FusedMatMul' && a.length >= 2 && out.length >= 2) k = (a[a.length - 2]! * a[a.length - 1]!) / out[out.length - 2]!;
+    else if (e.opType === 'FusedMatMul' && a.length >= 2 && out.length >= 2)
+      k = (a[a.length - 2]! * a[a.length - 1]!) / out[out.length - 2]!;
     return Number.isFinite(k) ? 2 * product(out) * k : undefined;
   }
   return undefined;
@@ -66,7 +74,14 @@ function flopsOf(e: NodeEvent): number | undefined {
  * EPs that compile whole subgraphs into one opaque node: the Conv and MatMul inside are invisible to the
  * profile, so a FLOP count would cover only what they left to other EPs.
  */
-const COMPILING_PROVIDERS = new Set(['TensorrtExecutionProvider', 'CoreMLExecutionProvider', 'QNNExecutionProvider', 'NnapiExecutionProvider', 'OpenVINOExecutionProvider', 'VitisAIExecutionProvider']);
+const COMPILING_PROVIDERS = new Set([
+  'TensorrtExecutionProvider',
+  'CoreMLExecutionProvider',
+  'QNNExecutionProvider',
+  'NnapiExecutionProvider',
+  'OpenVINOExecutionProvider',
+  'VitisAIExecutionProvider',
+]);
 
 /** Summarizes ORT profile trace events of `iterations` runs: time per operator type, slowest nodes, EP placement, fallback, FLOPs. */
 export function summarizeProfile(events: unknown[], cellEp: string, iterations: number): OperatorProfile {
@@ -98,7 +113,12 @@ export function summarizeProfile(events: unknown[], cellEp: string, iterations: 
 
   const share = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
   const providers = [...byProvider]
-    .map(([provider, p]) => ({ provider, nodes: p.nodes.size, nodeShare: share(p.nodes.size, byNode.size), timeShare: share(p.totalUs, totalUs) }))
+    .map(([provider, p]) => ({
+      provider,
+      nodes: p.nodes.size,
+      nodeShare: share(p.nodes.size, byNode.size),
+      timeShare: share(p.totalUs, totalUs),
+    }))
     .sort((x, y) => y.timeShare - x.timeShare);
   const cpu = providers.find((p) => p.provider === 'CPUExecutionProvider');
 
@@ -112,8 +132,12 @@ export function summarizeProfile(events: unknown[], cellEp: string, iterations: 
       .sort((x, y) => y.meanUs - x.meanUs)
       .slice(0, TOP_NODES),
     byProvider: providers,
-    ...(cellEp !== 'cpu' && cpu ? { fallback: { nodes: cpu.nodes, nodeShare: cpu.nodeShare, timeShare: cpu.timeShare } } : {}),
-    ...(flops !== undefined && iterations > 0 && !providers.some((p) => COMPILING_PROVIDERS.has(p.provider)) ? { flopsPerInference: flops / iterations } : {}),
+    ...(cellEp !== 'cpu' && cpu
+      ? { fallback: { nodes: cpu.nodes, nodeShare: cpu.nodeShare, timeShare: cpu.timeShare } }
+      : {}),
+    ...(flops !== undefined && iterations > 0 && !providers.some((p) => COMPILING_PROVIDERS.has(p.provider))
+      ? { flopsPerInference: flops / iterations }
+      : {}),
   };
 }
 
@@ -123,11 +147,22 @@ export function summarizeProfile(events: unknown[], cellEp: string, iterations: 
  */
 function afterFirstRun(events: unknown[]): unknown[] {
   const runs = events
-    .filter((e): e is { name: string; ts: number; dur: number } => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'model_run')
+    .filter(
+      (e): e is { name: string; ts: number; dur: number } =>
+        typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'model_run',
+    )
     .sort((a, b) => a.ts - b.ts);
   if (runs.length === 0) return events;
   const firstEnd = runs[0]!.ts + runs[0]!.dur;
-  return events.filter((e) => !(typeof e === 'object' && e !== null && typeof (e as { ts?: unknown }).ts === 'number' && (e as { ts: number }).ts < firstEnd));
+  return events.filter(
+    (e) =>
+      !(
+        typeof e === 'object' &&
+        e !== null &&
+        typeof (e as { ts?: unknown }).ts === 'number' &&
+        (e as { ts: number }).ts < firstEnd
+      ),
+  );
 }
 
 /**

@@ -18,7 +18,10 @@ function sessionOptionsAsOrtSeesThem(options: object): string {
     ort.env.logLevel = 'verbose';
     const s = await ort.InferenceSession.create(tinyAddModel(), { ...${JSON.stringify(options)}, logSeverityLevel: 0 });
     await s.release();`;
-  const run = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    encoding: 'utf8',
+  });
   const out = `${run.stdout}${run.stderr}`;
   const line = out.split('\n').find((l) => l.includes('Session Options {'));
   if (!line) throw new Error(`ONNX Runtime logged no session options:\n${out.slice(-2000)}`);
@@ -26,13 +29,20 @@ function sessionOptionsAsOrtSeesThem(options: object): string {
 }
 
 function cellOf(matrix: string) {
-  return expandMatrix(parseSpec(`name: k\nmodels: [{ name: m, file: m.onnx, freeDimensions: { seq: 64 } }]\nmatrix:\n  ep: [cpu]\n  batch: [1]\n${matrix}`), 'h')[0]!;
+  return expandMatrix(
+    parseSpec(
+      `name: k\nmodels: [{ name: m, file: m.onnx, freeDimensions: { seq: 64 } }]\nmatrix:\n  ep: [cpu]\n  batch: [1]\n${matrix}`,
+    ),
+    'h',
+  )[0]!;
 }
 
 describe('sessionOptionsFor', () => {
   it('records every knob of the cell explicitly, profiling off', () => {
     const options = sessionOptionsFor(
-      cellOf(`  graphOptimization: [basic]\n  intraOpThreads: [1]\n  executionMode: [parallel]\n  interOpThreads: [2]\n  memoryPattern: [false]\n  cpuArena: [false]\n  sessionConfig: { session.intra_op.allow_spinning: '0' }\n`),
+      cellOf(
+        `  graphOptimization: [basic]\n  intraOpThreads: [1]\n  executionMode: [parallel]\n  interOpThreads: [2]\n  memoryPattern: [false]\n  cpuArena: [false]\n  sessionConfig: { session.intra_op.allow_spinning: '0' }\n`,
+      ),
     );
     expect(options).toEqual({
       executionProviders: ['cpu'],
@@ -50,13 +60,20 @@ describe('sessionOptionsFor', () => {
   });
 
   it('passes EP options with the EP', () => {
-    const cell = expandMatrix(parseSpec('name: k\nmodels: [{ name: m, file: m.onnx }]\nmatrix:\n  ep: [webgpu]\n  batch: [1]\n  epOptions: { webgpu: { preferredLayout: NHWC } }\n'), 'h')[0]!;
+    const cell = expandMatrix(
+      parseSpec(
+        'name: k\nmodels: [{ name: m, file: m.onnx }]\nmatrix:\n  ep: [webgpu]\n  batch: [1]\n  epOptions: { webgpu: { preferredLayout: NHWC } }\n',
+      ),
+      'h',
+    )[0]!;
     expect(sessionOptionsFor(cell).executionProviders).toEqual([{ name: 'webgpu', preferredLayout: 'NHWC' }]);
   });
 
   it('reaches the session: ONNX Runtime logs the same knobs back', () => {
     const recorded = sessionOptionsFor(
-      cellOf(`  graphOptimization: [basic]\n  intraOpThreads: [1]\n  executionMode: [parallel]\n  interOpThreads: [3]\n  memoryPattern: [false]\n  cpuArena: [false]\n  sessionConfig: { session.intra_op.allow_spinning: '0' }\n`),
+      cellOf(
+        `  graphOptimization: [basic]\n  intraOpThreads: [1]\n  executionMode: [parallel]\n  interOpThreads: [3]\n  memoryPattern: [false]\n  cpuArena: [false]\n  sessionConfig: { session.intra_op.allow_spinning: '0' }\n`,
+      ),
     );
     const seen = sessionOptionsAsOrtSeesThem(recorded);
     expect(seen).toMatch(/execution_mode:1 /); // ORT_PARALLEL
@@ -69,6 +86,8 @@ describe('sessionOptionsFor', () => {
     expect(seen).toMatch(/session\.intra_op\.allow_spinning: 0/);
 
     const defaults = sessionOptionsAsOrtSeesThem(sessionOptionsFor(cellOf('')));
-    expect(defaults).toMatch(/execution_mode:0 .*enable_mem_pattern:1 .*enable_cpu_mem_arena:1 .*graph_optimization_level:(4|99) /); // ORT_ENABLE_ALL (4 since the layout level was added)
+    expect(defaults).toMatch(
+      /execution_mode:0 .*enable_mem_pattern:1 .*enable_cpu_mem_arena:1 .*graph_optimization_level:(4|99) /,
+    ); // ORT_ENABLE_ALL (4 since the layout level was added)
   });
 });

@@ -27,9 +27,13 @@ export function sessionOptionsFor(cell: Cell): ort.InferenceSession.SessionOptio
   };
 }
 
-
 /** Creates a session from a model path or from model bytes. */
-export function createSession(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+export function createSession(
+  model: string | Uint8Array,
+  options: ort.InferenceSession.SessionOptions,
+): Promise<ort.InferenceSession> {
   // Two overloads of create, one per kind of source: TypeScript picks neither for the union.
-  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+  return typeof model === 'string'
+    ? ort.InferenceSession.create(model, options)
+    : ort.InferenceSession.create(model, options);
 }

@@ -31,7 +31,9 @@ export function compiledSourceChild(): Promise<string> {
       format: 'esm',
       target: 'node20',
       external: EXTERNAL,
-      banner: { js: "import { createRequire as __ortfleetRequire } from 'node:module'; const require = __ortfleetRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __ortfleetRequire } from 'node:module'; const require = __ortfleetRequire(import.meta.url);",
+      },
       logLevel: 'error',
     });
     renameSync(tmp, out);

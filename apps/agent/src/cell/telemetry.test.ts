@@ -22,7 +22,8 @@ function fakePowercap(counters: Record<string, [energyUj: number, maxUj: number]
   return root;
 }
 
-const setEnergy = (root: string, domain: string, uj: number) => writeFileSync(join(root, domain, 'energy_uj'), `${uj}\n`);
+const setEnergy = (root: string, domain: string, uj: number) =>
+  writeFileSync(join(root, domain, 'energy_uj'), `${uj}\n`);
 
 const cpuUs = () => {
   const { userCPUTime, systemCPUTime } = process.resourceUsage();
@@ -65,7 +66,9 @@ describe('startTelemetry: RAPL', () => {
     rmSync(join(unreadable, 'intel-rapl:0', 'energy_uj'));
     mkdirSync(join(unreadable, 'intel-rapl:0', 'energy_uj'));
 
-    const started = [missingAtStart, goneAtStop, unreadable, NO_RAPL].map((raplRoot) => startTelemetry({ raplRoot, nvidiaSmi: null }));
+    const started = [missingAtStart, goneAtStop, unreadable, NO_RAPL].map((raplRoot) =>
+      startTelemetry({ raplRoot, nvidiaSmi: null }),
+    );
     rmSync(join(goneAtStop, 'intel-rapl:0', 'energy_uj'));
     for (const telemetry of started) {
       const t = await telemetry.stop(100);
@@ -123,7 +126,9 @@ done
     const t = await telemetry.stop(10);
     const outerS = (performance.now() - outer) / 1000;
 
-    expect(readFileSync(join(dir, 'args'), 'utf8').trim()).toBe('--query-gpu=index,utilization.gpu,memory.used,power.draw --format=csv,noheader,nounits -lms 50');
+    expect(readFileSync(join(dir, 'args'), 'utf8').trim()).toBe(
+      '--query-gpu=index,utilization.gpu,memory.used,power.draw --format=csv,noheader,nounits -lms 50',
+    );
     const gpu = t.gpu!;
     expect(gpu.samples).toBeGreaterThanOrEqual(3);
     expect(gpu.utilizationPercentMax).toBeLessThanOrEqual(98);
@@ -165,7 +170,11 @@ exit 9
         return true;
       }
     };
-    await waitFor('nvidia-smi to exit', () => existsSync(join(dir, 'pid')) && gone(Number(readFileSync(join(dir, 'pid'), 'utf8'))), 10_000);
+    await waitFor(
+      'nvidia-smi to exit',
+      () => existsSync(join(dir, 'pid')) && gone(Number(readFileSync(join(dir, 'pid'), 'utf8'))),
+      10_000,
+    );
     const t = await telemetry.stop(10);
     expect(t.gpu).toBeUndefined();
     expect(t.powerSources).toEqual([]);

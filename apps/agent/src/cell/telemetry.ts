@@ -48,7 +48,11 @@ function startRapl(root: string): RaplPackage[] | undefined {
     if (dirs.length === 0) return undefined;
     return dirs.map((name) => {
       const dir = join(root, name);
-      return { dir, maxUj: readCounter(join(dir, 'max_energy_range_uj')), startUj: readCounter(join(dir, 'energy_uj')) };
+      return {
+        dir,
+        maxUj: readCounter(join(dir, 'max_energy_range_uj')),
+        startUj: readCounter(join(dir, 'energy_uj')),
+      };
     });
   } catch {
     return undefined;
@@ -141,7 +145,10 @@ export function startTelemetry(options: TelemetryOptions = {}): { stop(items: nu
 
       const totalDelta = systemEnd.total - system.total;
       const gpuEnergyJ = gpuSummary?.powerWMean == null ? undefined : gpuSummary.powerWMean * (wallUs / 1e6);
-      const powerSources = [...(cpuEnergyJ === undefined ? [] : ['rapl']), ...(gpuEnergyJ === undefined ? [] : ['nvidia-smi'])];
+      const powerSources = [
+        ...(cpuEnergyJ === undefined ? [] : ['rapl']),
+        ...(gpuEnergyJ === undefined ? [] : ['nvidia-smi']),
+      ];
       const energyJ = (cpuEnergyJ ?? 0) + (gpuEnergyJ ?? 0);
       return {
         processCpuPercent: wallUs > 0 ? ((cpuDelta.user + cpuDelta.system) / wallUs) * 100 : 0,

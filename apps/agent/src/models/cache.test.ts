@@ -40,7 +40,11 @@ describe('ModelCache', () => {
     return { bytes, sha256: sha(bytes) };
   };
   const cacheIn = async (opts: { maxBytes?: number; dir?: string } = {}) => {
-    const cache = new ModelCache({ dir: opts.dir ?? mkdtempSync(join(tmpdir(), 'ortfleet-cache-')), maxBytes: opts.maxBytes ?? 1 << 30, store: url });
+    const cache = new ModelCache({
+      dir: opts.dir ?? mkdtempSync(join(tmpdir(), 'ortfleet-cache-')),
+      maxBytes: opts.maxBytes ?? 1 << 30,
+      store: url,
+    });
     await cache.prepare();
     return cache;
   };
@@ -67,7 +71,9 @@ describe('ModelCache', () => {
     misbehave.set(m.sha256, 'wrong-bytes');
     const dir = mkdtempSync(join(tmpdir(), 'ortfleet-cache-'));
     const cache = await cacheIn({ dir });
-    await expect(cache.resolve({ path: 'm.onnx', sha256: m.sha256 })).rejects.toThrow(/has sha256 [0-9a-f]{64}, not .*refusing to run it/);
+    await expect(cache.resolve({ path: 'm.onnx', sha256: m.sha256 })).rejects.toThrow(
+      /has sha256 [0-9a-f]{64}, not .*refusing to run it/,
+    );
     expect(leftovers(dir)).toEqual([]);
   });
 
@@ -103,7 +109,9 @@ describe('ModelCache', () => {
   it('refuses a model larger than the whole cache', async () => {
     const m = model(300 * KIB);
     const cache = await cacheIn({ maxBytes: 200 * KIB });
-    await expect(cache.resolve({ path: 'm', sha256: m.sha256 })).rejects.toThrow(/larger than the model cache bound of 0\.2 MiB/);
+    await expect(cache.resolve({ path: 'm', sha256: m.sha256 })).rejects.toThrow(
+      /larger than the model cache bound of 0\.2 MiB/,
+    );
   });
 
   it('checks a local file in place when there is no store', async () => {
@@ -115,14 +123,20 @@ describe('ModelCache', () => {
     await cache.prepare();
     expect(await cache.resolve({ path: file, sha256: sha(bytes) })).toBe(file);
     writeFileSync(file, randomBytes(4 * KIB));
-    await expect(cache.resolve({ path: file, sha256: sha(bytes) })).rejects.toThrow(/not the [0-9a-f]{64} the run was planned with; refusing/);
-    await expect(cache.resolve({ path: join(dir, 'gone.onnx'), sha256: sha(bytes) })).rejects.toThrow(/missing on this agent, and no model store/);
+    await expect(cache.resolve({ path: file, sha256: sha(bytes) })).rejects.toThrow(
+      /not the [0-9a-f]{64} the run was planned with; refusing/,
+    );
+    await expect(cache.resolve({ path: join(dir, 'gone.onnx'), sha256: sha(bytes) })).rejects.toThrow(
+      /missing on this agent, and no model store/,
+    );
   });
 
   it('says a cache folder that cannot be written is not writable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ortfleet-cache-'));
     writeFileSync(join(dir, 'file'), 'x');
-    await expect(new ModelCache({ dir: join(dir, 'file', 'cache'), maxBytes: 1 }).prepare()).rejects.toThrow(/model cache .* is not writable: ENOTDIR/);
+    await expect(new ModelCache({ dir: join(dir, 'file', 'cache'), maxBytes: 1 }).prepare()).rejects.toThrow(
+      /model cache .* is not writable: ENOTDIR/,
+    );
   });
 
   it('fails cleanly when the disk under the cache fills up', async (ctx) => {
@@ -136,7 +150,9 @@ describe('ModelCache', () => {
       mkdirSync(join(mount, 'cache'));
       const m = model(1024 * KIB);
       const cache = await cacheIn({ dir: join(mount, 'cache') });
-      await expect(cache.resolve({ path: 'm', sha256: m.sha256 })).rejects.toThrow(/ran out of disk space .*the partial file was removed/);
+      await expect(cache.resolve({ path: 'm', sha256: m.sha256 })).rejects.toThrow(
+        /ran out of disk space .*the partial file was removed/,
+      );
       expect(leftovers(join(mount, 'cache'))).toEqual([]);
     } finally {
       execFileSync('umount', [mount]);

@@ -1,7 +1,15 @@
 import { access, constants, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReadableStream } from 'node:stream/web';
-import { downloadModel, hashFile, modelFileUrl, modelPath, modelsDir, placeHashed, tmpDir } from '@ortfleet/model-store';
+import {
+  downloadModel,
+  hashFile,
+  modelFileUrl,
+  modelPath,
+  modelsDir,
+  placeHashed,
+  tmpDir,
+} from '@ortfleet/model-store';
 import { BadInputError } from '@ortfleet/core';
 import type { AgentSettings } from '../config';
 import type { ModelCacheMetrics } from '../metrics';
@@ -52,7 +60,9 @@ export class ModelCache {
       await rm(tmp, { recursive: true, force: true });
       await mkdir(tmp);
     } catch (err) {
-      throw new ModelUnavailable(`model cache ${this.opts.dir} is not writable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new ModelUnavailable(
+        `model cache ${this.opts.dir} is not writable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
   }
 
@@ -60,7 +70,12 @@ export class ModelCache {
   async resolve(ref: ModelRef, keep: string[] = []): Promise<string> {
     if (!ref.sha256) return ref.path;
     const cached = modelPath(this.opts.dir, ref.sha256);
-    if (await stat(cached).then(() => true, () => false)) {
+    if (
+      await stat(cached).then(
+        () => true,
+        () => false,
+      )
+    ) {
       const now = new Date();
       await utimes(cached, now, now);
       this.opts.metrics?.hit();
@@ -78,12 +93,19 @@ export class ModelCache {
       }
     }
     const why = lastError instanceof Error ? lastError.message : String(lastError);
-    throw new ModelUnavailable(lastError instanceof ModelUnavailable ? why : `model ${ref.sha256} could not be downloaded from ${this.opts.store} (${DOWNLOAD_ATTEMPTS} attempts): ${why}`);
+    throw new ModelUnavailable(
+      lastError instanceof ModelUnavailable
+        ? why
+        : `model ${ref.sha256} could not be downloaded from ${this.opts.store} (${DOWNLOAD_ATTEMPTS} attempts): ${why}`,
+    );
   }
 
   private async verifyInPlace(path: string, sha256: string): Promise<string> {
     const info = await stat(path).catch(() => undefined);
-    if (!info) throw new ModelUnavailable(`model file ${path} is missing on this agent, and no model store (ORTFLEET_MODEL_STORE) is configured to download ${sha256} from`);
+    if (!info)
+      throw new ModelUnavailable(
+        `model file ${path} is missing on this agent, and no model store (ORTFLEET_MODEL_STORE) is configured to download ${sha256} from`,
+      );
     const key = `${path}:${info.size}:${info.mtimeMs}`;
     if (this.verified.get(key) === sha256) {
       this.opts.metrics?.hit();
@@ -91,7 +113,10 @@ export class ModelCache {
     }
     this.opts.metrics?.miss();
     const actual = await hashFile(path);
-    if (actual !== sha256) throw new ModelUnavailable(`model file ${path} has sha256 ${actual}, not the ${sha256} the run was planned with; refusing to run it`);
+    if (actual !== sha256)
+      throw new ModelUnavailable(
+        `model file ${path} has sha256 ${actual}, not the ${sha256} the run was planned with; refusing to run it`,
+      );
     this.verified.set(key, sha256);
     return path;
   }
@@ -108,14 +133,21 @@ export class ModelCache {
       const placed = await placeHashed(this.opts.dir, res.body as ReadableStream<Uint8Array>, {
         inspect: (chunk) => void (written += chunk.length),
         accept: async ({ sha256: actual, size }) => {
-          if (Number.isFinite(length) && size !== length) throw new Error(`download cut short: ${size} of ${length} bytes`);
+          if (Number.isFinite(length) && size !== length)
+            throw new Error(`download cut short: ${size} of ${length} bytes`);
           if (!Number.isFinite(length)) await this.makeRoom(size, [sha256, ...keep]);
-          if (actual !== sha256) throw new ModelUnavailable(`model downloaded from ${this.opts.store} has sha256 ${actual}, not ${sha256}; discarded, refusing to run it`);
+          if (actual !== sha256)
+            throw new ModelUnavailable(
+              `model downloaded from ${this.opts.store} has sha256 ${actual}, not ${sha256}; discarded, refusing to run it`,
+            );
         },
       });
       return placed.path;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new ModelUnavailable(`model cache ${this.opts.dir} ran out of disk space while downloading ${sha256} (${mib(written)} written); the partial file was removed`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC')
+        throw new ModelUnavailable(
+          `model cache ${this.opts.dir} ran out of disk space while downloading ${sha256} (${mib(written)} written); the partial file was removed`,
+        );
       throw err;
     } finally {
       this.opts.metrics?.downloaded(written);
@@ -124,10 +156,16 @@ export class ModelCache {
 
   /** Evicts least recently used models until `bytes` more fit under the bound; refuses a model larger than the bound. */
   private async makeRoom(bytes: number, keep: string[]): Promise<void> {
-    if (bytes > this.opts.maxBytes) throw new ModelUnavailable(`model of ${mib(bytes)} is larger than the model cache bound of ${mib(this.opts.maxBytes)} (ORTFLEET_MODEL_CACHE_MB)`);
+    if (bytes > this.opts.maxBytes)
+      throw new ModelUnavailable(
+        `model of ${mib(bytes)} is larger than the model cache bound of ${mib(this.opts.maxBytes)} (ORTFLEET_MODEL_CACHE_MB)`,
+      );
     const dir = modelsDir(this.opts.dir);
     const entries = await Promise.all(
-      (await readdir(dir)).map(async (name) => ({ name, ...(await stat(join(dir, name)).then((s) => ({ size: s.size, used: s.mtimeMs }))) })),
+      (await readdir(dir)).map(async (name) => ({
+        name,
+        ...(await stat(join(dir, name)).then((s) => ({ size: s.size, used: s.mtimeMs }))),
+      })),
     );
     let total = entries.reduce((sum, e) => sum + e.size, 0);
     for (const e of entries.sort((a, b) => a.used - b.used)) {
@@ -136,7 +174,10 @@ export class ModelCache {
       await rm(join(dir, e.name), { force: true });
       total -= e.size;
     }
-    if (total + bytes > this.opts.maxBytes) throw new ModelUnavailable(`model cache cannot fit ${mib(bytes)}: the models this cell needs already take ${mib(total)} of ${mib(this.opts.maxBytes)}`);
+    if (total + bytes > this.opts.maxBytes)
+      throw new ModelUnavailable(
+        `model cache cannot fit ${mib(bytes)}: the models this cell needs already take ${mib(total)} of ${mib(this.opts.maxBytes)}`,
+      );
   }
 }
 
@@ -145,6 +186,8 @@ export async function checkModelCache(settings: Pick<AgentSettings, 'cacheDir' |
   try {
     await new ModelCache({ dir: settings.cacheDir, maxBytes: settings.cacheBytes }).prepare();
   } catch (err) {
-    throw new BadInputError(`invalid agent configuration:\n  ORTFLEET_MODEL_CACHE / --cache-dir: ${(err as Error).message}`);
+    throw new BadInputError(
+      `invalid agent configuration:\n  ORTFLEET_MODEL_CACHE / --cache-dir: ${(err as Error).message}`,
+    );
   }
 }

@@ -8,24 +8,47 @@ const cpuinfoOf = (fixture: string) => parseCpuinfo(loadRecordedProbe(fixture).r
 describe('parseCpuinfo', () => {
   it('reads an x86 file: vendor, brand and flags, not the VMX flags line', () => {
     const spr = cpuinfoOf('linux-x64-intel-sapphire-rapids.json');
-    expect(spr).toMatchObject({ processors: 2, vendorId: 'GenuineIntel', modelName: 'Intel(R) Xeon(R) Platinum 8480+', armCores: [] });
+    expect(spr).toMatchObject({
+      processors: 2,
+      vendorId: 'GenuineIntel',
+      modelName: 'Intel(R) Xeon(R) Platinum 8480+',
+      armCores: [],
+    });
     expect(spr.flags).toContain('amx_tile');
     expect(spr.flags).not.toContain('posted_intr');
   });
 
   it('reads an ARM file: Features and each distinct implementer/part', () => {
     const graviton3 = cpuinfoOf('linux-arm64-graviton3.json');
-    expect(graviton3).toMatchObject({ processors: 64, vendorId: undefined, modelName: undefined, armCores: [{ implementer: 0x41, part: 0xd40 }] });
+    expect(graviton3).toMatchObject({
+      processors: 64,
+      vendorId: undefined,
+      modelName: undefined,
+      armCores: [{ implementer: 0x41, part: 0xd40 }],
+    });
     expect(graviton3.flags).toContain('sve');
   });
 
   it("reads QEMU's own file and the host's file that older qemu-user passes through", () => {
-    expect(cpuinfoOf('linux-arm64-qemu10-user-on-amd-epyc.json')).toMatchObject({ modelName: 'ARMv8 Processor rev 0 (v8l)', armCores: [{ implementer: 0, part: 0x51 }] });
-    expect(cpuinfoOf('linux-arm64-qemu-user-on-amd-epyc.json')).toMatchObject({ vendorId: 'AuthenticAMD', modelName: 'AMD EPYC', armCores: [] });
+    expect(cpuinfoOf('linux-arm64-qemu10-user-on-amd-epyc.json')).toMatchObject({
+      modelName: 'ARMv8 Processor rev 0 (v8l)',
+      armCores: [{ implementer: 0, part: 0x51 }],
+    });
+    expect(cpuinfoOf('linux-arm64-qemu-user-on-amd-epyc.json')).toMatchObject({
+      vendorId: 'AuthenticAMD',
+      modelName: 'AMD EPYC',
+      armCores: [],
+    });
   });
 
   it('reads nothing from an empty file', () => {
-    expect(parseCpuinfo('')).toEqual({ processors: 0, vendorId: undefined, modelName: undefined, flags: [], armCores: [] });
+    expect(parseCpuinfo('')).toEqual({
+      processors: 0,
+      vendorId: undefined,
+      modelName: undefined,
+      flags: [],
+      armCores: [],
+    });
   });
 });
 
@@ -48,6 +71,10 @@ describe('armCoreName', () => {
   it('falls back to the implementer and part number', () => {
     expect(armCoreName(0x61, 0x23)).toBe('Apple-0x023');
     expect(armCoreName(0x51, 0x1)).toBe('0x51-0x001');
-    expect([armImplementerName(0x41), armImplementerName(0xc0), armImplementerName(0x0)]).toEqual(['ARM', 'Ampere', 'Software']);
+    expect([armImplementerName(0x41), armImplementerName(0xc0), armImplementerName(0x0)]).toEqual([
+      'ARM',
+      'Ampere',
+      'Software',
+    ]);
   });
 });

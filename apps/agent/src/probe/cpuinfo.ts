@@ -39,5 +39,11 @@ export function parseCpuinfo(text: string): Cpuinfo {
     if (!armCores.some((c) => c.implementer === implementer && c.part === part)) armCores.push({ implementer, part });
   }
   const flags = (first.get('flags') ?? first.get('features') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-  return { processors: all.length, vendorId: first.get('vendor_id'), modelName: first.get('model name'), flags, armCores };
+  return {
+    processors: all.length,
+    vendorId: first.get('vendor_id'),
+    modelName: first.get('model name'),
+    flags,
+    armCores,
+  };
 }

@@ -29,8 +29,18 @@ export function emulatorOf(raw: RawProbe, cpuinfo: Cpuinfo | null): string | nul
     if (cpuinfo?.armCores.some((c) => c.implementer === 0)) return 'qemu';
   }
   if (platform === 'darwin' && arch === 'x64') {
-    if (raw.rosettaTranslated === true || /apple/i.test(raw.si.cpu.manufacturer) || /^(apple )?m\d/i.test(raw.si.cpu.brand)) return 'rosetta';
+    if (
+      raw.rosettaTranslated === true ||
+      /apple/i.test(raw.si.cpu.manufacturer) ||
+      /^(apple )?m\d/i.test(raw.si.cpu.brand)
+    )
+      return 'rosetta';
   }
-  if (platform === 'win32' && arch === 'x64' && /qualcomm|snapdragon/i.test(`${raw.si.cpu.manufacturer} ${raw.si.cpu.brand} ${raw.si.cpu.vendor}`)) return 'prism';
+  if (
+    platform === 'win32' &&
+    arch === 'x64' &&
+    /qualcomm|snapdragon/i.test(`${raw.si.cpu.manufacturer} ${raw.si.cpu.brand} ${raw.si.cpu.vendor}`)
+  )
+    return 'prism';
   return null;
 }

@@ -18,14 +18,23 @@ export async function probeEps(): Promise<EpAvailability[]> {
   const eps: EpAvailability[] = [];
   for (const backend of backends) {
     try {
-      const session = await ort.InferenceSession.create(model, { executionProviders: [backend.name], logSeverityLevel: 4 });
+      const session = await ort.InferenceSession.create(model, {
+        executionProviders: [backend.name],
+        logSeverityLevel: 4,
+      });
       const out = await session.run(feeds);
       await session.release();
       const y = out.y?.data as Float32Array | undefined;
       if (!y || y[0] !== 3) throw new Error(`probe inference returned ${y?.[0]} instead of 3`);
       eps.push({ name: backend.name, bundled: backend.bundled, available: true, onnxruntimeVersion });
     } catch (err) {
-      eps.push({ name: backend.name, bundled: backend.bundled, available: false, error: (err as Error).message.trim().split('\n')[0], onnxruntimeVersion });
+      eps.push({
+        name: backend.name,
+        bundled: backend.bundled,
+        available: false,
+        error: (err as Error).message.trim().split('\n')[0],
+        onnxruntimeVersion,
+      });
     }
   }
   return eps;

@@ -30,12 +30,23 @@ const EXPECTED: Record<string, Expected> = {
     os: { platform: 'linux', arch: 'x64' },
     cpu: { vendor: 'AMD', brand: 'EPYC', cores: 2, physicalCores: 2, simd: ['avx2', 'avx512'] },
     gpus: [],
-    eps: { cpu: true, webgpu: 'no GPU with a Vulkan, Metal or Direct3D 12 driver', cuda: 'no NVIDIA GPU', tensorrt: 'no NVIDIA GPU' },
+    eps: {
+      cpu: true,
+      webgpu: 'no GPU with a Vulkan, Metal or Direct3D 12 driver',
+      cuda: 'no NVIDIA GPU',
+      tensorrt: 'no NVIDIA GPU',
+    },
   },
   'linux-x64-nvidia-h100.json': {
     hardwareClass: 'nvidia-h100-hbm3-80gb',
     os: { platform: 'linux', arch: 'x64' },
-    cpu: { vendor: 'Intel', brand: 'Xeon® Platinum 8480+', cores: 26, physicalCores: 26, simd: ['avx2', 'avx512', 'amx'] },
+    cpu: {
+      vendor: 'Intel',
+      brand: 'Xeon® Platinum 8480+',
+      cores: 26,
+      physicalCores: 26,
+      simd: ['avx2', 'avx512', 'amx'],
+    },
     gpus: [{ vendor: 'NVIDIA', model: 'NVIDIA H100 80GB HBM3', vramMb: 81559, driver: '550.54.15' }],
     eps: { cpu: true, webgpu: true, cuda: true, tensorrt: 'error' },
   },
@@ -45,7 +56,13 @@ const EXPECTED: Record<string, Expected> = {
     os: { platform: 'linux', arch: 'x64' },
     cpu: { vendor: 'Intel', brand: 'Xeon® Processor', cores: 16, physicalCores: 16, simd: ['avx2', 'avx512', 'amx'] },
     gpus: [{ vendor: 'NVIDIA', model: 'NVIDIA H100 80GB HBM3', vramMb: 81559, driver: '580.159.04' }],
-    eps: { cpu: true, webgpu: true, cuda: "libonnxruntime_providers_cuda.so is not installed (onnxruntime-node's install step downloads it; it was skipped or failed)", tensorrt: "libonnxruntime_providers_tensorrt.so is not installed (onnxruntime-node's install step downloads it; it was skipped or failed)" },
+    eps: {
+      cpu: true,
+      webgpu: true,
+      cuda: "libonnxruntime_providers_cuda.so is not installed (onnxruntime-node's install step downloads it; it was skipped or failed)",
+      tensorrt:
+        "libonnxruntime_providers_tensorrt.so is not installed (onnxruntime-node's install step downloads it; it was skipped or failed)",
+    },
   },
   'linux-x64-2x-tesla-t4.json': {
     hardwareClass: 'nvidia-tesla-t4-15gb-x2',
@@ -61,9 +78,20 @@ const EXPECTED: Record<string, Expected> = {
   'linux-x64-intel-sapphire-rapids.json': {
     hardwareClass: 'intel-xeon-platinum-amx-56c',
     os: { platform: 'linux', arch: 'x64' },
-    cpu: { vendor: 'Intel', brand: 'Xeon® Platinum 8480+', cores: 112, physicalCores: 56, simd: ['avx2', 'avx512', 'amx'] },
+    cpu: {
+      vendor: 'Intel',
+      brand: 'Xeon® Platinum 8480+',
+      cores: 112,
+      physicalCores: 56,
+      simd: ['avx2', 'avx512', 'amx'],
+    },
     gpus: [{ vendor: 'ASPEED Technology, Inc.', model: 'ASPEED Graphics Family', vramMb: 64, driver: null }],
-    eps: { cpu: true, webgpu: 'no GPU with a Vulkan, Metal or Direct3D 12 driver', cuda: 'no NVIDIA GPU', tensorrt: 'no NVIDIA GPU' },
+    eps: {
+      cpu: true,
+      webgpu: 'no GPU with a Vulkan, Metal or Direct3D 12 driver',
+      cuda: 'no NVIDIA GPU',
+      tensorrt: 'no NVIDIA GPU',
+    },
   },
   'linux-arm64-graviton2.json': {
     hardwareClass: 'arm64-neoverse-n1-neon-4c',
@@ -75,7 +103,14 @@ const EXPECTED: Record<string, Expected> = {
   'linux-arm64-graviton3.json': {
     hardwareClass: 'arm64-neoverse-v1-sve-64c',
     os: { platform: 'linux', arch: 'arm64' },
-    cpu: { vendor: 'ARM', brand: 'Neoverse-V1', core: 'Neoverse-V1', cores: 64, physicalCores: 64, simd: ['neon', 'sve'] },
+    cpu: {
+      vendor: 'ARM',
+      brand: 'Neoverse-V1',
+      core: 'Neoverse-V1',
+      cores: 64,
+      physicalCores: 64,
+      simd: ['neon', 'sve'],
+    },
     gpus: [],
     eps: { cpu: true },
   },
@@ -119,11 +154,13 @@ const EXPECTED: Record<string, Expected> = {
 describe('recorded probes', () => {
   it('has an expectation for every fixture, and each says where it came from', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(RECORDED_PROBES);
-    for (const name of RECORDED_PROBES) expect(loadRecordedProbe(name).raw._source, name).toMatch(/^(Captured|Written by hand, not captured)/);
+    for (const name of RECORDED_PROBES)
+      expect(loadRecordedProbe(name).raw._source, name).toMatch(/^(Captured|Written by hand, not captured)/);
   });
 
   it('keep nvidia-smi answers that agree with the nvidia-smi fixtures', () => {
-    const gpus = (fixture: string) => parseGpuQuery(readFileSync(join(import.meta.dirname, 'fixtures', fixture), 'utf8'));
+    const gpus = (fixture: string) =>
+      parseGpuQuery(readFileSync(join(import.meta.dirname, 'fixtures', fixture), 'utf8'));
     expect(loadRecordedProbe('linux-x64-nvidia-h100.json').raw.nvidiaSmi?.gpus).toEqual(gpus('h100-query-gpu.txt'));
     expect(loadRecordedProbe('linux-x64-2x-tesla-t4.json').raw.nvidiaSmi?.gpus).toEqual(gpus('2gpu-query-gpu.txt'));
   });
@@ -138,11 +175,18 @@ describe.each(Object.entries(EXPECTED))('fingerprintOf(%s)', (name, expected) =>
 
   it('describes the CPU, with a normalized SIMD list and the raw flags', () => {
     const { flags, ...cpu } = probe.cpu;
-    expect(cpu).toMatchObject({ vendor: expected.cpu.vendor, brand: expected.cpu.brand, cores: expected.cpu.cores, physicalCores: expected.cpu.physicalCores });
+    expect(cpu).toMatchObject({
+      vendor: expected.cpu.vendor,
+      brand: expected.cpu.brand,
+      cores: expected.cpu.cores,
+      physicalCores: expected.cpu.physicalCores,
+    });
     expect(cpu.core).toBe(expected.cpu.core);
     expect(cpu.simd).toEqual(expected.cpu.simd);
     const { raw } = loadRecordedProbe(name);
-    const readFlags = raw.procCpuinfo ? parseCpuinfo(raw.procCpuinfo).flags : raw.si.cpuFlags.split(' ').filter(Boolean);
+    const readFlags = raw.procCpuinfo
+      ? parseCpuinfo(raw.procCpuinfo).flags
+      : raw.si.cpuFlags.split(' ').filter(Boolean);
     expect(flags).toEqual(readFlags);
   });
 
@@ -162,7 +206,9 @@ describe.each(Object.entries(EXPECTED))('fingerprintOf(%s)', (name, expected) =>
 
   it('keeps every EP with the ORT version that probed it, and says why the machine cannot have one', () => {
     expect(probe.onnxruntimeVersion).toBe('1.30.0');
-    const seen = Object.fromEntries(probe.eps.map((ep) => [ep.name, ep.available ? true : (ep.reason ?? (ep.error ? 'error' : 'unexplained'))]));
+    const seen = Object.fromEntries(
+      probe.eps.map((ep) => [ep.name, ep.available ? true : (ep.reason ?? (ep.error ? 'error' : 'unexplained'))]),
+    );
     expect(seen).toEqual(expected.eps);
     for (const ep of probe.eps) expect(ep.onnxruntimeVersion).toBe('1.30.0');
   });
@@ -177,21 +223,37 @@ describe('fingerprintOf on machines no fixture covers', () => {
 
   it('sees qemu-user in a container, where lscpu is emulated too and only QEMU’s own cpuinfo shows', () => {
     const probe = modified('linux-arm64-qemu10-user-on-amd-epyc.json', (raw) => {
-      raw.si.cpu = { ...raw.si.cpu, manufacturer: 'ARMv8', brand: 'Processor rev 0 (v8l)', vendor: '', family: '', model: '0' };
+      raw.si.cpu = {
+        ...raw.si.cpu,
+        manufacturer: 'ARMv8',
+        brand: 'Processor rev 0 (v8l)',
+        vendor: '',
+        family: '',
+        model: '0',
+      };
       raw.si.cpuFlags = parseCpuinfo(raw.procCpuinfo!).flags.join(' ');
     });
-    expect(probe).toMatchObject({ emulated: true, emulator: 'qemu', cpu: { vendor: 'QEMU', brand: 'ARMv8 Processor rev 0 (v8l)' } });
+    expect(probe).toMatchObject({
+      emulated: true,
+      emulator: 'qemu',
+      cpu: { vendor: 'QEMU', brand: 'ARMv8 Processor rev 0 (v8l)' },
+    });
     expect(hardwareClassOf(probe)).toBe('arm64-emulated-qemu-2c');
   });
 
   it('sees Rosetta 2 under an x64 Node on Apple Silicon, whose onnxruntime-node has no binary', () => {
     // The EP probe's child dies requiring the binding, so the agent records the CPU EP as failed.
-    const died: EpAvailability = { name: 'cpu', available: false, error: 'EP probe failed: the child exited with code 1' };
+    const died: EpAvailability = {
+      name: 'cpu',
+      available: false,
+      error: 'EP probe failed: the child exited with code 1',
+    };
     const probe = modified(
       'darwin-arm64-apple-m2.json',
       (raw) => {
         raw.si.osInfo.arch = 'x64';
-        raw.si.cpuFlags = 'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clfsh mmx fxsr sse sse2 ss htt sse3 pclmulqdq ssse3 cx16 sse4.1 sse4.2 aes';
+        raw.si.cpuFlags =
+          'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clfsh mmx fxsr sse sse2 ss htt sse3 pclmulqdq ssse3 cx16 sse4.1 sse4.2 aes';
         raw.rosettaTranslated = true;
         raw.onnxruntime.binaries = [];
       },
@@ -203,12 +265,18 @@ describe('fingerprintOf on machines no fixture covers', () => {
   });
 
   it('names big.LITTLE cores in the order /proc/cpuinfo lists them', () => {
-    const block = (i: number, part: string) => `processor\t: ${i}\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\nCPU part\t: ${part}\n\n`;
+    const block = (i: number, part: string) =>
+      `processor\t: ${i}\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\nCPU part\t: ${part}\n\n`;
     const probe = modified('linux-arm64-graviton2.json', (raw) => {
-      raw.procCpuinfo = [0, 1, 2, 3].map((i) => block(i, '0xd05')).join('') + [4, 5, 6, 7].map((i) => block(i, '0xd0b')).join('');
+      raw.procCpuinfo =
+        [0, 1, 2, 3].map((i) => block(i, '0xd05')).join('') + [4, 5, 6, 7].map((i) => block(i, '0xd0b')).join('');
       raw.si.cpu = { ...raw.si.cpu, manufacturer: 'Cortex-A55', cores: 8, physicalCores: 8 };
     });
-    expect(probe.cpu).toMatchObject({ vendor: 'ARM', brand: 'Cortex-A55 + Cortex-A76', core: 'Cortex-A55 + Cortex-A76' });
+    expect(probe.cpu).toMatchObject({
+      vendor: 'ARM',
+      brand: 'Cortex-A55 + Cortex-A76',
+      core: 'Cortex-A55 + Cortex-A76',
+    });
     expect(hardwareClassOf(probe)).toBe('arm64-cortex-a55-cortex-a76-neon-8c');
   });
 
@@ -216,7 +284,9 @@ describe('fingerprintOf on machines no fixture covers', () => {
     const probe = modified('linux-x64-nvidia-h100.json', (raw) => {
       raw.nvidiaSmi = null;
     });
-    expect(probe.gpus).toEqual([{ vendor: 'NVIDIA Corporation', model: 'NVIDIA H100 80GB HBM3', vramMb: 81559, driver: '550.54.15' }]);
+    expect(probe.gpus).toEqual([
+      { vendor: 'NVIDIA Corporation', model: 'NVIDIA H100 80GB HBM3', vramMb: 81559, driver: '550.54.15' },
+    ]);
     expect(hardwareClassOf(probe)).toBe('nvidia-h100-hbm3-80gb');
   });
 });

@@ -8,7 +8,11 @@ import type { RawProbe } from './raw-probe';
 import { simdOf } from './simd';
 
 /** Vendor, brand and core of the CPU; on native ARM Linux from the MIDR, which systeminformation garbles. */
-function cpuIdentity(raw: RawProbe, cpuinfo: Cpuinfo | null, emulator: string | null): Pick<MachineProbe['cpu'], 'vendor' | 'brand' | 'core'> {
+function cpuIdentity(
+  raw: RawProbe,
+  cpuinfo: Cpuinfo | null,
+  emulator: string | null,
+): Pick<MachineProbe['cpu'], 'vendor' | 'brand' | 'core'> {
   const si = raw.si.cpu;
   const reported = { vendor: si.manufacturer || si.vendor, brand: si.brand };
   const arm = cpuinfo?.armCores ?? [];
@@ -23,7 +27,11 @@ function explainEps(eps: EpAvailability[], probe: MachineProbe, raw: RawProbe): 
   const expectations = expectedEps(probe, { ortBinaries: raw.onnxruntime.binaries });
   return eps.map((ep) => {
     const reason = ep.available ? undefined : expectations.find((e) => e.name === ep.name && !e.expected)?.reason;
-    return { ...ep, onnxruntimeVersion: ep.onnxruntimeVersion ?? raw.onnxruntime.version, ...(reason ? { reason } : {}) };
+    return {
+      ...ep,
+      onnxruntimeVersion: ep.onnxruntimeVersion ?? raw.onnxruntime.version,
+      ...(reason ? { reason } : {}),
+    };
   });
 }
 

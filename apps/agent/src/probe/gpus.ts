@@ -18,6 +18,11 @@ export function gpusOf(raw: RawProbe): Gpu[] {
     driver: g.driverVersion ?? null,
   }));
   if (!raw.nvidiaSmi) return fromSi;
-  const nvidia = raw.nvidiaSmi.gpus.map((g) => ({ vendor: 'NVIDIA', model: g.model, vramMb: g.memoryMb, driver: g.driver }));
+  const nvidia = raw.nvidiaSmi.gpus.map((g) => ({
+    vendor: 'NVIDIA',
+    model: g.model,
+    vramMb: g.memoryMb,
+    driver: g.driver,
+  }));
   return [...nvidia, ...fromSi.filter((g) => !/nvidia/i.test(g.vendor))];
 }

@@ -65,7 +65,8 @@ export function hardwareClassOf(probe: MachineProbe): string {
   }
   const nvidia = nvidiaClass(probe);
   if (nvidia) return `${nvidia}${suffix}`;
-  if (probe.os.platform === 'darwin' && /apple/i.test(probe.cpu.vendor + probe.cpu.brand)) return `apple-${slug(probe.cpu.brand.replace(/apple/i, ''))}`;
+  if (probe.os.platform === 'darwin' && /apple/i.test(probe.cpu.vendor + probe.cpu.brand))
+    return `apple-${slug(probe.cpu.brand.replace(/apple/i, ''))}`;
   if (probe.os.arch === 'arm64') return `${armClass(probe)}${suffix}`;
   const parts = [cpuSlug(probe), tierOf(probe), coresOf(probe)].filter(Boolean);
   return `${parts.join('-').replace(/-+/g, '-')}${suffix}`;

@@ -7,7 +7,11 @@ import { readRawProbe } from './machine';
 describe('readRawProbe', () => {
   it('reads this machine without loading onnxruntime-node', async () => {
     const raw = await readRawProbe();
-    expect(raw).toMatchObject({ hostname: hostname(), nodeVersion: process.versions.node, onnxruntime: { version: '1.30.0' } });
+    expect(raw).toMatchObject({
+      hostname: hostname(),
+      nodeVersion: process.versions.node,
+      onnxruntime: { version: '1.30.0' },
+    });
     expect(raw.si.osInfo.arch).toBe(process.arch);
     expect(raw.si.cpu.cores).toBeGreaterThan(0);
     expect(raw.si.mem.total).toBeGreaterThan(0);

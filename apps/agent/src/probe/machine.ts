@@ -32,7 +32,9 @@ async function rosettaTranslated(): Promise<boolean | null> {
 async function onnxruntimePackage(): Promise<RawProbe['onnxruntime']> {
   const pkgPath = createRequire(import.meta.url).resolve('onnxruntime-node/package.json');
   const pkg = JSON.parse(await readFile(pkgPath, 'utf8')) as { version?: string };
-  const binaries = await readdir(join(dirname(pkgPath), 'bin', 'napi-v6', process.platform, process.arch)).catch(() => []);
+  const binaries = await readdir(join(dirname(pkgPath), 'bin', 'napi-v6', process.platform, process.arch)).catch(
+    () => [],
+  );
   return { version: pkg.version ?? 'unknown', binaries: binaries.sort() };
 }
 
@@ -69,7 +71,14 @@ export async function readRawProbe(): Promise<RawProbe> {
       },
       cpuFlags,
       mem: { total: mem.total },
-      osInfo: { platform: os.platform, distro: os.distro, release: os.release, codename: os.codename, kernel: os.kernel, arch: os.arch },
+      osInfo: {
+        platform: os.platform,
+        distro: os.distro,
+        release: os.release,
+        codename: os.codename,
+        kernel: os.kernel,
+        arch: os.arch,
+      },
       // si.graphics() resolves null on the BSDs and SunOS.
       graphics: {
         controllers: (graphics?.controllers ?? []).map((g) => ({

@@ -2,7 +2,14 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCudaVersion, parseGpuQuery, parseTelemetrySamples, queryNvidiaGpus, summarizeGpuSamples, telemetryQueryArgs } from './nvidia-smi';
+import {
+  parseCudaVersion,
+  parseGpuQuery,
+  parseTelemetrySamples,
+  queryNvidiaGpus,
+  summarizeGpuSamples,
+  telemetryQueryArgs,
+} from './nvidia-smi';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -17,7 +24,9 @@ function fakeBinary(body: string): string {
 
 describe('parseGpuQuery', () => {
   it('reads name, total memory and driver of an H100', () => {
-    expect(parseGpuQuery(fixture('h100-query-gpu.txt'))).toEqual([{ model: 'NVIDIA H100 80GB HBM3', memoryMb: 81559, driver: '550.54.15' }]);
+    expect(parseGpuQuery(fixture('h100-query-gpu.txt'))).toEqual([
+      { model: 'NVIDIA H100 80GB HBM3', memoryMb: 81559, driver: '550.54.15' },
+    ]);
   });
 
   it('reads one GPU a line', () => {
@@ -39,7 +48,9 @@ describe('parseCudaVersion', () => {
   });
 
   it('is null when the header has none', () => {
-    expect(parseCudaVersion('NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver.\n')).toBeNull();
+    expect(
+      parseCudaVersion("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n"),
+    ).toBeNull();
   });
 });
 
@@ -92,18 +103,28 @@ describe('queryNvidiaGpus', () => {
   '') cat '${join(FIXTURES, '2gpu-nvidia-smi.txt')}' ;;
   *) exit 2 ;;
 esac`);
-    expect(await queryNvidiaGpus(bin)).toEqual({ gpus: parseGpuQuery(fixture('2gpu-query-gpu.txt')), cudaVersion: '12.2' });
+    expect(await queryNvidiaGpus(bin)).toEqual({
+      gpus: parseGpuQuery(fixture('2gpu-query-gpu.txt')),
+      cudaVersion: '12.2',
+    });
   });
 
   it('is null when nvidia-smi is absent or fails', async () => {
     expect(await queryNvidiaGpus(join(tmpdir(), 'no-such-dir', 'nvidia-smi'))).toBeNull();
-    const failing = fakeBinary(`echo "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running."\nexit 9`);
+    const failing = fakeBinary(
+      `echo "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running."\nexit 9`,
+    );
     expect(await queryNvidiaGpus(failing)).toBeNull();
   });
 });
 
 describe('telemetryQueryArgs', () => {
   it('samples index first so that several GPUs can be told apart', () => {
-    expect(telemetryQueryArgs(100)).toEqual(['--query-gpu=index,utilization.gpu,memory.used,power.draw', '--format=csv,noheader,nounits', '-lms', '100']);
+    expect(telemetryQueryArgs(100)).toEqual([
+      '--query-gpu=index,utilization.gpu,memory.used,power.draw',
+      '--format=csv,noheader,nounits',
+      '-lms',
+      '100',
+    ]);
   });
 });

@@ -25,7 +25,12 @@ export interface GpuSample {
  * line per GPU, and the index falling back is the only way to tell where a sample starts.
  */
 export function telemetryQueryArgs(intervalMs: number): string[] {
-  return ['--query-gpu=index,utilization.gpu,memory.used,power.draw', '--format=csv,noheader,nounits', '-lms', String(intervalMs)];
+  return [
+    '--query-gpu=index,utilization.gpu,memory.used,power.draw',
+    '--format=csv,noheader,nounits',
+    '-lms',
+    String(intervalMs),
+  ];
 }
 
 function fields(line: string): string[] {
@@ -62,7 +67,8 @@ export function parseTelemetrySamples(text: string): GpuSample[] {
   let lastIndex = Infinity;
   for (const line of text.split('\n').slice(0, -1)) {
     const [index, utilization, memory, power] = fields(line).map(Number);
-    if (index === undefined || !Number.isInteger(index) || !Number.isFinite(utilization) || !Number.isFinite(memory)) continue;
+    if (index === undefined || !Number.isInteger(index) || !Number.isFinite(utilization) || !Number.isFinite(memory))
+      continue;
     if (index <= lastIndex) groups.push([]);
     lastIndex = index;
     groups.at(-1)!.push({ utilization: utilization!, memory: memory!, power: Number.isFinite(power) ? power! : null });
@@ -91,7 +97,9 @@ export function summarizeGpuSamples(samples: GpuSample[]): Telemetry['gpu'] {
 }
 
 /** The machine's NVIDIA GPUs and CUDA version for provenance; null when nvidia-smi is absent or fails. */
-export async function queryNvidiaGpus(bin = 'nvidia-smi'): Promise<{ gpus: NvidiaGpu[]; cudaVersion: string | null } | null> {
+export async function queryNvidiaGpus(
+  bin = 'nvidia-smi',
+): Promise<{ gpus: NvidiaGpu[]; cudaVersion: string | null } | null> {
   const options = { timeout: QUERY_TIMEOUT_MS, encoding: 'utf8' as const };
   const [query, table] = await Promise.allSettled([
     run(bin, ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader,nounits'], options),

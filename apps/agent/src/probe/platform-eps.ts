@@ -26,7 +26,15 @@ const CPU: PlatformEp = { name: 'cpu', bundled: true, options: [] };
 const WEBGPU: PlatformEp = {
   name: 'webgpu',
   bundled: true,
-  options: ['preferredLayout', 'validationMode', 'storageBufferCacheMode', 'uniformBufferCacheMode', 'queryResolveBufferCacheMode', 'defaultBufferCacheMode', 'forceCpuNodeNames'],
+  options: [
+    'preferredLayout',
+    'validationMode',
+    'storageBufferCacheMode',
+    'uniformBufferCacheMode',
+    'queryResolveBufferCacheMode',
+    'defaultBufferCacheMode',
+    'forceCpuNodeNames',
+  ],
 };
 // The 1.30 binding reads only deviceId for these (later versions add CUDA and TensorRT tuning keys).
 const CUDA: PlatformEp = { name: 'cuda', bundled: false, options: ['deviceId'] };
@@ -64,14 +72,17 @@ const PROVIDER_LIBRARIES: Partial<Record<ExecutionProvider, string>> = {
 
 const hasNvidia = (probe: MachineProbe) => probe.gpus.some((g) => /nvidia/i.test(g.vendor));
 // A BMC's VGA (ASPEED, Matrox) or a virtual display has no Vulkan/Metal/D3D12 driver for Dawn to use.
-const hasComputeGpu = (probe: MachineProbe) => probe.gpus.some((g) => /nvidia|amd|advanced micro|intel|apple|qualcomm/i.test(g.vendor));
+const hasComputeGpu = (probe: MachineProbe) =>
+  probe.gpus.some((g) => /nvidia|amd|advanced micro|intel|apple|qualcomm/i.test(g.vendor));
 
 function cudaReason(probe: MachineProbe, ep: ExecutionProvider, ortBinaries: string[] | undefined): string | undefined {
   if (!hasNvidia(probe)) return 'no NVIDIA GPU';
   const major = Number.parseInt(probe.cudaVersion ?? '', 10);
-  if (major < 12) return `the NVIDIA driver supports CUDA ${probe.cudaVersion}; onnxruntime-node ${PLATFORM_EPS_ORT_VERSION} needs CUDA 12`;
+  if (major < 12)
+    return `the NVIDIA driver supports CUDA ${probe.cudaVersion}; onnxruntime-node ${PLATFORM_EPS_ORT_VERSION} needs CUDA 12`;
   const library = PROVIDER_LIBRARIES[ep]!;
-  if (ortBinaries && !ortBinaries.includes(library)) return `${library} is not installed (onnxruntime-node's install step downloads it; it was skipped or failed)`;
+  if (ortBinaries && !ortBinaries.includes(library))
+    return `${library} is not installed (onnxruntime-node's install step downloads it; it was skipped or failed)`;
   return undefined;
 }
 
@@ -98,7 +109,13 @@ export function expectedEps(probe: MachineProbe, context: { ortBinaries?: string
   const eps = platformEps(probe.os.platform, probe.os.arch);
   if (eps.length === 0) {
     const where = `${nodePlatform(probe.os.platform)}/${probe.os.arch}`;
-    return [{ name: 'cpu', expected: false, reason: `onnxruntime-node ${PLATFORM_EPS_ORT_VERSION} ships no binary for ${where}` }];
+    return [
+      {
+        name: 'cpu',
+        expected: false,
+        reason: `onnxruntime-node ${PLATFORM_EPS_ORT_VERSION} ships no binary for ${where}`,
+      },
+    ];
   }
   return eps.map((ep) => {
     const reason = reasonAgainst(ep, probe, context.ortBinaries);

@@ -47,7 +47,11 @@ async function ortfleetCommit(built: BuildInfo | undefined): Promise<string | nu
 /** Software and machine versions an agent attaches to every result it produces. */
 export async function provenanceOf(probe: MachineProbe): Promise<Provenance> {
   const built = await buildInfo();
-  const [version, commit, nvidia] = await Promise.all([ortfleetVersion(built), ortfleetCommit(built), queryNvidiaGpus()]);
+  const [version, commit, nvidia] = await Promise.all([
+    ortfleetVersion(built),
+    ortfleetCommit(built),
+    queryNvidiaGpus(),
+  ]);
   return {
     ortfleetVersion: version,
     ortfleetCommit: commit,

@@ -14,13 +14,29 @@ export interface RawProbe {
   si: {
     cpu: Pick<
       Systeminformation.CpuData,
-      'manufacturer' | 'brand' | 'vendor' | 'family' | 'model' | 'stepping' | 'cores' | 'physicalCores' | 'performanceCores' | 'efficiencyCores' | 'processors' | 'socket'
+      | 'manufacturer'
+      | 'brand'
+      | 'vendor'
+      | 'family'
+      | 'model'
+      | 'stepping'
+      | 'cores'
+      | 'physicalCores'
+      | 'performanceCores'
+      | 'efficiencyCores'
+      | 'processors'
+      | 'socket'
     >;
     /** si.cpuFlags(): space-separated, lower case; lscpu's Flags on Linux, CPUID's legacy bits on Windows. */
     cpuFlags: string;
     mem: Pick<Systeminformation.MemData, 'total'>;
     osInfo: Pick<Systeminformation.OsData, 'platform' | 'distro' | 'release' | 'codename' | 'kernel' | 'arch'>;
-    graphics: { controllers: Pick<Systeminformation.GraphicsControllerData, 'vendor' | 'model' | 'bus' | 'vram' | 'vramDynamic' | 'driverVersion' | 'name'>[] };
+    graphics: {
+      controllers: Pick<
+        Systeminformation.GraphicsControllerData,
+        'vendor' | 'model' | 'bus' | 'vram' | 'vramDynamic' | 'driverVersion' | 'name'
+      >[];
+    };
   };
   /** The text of /proc/cpuinfo on Linux (the only place ARM cores are named reliably); null elsewhere. */
   procCpuinfo: string | null;

@@ -25,7 +25,8 @@ export function simdOf(arch: string, flags: string[]): Simd[] {
   const has = new Set(flags);
   if (arch === 'x64' || arch === 'ia32') return X86_FLAGS.filter(([flag]) => has.has(flag)).map(([, simd]) => simd);
   // Advanced SIMD (NEON) is mandatory in AArch64, whatever the flags say (macOS reports none).
-  if (arch === 'arm64') return ['neon', ...ARM_FEATURES.filter(([feature]) => has.has(feature)).map(([, simd]) => simd)];
+  if (arch === 'arm64')
+    return ['neon', ...ARM_FEATURES.filter(([feature]) => has.has(feature)).map(([, simd]) => simd)];
   return [];
 }
 

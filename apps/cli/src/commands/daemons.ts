@@ -1,11 +1,23 @@
 import { resolve } from 'node:path';
-import { AGENT_FLAGS, agentSettings, checkModelCache, DEFAULT_HOST_LOCK_PORT, type AgentSettings } from '@ortfleet/agent';
+import {
+  AGENT_FLAGS,
+  agentSettings,
+  checkModelCache,
+  DEFAULT_HOST_LOCK_PORT,
+  type AgentSettings,
+} from '@ortfleet/agent';
 import { BadInputError, type Logger } from '@ortfleet/core';
 import { loadConfig, startObservability, TEMPORAL_TLS_USAGE, type Config } from '@ortfleet/orchestrator';
 import { checkModelStore } from '@ortfleet/model-store';
 import { startStack, type Stack } from '../stack';
 import { parseCommand } from '../args';
-import { daemonEnv, loadDaemonConfig, METRICS_PORT_OPTION, nameMetricsFlag, OBSERVABILITY_USAGE } from '../daemon-config';
+import {
+  daemonEnv,
+  loadDaemonConfig,
+  METRICS_PORT_OPTION,
+  nameMetricsFlag,
+  OBSERVABILITY_USAGE,
+} from '../daemon-config';
 
 export const AGENT_USAGE = `usage: ortfleet agent [--id ID] [--class HARDWARE_CLASS] [--labels K=V,...]
                           [--model-store URL] [--cache-dir DIR] [--cache-mb N] [--lock-port PORT]
@@ -56,12 +68,16 @@ async function untilSignal(stack: Stack, logger: Logger): Promise<number> {
 
 function requireTemporal(usage: string, metricsPort: string | undefined) {
   const config = loadDaemonConfig(metricsPort);
-  if (!config.TEMPORAL_ADDRESS) throw new BadInputError(`TEMPORAL_ADDRESS is not set: this command joins a running Temporal server\n\n${usage}`);
+  if (!config.TEMPORAL_ADDRESS)
+    throw new BadInputError(`TEMPORAL_ADDRESS is not set: this command joins a running Temporal server\n\n${usage}`);
   return config;
 }
 
 /** Every problem with the agent's environment and flags, in one bad-input error; the settings otherwise. */
-function agentConfig(flags: Record<string, string | undefined>, metricsPort: string | undefined): { config: Config; settings: AgentSettings } {
+function agentConfig(
+  flags: Record<string, string | undefined>,
+  metricsPort: string | undefined,
+): { config: Config; settings: AgentSettings } {
   const problems: string[] = [];
   const collect = <T>(read: () => T): T | undefined => {
     try {
@@ -73,18 +89,25 @@ function agentConfig(flags: Record<string, string | undefined>, metricsPort: str
     }
   };
   // The model store and token are the agent settings' to check, so each problem is listed once.
-  const config = collect(() => loadConfig({ ...daemonEnv(metricsPort), ORTFLEET_MODEL_STORE: undefined, ORTFLEET_TOKEN: undefined }));
-  if (config && !config.TEMPORAL_ADDRESS) problems.push('TEMPORAL_ADDRESS: not set; an agent joins a running Temporal server (e.g. localhost:7233)');
+  const config = collect(() =>
+    loadConfig({ ...daemonEnv(metricsPort), ORTFLEET_MODEL_STORE: undefined, ORTFLEET_TOKEN: undefined }),
+  );
+  if (config && !config.TEMPORAL_ADDRESS)
+    problems.push('TEMPORAL_ADDRESS: not set; an agent joins a running Temporal server (e.g. localhost:7233)');
   const settings = collect(() => agentSettings(flags, process.env, config?.ORTFLEET_HOME ?? resolve('.ortfleet')));
-  if (problems.length > 0 || !config || !settings) throw new BadInputError(`invalid agent configuration:\n  ${problems.join('\n  ')}\n\n${AGENT_USAGE}`, problems);
+  if (problems.length > 0 || !config || !settings)
+    throw new BadInputError(`invalid agent configuration:\n  ${problems.join('\n  ')}\n\n${AGENT_USAGE}`, problems);
   return { config, settings };
 }
 
 /** `ortfleet agent`: validates everything, checks the cache, the model store and Temporal, then probes and registers. */
 export async function agentCommand(argv: string[]): Promise<number> {
-  const options = { ...Object.fromEntries(Object.keys(AGENT_FLAGS).map((flag) => [flag, { type: 'string' as const }])), ...METRICS_PORT_OPTION };
+  const options = {
+    ...Object.fromEntries(Object.keys(AGENT_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+    ...METRICS_PORT_OPTION,
+  };
   const { values } = parseCommand(argv, options, AGENT_USAGE);
-  if (values.help) return console.log(AGENT_USAGE), 0;
+  if (values.help) return (console.log(AGENT_USAGE), 0);
   const { 'metrics-port': metricsPort, ...flags } = values as Record<string, string | undefined>;
   const { config, settings } = agentConfig(flags, metricsPort);
   const { logger, meter } = await startObservability(config);
@@ -97,7 +120,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
 /** `ortfleet worker`. */
 export async function workerCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, METRICS_PORT_OPTION, WORKER_USAGE);
-  if (values.help) return console.log(WORKER_USAGE), 0;
+  if (values.help) return (console.log(WORKER_USAGE), 0);
   const config = requireTemporal(WORKER_USAGE, values['metrics-port']);
   const { logger, meter } = await startObservability(config);
   const stack = await startStack(config, { worker: true }, logger, meter);

@@ -23,23 +23,47 @@ function ago(date: Date, now = Date.now()): string {
 function row(a: Agent): string[] {
   const { probe } = a;
   const simd = probe.cpu.simd?.join('+') || '-';
-  const gpus = probe.gpus.map((g) => `${g.model}${g.vramMb ? ` ${Math.round(g.vramMb / 1024)}GB` : ''}`).join('; ') || '-';
-  const eps = probe.eps.filter((e) => e.available).map((e) => e.name).join(',') || '-';
-  const labels = Object.entries(a.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '-';
-  return [a.id, a.hardwareClass, `${probe.os.platform}/${probe.os.arch}${probe.emulated ? ` (emulated: ${probe.emulator ?? 'yes'})` : ''}`, `${probe.cpu.brand} (${probe.cpu.cores})`, simd, gpus, eps, labels, ago(a.lastSeenAt)];
+  const gpus =
+    probe.gpus.map((g) => `${g.model}${g.vramMb ? ` ${Math.round(g.vramMb / 1024)}GB` : ''}`).join('; ') || '-';
+  const eps =
+    probe.eps
+      .filter((e) => e.available)
+      .map((e) => e.name)
+      .join(',') || '-';
+  const labels =
+    Object.entries(a.labels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',') || '-';
+  return [
+    a.id,
+    a.hardwareClass,
+    `${probe.os.platform}/${probe.os.arch}${probe.emulated ? ` (emulated: ${probe.emulator ?? 'yes'})` : ''}`,
+    `${probe.cpu.brand} (${probe.cpu.cores})`,
+    simd,
+    gpus,
+    eps,
+    labels,
+    ago(a.lastSeenAt),
+  ];
 }
 
 /** `ortfleet fleet`. */
 export async function fleetCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, { json: { type: 'boolean' } }, USAGE);
-  if (values.help) return console.log(USAGE), 0;
+  if (values.help) return (console.log(USAGE), 0);
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, home: config.ORTFLEET_HOME });
   try {
     const agents = await listAgents(database.db);
     if (values.json) process.stdout.write(`${JSON.stringify(agents, null, 2)}\n`);
     else if (agents.length === 0) console.log('no agents have registered yet');
-    else console.log(renderTable(['AGENT', 'CLASS', 'PLATFORM', 'CPU (CORES)', 'SIMD', 'GPUS', 'EPS', 'LABELS', 'LAST SEEN'], agents.map(row)));
+    else
+      console.log(
+        renderTable(
+          ['AGENT', 'CLASS', 'PLATFORM', 'CPU (CORES)', 'SIMD', 'GPUS', 'EPS', 'LABELS', 'LAST SEEN'],
+          agents.map(row),
+        ),
+      );
     return 0;
   } finally {
     await database.close();

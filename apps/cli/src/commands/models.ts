@@ -25,10 +25,15 @@ or no Python with onnxruntime and onnx).`;
 
 function parsePrecisions(value: string | undefined): DerivablePrecision[] {
   if (value === undefined) return [...DERIVABLE_PRECISIONS];
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(DERIVABLE_PRECISIONS as readonly string[]).includes(n));
   if (names.length === 0 || unknown.length > 0)
-    throw new BadInputError(`--precision: cannot derive '${unknown.join(',') || value}'; choose from ${DERIVABLE_PRECISIONS.join(', ')}`);
+    throw new BadInputError(
+      `--precision: cannot derive '${unknown.join(',') || value}'; choose from ${DERIVABLE_PRECISIONS.join(', ')}`,
+    );
   return [...new Set(names)] as DerivablePrecision[];
 }
 
@@ -45,7 +50,8 @@ async function specTargets(specPath: string, note: (line: string) => void): Prom
     if (!file) return note(`model '${model.name}' lists no fp32 file to derive from; skipped`);
     const fp32 = resolve(base, file);
     requireFile(fp32, `models[${i}].${model.file ? 'file' : 'files.fp32'} (model '${model.name}')`);
-    const listed = model.files && Object.fromEntries(Object.entries(model.files).map(([p, f]) => [p, resolve(base, f)]));
+    const listed =
+      model.files && Object.fromEntries(Object.entries(model.files).map(([p, f]) => [p, resolve(base, f)]));
     targets.push({ fp32, ...(listed ? { listed } : {}) });
   });
   return targets;
@@ -58,7 +64,8 @@ const shown = (path: string) => {
 
 function describe(r: VariantReport): string {
   const seconds = r.seconds ?? 0;
-  if (r.status === 'written') return `wrote ${shown(r.output)} (${r.precision}, ${((r.bytes ?? 0) / 1e6).toFixed(1)} MB, ${seconds.toFixed(seconds < 1 ? 2 : 1)} s)`;
+  if (r.status === 'written')
+    return `wrote ${shown(r.output)} (${r.precision}, ${((r.bytes ?? 0) / 1e6).toFixed(1)} MB, ${seconds.toFixed(seconds < 1 ? 2 : 1)} s)`;
   if (r.status === 'skipped') return `kept ${shown(r.output)} (${r.precision}): ${r.reason}`;
   return `FAILED ${shown(r.output)} (${r.precision}): ${r.reason}`;
 }
@@ -67,12 +74,20 @@ function describe(r: VariantReport): string {
 export async function modelsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
-    { precision: { type: 'string' }, python: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+    {
+      precision: { type: 'string' },
+      python: { type: 'string' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
     MODELS_USAGE,
   );
-  if (values.help) return console.log(MODELS_USAGE), 0;
+  if (values.help) return (console.log(MODELS_USAGE), 0);
   const [sub, target, ...extra] = positionals;
-  if (sub !== 'prepare') throw new BadInputError(`${sub ? `unknown models command '${sub}'` : 'missing the models command'}\n\n${MODELS_USAGE}`);
+  if (sub !== 'prepare')
+    throw new BadInputError(
+      `${sub ? `unknown models command '${sub}'` : 'missing the models command'}\n\n${MODELS_USAGE}`,
+    );
   if (!target) throw new BadInputError(`missing the spec or model file\n\n${MODELS_USAGE}`);
   if (extra.length > 0) throw new BadInputError(`unexpected arguments: ${extra.join(' ')}\n\n${MODELS_USAGE}`);
   const precisions = parsePrecisions(values.precision as string | undefined);
@@ -97,9 +112,13 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     const nodeVersion = onnxruntimeNodeVersion();
     written = await runPrepare(python, jobs, {
       onVersions: (v) => {
-        log(`deriving ${jobs.length} variant(s) with ${python.path} (Python ${v.python}, onnxruntime ${v.onnxruntime}, onnx ${v.onnx})`);
+        log(
+          `deriving ${jobs.length} variant(s) with ${python.path} (Python ${v.python}, onnxruntime ${v.onnxruntime}, onnx ${v.onnx})`,
+        );
         if (v.onnxruntime !== nodeVersion)
-          warn(`warning: Python onnxruntime ${v.onnxruntime} differs from onnxruntime-node ${nodeVersion}; the variants may use operators or fusions that the agents' release treats differently`);
+          warn(
+            `warning: Python onnxruntime ${v.onnxruntime} differs from onnxruntime-node ${nodeVersion}; the variants may use operators or fusions that the agents' release treats differently`,
+          );
       },
       onVariant: (r) => log(describe(r)),
     });
@@ -109,7 +128,9 @@ export async function modelsCommand(argv: string[]): Promise<number> {
   for (const t of targets)
     for (const r of written)
       if (t.listed && r.status === 'written' && r.input === t.fp32)
-        warn(`note: the spec lists the files of ${shown(t.fp32)}; add \`${r.precision}: ${relative(dirname(resolve(target)), r.output)}\` under its files to use the new one`);
+        warn(
+          `note: the spec lists the files of ${shown(t.fp32)}; add \`${r.precision}: ${relative(dirname(resolve(target)), r.output)}\` under its files to use the new one`,
+        );
 
   const reports = [...skipped, ...written];
   if (json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);

@@ -1,9 +1,28 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BadInputError, expandMatrix, messageLogger, type CellResult, type RunSummary, type RunTotals, type Spec } from '@ortfleet/core';
+import {
+  BadInputError,
+  expandMatrix,
+  messageLogger,
+  type CellResult,
+  type RunSummary,
+  type RunTotals,
+  type Spec,
+} from '@ortfleet/core';
 import { listRunCells, openDatabase } from '@ortfleet/db';
-import { assertOrchestratorWorker, diagnoseRun, isRunId, loadConfig, loadSpecFile, modelStoreOf, publishModels, readRunProgress, startRun, type TemporalHandle } from '@ortfleet/orchestrator';
+import {
+  assertOrchestratorWorker,
+  diagnoseRun,
+  isRunId,
+  loadConfig,
+  loadSpecFile,
+  modelStoreOf,
+  publishModels,
+  readRunProgress,
+  startRun,
+  type TemporalHandle,
+} from '@ortfleet/orchestrator';
 import { agentSettings } from '@ortfleet/agent';
 import { startStack } from '../stack';
 import { parseCommand, positiveInt } from '../args';
@@ -40,9 +59,16 @@ export function quickstartSpec(from = dirname(fileURLToPath(import.meta.url))): 
 /** Cells by hardware class, then in the spec's matrix order (models first), whatever order they were written in. */
 function inMatrixOrder(spec: Spec, cells: CellResult[]): CellResult[] {
   const position = new Map<string, number>();
-  for (const hardwareClass of new Set(cells.map((c) => c.params.hardwareClass))) expandMatrix(spec, hardwareClass).forEach((c, i) => position.set(c.id, i));
+  for (const hardwareClass of new Set(cells.map((c) => c.params.hardwareClass)))
+    expandMatrix(spec, hardwareClass).forEach((c, i) => position.set(c.id, i));
   const key = (c: CellResult) => position.get(c.cellId) ?? Number.MAX_SAFE_INTEGER;
-  return [...cells].sort((a, b) => (a.params.hardwareClass < b.params.hardwareClass ? -1 : a.params.hardwareClass > b.params.hardwareClass ? 1 : key(a) - key(b)));
+  return [...cells].sort((a, b) =>
+    a.params.hardwareClass < b.params.hardwareClass
+      ? -1
+      : a.params.hardwareClass > b.params.hardwareClass
+        ? 1
+        : key(a) - key(b),
+  );
 }
 
 /** How often a run in flight is checked for what keeps it from going on. */
@@ -52,7 +78,12 @@ const HEALTH_CHECK_MS = 10_000;
  * Follows a run until it finishes: with `bar`, its progress as one redrawn line on a terminal, else a line per
  * change; in any case, what keeps it from going on (said once per problem, on stderr).
  */
-async function followRun(temporal: TemporalHandle, runId: string, result: Promise<RunTotals>, bar: boolean): Promise<void> {
+async function followRun(
+  temporal: TemporalHandle,
+  runId: string,
+  result: Promise<RunTotals>,
+  bar: boolean,
+): Promise<void> {
   const tty = process.stderr.isTTY;
   const start = Date.now();
   let finished = false;
@@ -94,14 +125,20 @@ async function followRun(temporal: TemporalHandle, runId: string, result: Promis
 /** `ortfleet run` and `ortfleet demo`. Returns the exit code. */
 export async function runCommand(argv: string[], opts: { demo?: boolean } = {}): Promise<number> {
   const usage = opts.demo ? DEMO_USAGE : RUN_USAGE;
-  const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' }, 'schedule-timeout': { type: 'string' }, 'run-id': { type: 'string' } }, usage);
-  if (values.help) return console.log(usage), 0;
+  const { values, positionals } = parseCommand(
+    argv,
+    { json: { type: 'boolean' }, 'schedule-timeout': { type: 'string' }, 'run-id': { type: 'string' } },
+    usage,
+  );
+  if (values.help) return (console.log(usage), 0);
   const specPath = opts.demo ? quickstartSpec() : positionals[0];
   if (!specPath) throw new BadInputError(`missing the spec file\n\n${usage}`);
-  if (positionals.length > (opts.demo ? 0 : 1)) throw new BadInputError(`unexpected arguments: ${positionals.slice(opts.demo ? 0 : 1).join(' ')}\n\n${usage}`);
+  if (positionals.length > (opts.demo ? 0 : 1))
+    throw new BadInputError(`unexpected arguments: ${positionals.slice(opts.demo ? 0 : 1).join(' ')}\n\n${usage}`);
   const scheduleTimeout = positiveInt(values['schedule-timeout'], 'schedule-timeout');
   const runIdFlag = values['run-id'] as string | undefined;
-  if (runIdFlag !== undefined && !isRunId(runIdFlag)) throw new BadInputError('--run-id may use letters, digits, ".", "_" and "-"');
+  if (runIdFlag !== undefined && !isRunId(runIdFlag))
+    throw new BadInputError('--run-id may use letters, digits, ".", "_" and "-"');
 
   // Everything the user gave is checked before anything starts.
   const config = loadConfig();
@@ -113,17 +150,30 @@ export async function runCommand(argv: string[], opts: { demo?: boolean } = {}):
 
   const embedded = !config.TEMPORAL_ADDRESS;
   if (!embedded && !config.DATABASE_URL)
-    throw new BadInputError('TEMPORAL_ADDRESS is set but DATABASE_URL is not: a run on a shared Temporal is read back from the database its worker writes to; set DATABASE_URL to it');
+    throw new BadInputError(
+      'TEMPORAL_ADDRESS is set but DATABASE_URL is not: a run on a shared Temporal is read back from the database its worker writes to; set DATABASE_URL to it',
+    );
   await publishModels(loaded.models, modelStoreOf(config), log);
-  const stack = await startStack(config, { worker: embedded, agent: embedded ? agentSettings({}, process.env, config.ORTFLEET_HOME) : undefined }, messageLogger(log));
-  const database = stack.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, home: config.ORTFLEET_HOME }).catch(async (err: unknown) => {
-    await stack.close();
-    throw err;
-  }));
+  const stack = await startStack(
+    config,
+    { worker: embedded, agent: embedded ? agentSettings({}, process.env, config.ORTFLEET_HOME) : undefined },
+    messageLogger(log),
+  );
+  const database =
+    stack.database ??
+    (await openDatabase({ databaseUrl: config.DATABASE_URL, home: config.ORTFLEET_HOME }).catch(
+      async (err: unknown) => {
+        await stack.close();
+        throw err;
+      },
+    ));
   const db = database.db;
   try {
     if (!embedded) await assertOrchestratorWorker(stack.temporal);
-    const { runId, handle } = await startRun(stack.temporal, loaded, { runId: runIdFlag, scheduleToStartMs: scheduleTimeout ? scheduleTimeout * 1000 : undefined });
+    const { runId, handle } = await startRun(stack.temporal, loaded, {
+      runId: runIdFlag,
+      scheduleToStartMs: scheduleTimeout ? scheduleTimeout * 1000 : undefined,
+    });
     log(`run ${runId} started on ${stack.temporal.address}`);
     const result = handle.result();
     await followRun(stack.temporal, runId, result, !json);

@@ -23,8 +23,12 @@ ${OBSERVABILITY_USAGE}`;
 
 /** `ortfleet serve`. */
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { port: { type: 'string' }, host: { type: 'string' }, 'read-token': { type: 'boolean' }, ...METRICS_PORT_OPTION }, USAGE);
-  if (values.help) return console.log(USAGE), 0;
+  const { values } = parseCommand(
+    argv,
+    { port: { type: 'string' }, host: { type: 'string' }, 'read-token': { type: 'boolean' }, ...METRICS_PORT_OPTION },
+    USAGE,
+  );
+  if (values.help) return (console.log(USAGE), 0);
   const port = positiveInt(values.port, 'port') ?? 8080;
   const hostname = (values.host as string | undefined) ?? '127.0.0.1';
   const config = loadDaemonConfig(values['metrics-port']);
@@ -43,11 +47,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
       meter,
     });
     const server = serve({ fetch: app.fetch, port, hostname });
-    logger.info(`dashboard on http://${hostname}:${port}/ (database: ${database.location}; Temporal: ${temporal?.address ?? 'none, runs cannot be started here'})`, {
-      url: `http://${hostname}:${port}/`,
-      database: database.location,
-      temporal: temporal?.address,
-    });
+    logger.info(
+      `dashboard on http://${hostname}:${port}/ (database: ${database.location}; Temporal: ${temporal?.address ?? 'none, runs cannot be started here'})`,
+      {
+        url: `http://${hostname}:${port}/`,
+        database: database.location,
+        temporal: temporal?.address,
+      },
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -15,14 +15,16 @@ ORTFLEET_HOME) keeps only its sha256. A revoked token stops working at once.`;
 /** `ortfleet token`. */
 export async function tokenCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' } }, TOKEN_USAGE);
-  if (values.help) return console.log(TOKEN_USAGE), 0;
+  if (values.help) return (console.log(TOKEN_USAGE), 0);
   const [action, arg, ...extra] = positionals;
   if (extra.length > 0) throw new BadInputError(`unexpected arguments: ${extra.join(' ')}\n\n${TOKEN_USAGE}`);
   if (action === 'create' && (!arg || !/^[\w.@-]{1,100}$/.test(arg)))
     throw new BadInputError(`token create needs a NAME of letters, digits, '_', '.', '@' or '-'\n\n${TOKEN_USAGE}`);
-  if (action === 'revoke' && !/^\d{1,9}$/.test(arg ?? '')) throw new BadInputError(`token revoke needs the token's numeric ID (see \`token list\`)\n\n${TOKEN_USAGE}`);
+  if (action === 'revoke' && !/^\d{1,9}$/.test(arg ?? ''))
+    throw new BadInputError(`token revoke needs the token's numeric ID (see \`token list\`)\n\n${TOKEN_USAGE}`);
   if (action === 'list' && arg) throw new BadInputError(`unexpected argument: ${arg}\n\n${TOKEN_USAGE}`);
-  if (!['create', 'list', 'revoke'].includes(action ?? '')) throw new BadInputError(`${action ? `unknown action '${action}'` : 'missing an action'}\n\n${TOKEN_USAGE}`);
+  if (!['create', 'list', 'revoke'].includes(action ?? ''))
+    throw new BadInputError(`${action ? `unknown action '${action}'` : 'missing an action'}\n\n${TOKEN_USAGE}`);
 
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, home: config.ORTFLEET_HOME });
@@ -46,7 +48,9 @@ export async function tokenCommand(argv: string[]): Promise<number> {
     else if (tokens.length === 0) console.log('no tokens; create one with `ortfleet token create NAME`');
     else
       for (const t of tokens)
-        console.log(`${t.id}  ${t.name}  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}${t.revokedAt ? `  revoked ${t.revokedAt.toISOString()}` : ''}`);
+        console.log(
+          `${t.id}  ${t.name}  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? 'never'}${t.revokedAt ? `  revoked ${t.revokedAt.toISOString()}` : ''}`,
+        );
     return 0;
   } finally {
     await database.close();

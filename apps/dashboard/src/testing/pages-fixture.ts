@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Hono } from 'hono';
 import { cellId, LatencyRecorder, type CellParams, type CellResult, type Provenance } from '@ortfleet/core';
-import {
-  createRun,
-  finishRun,
-  recordResult,
-  runResultSummaries,
-  upsertAgent,
-  type Database,
-} from '@ortfleet/db';
+import { createRun, finishRun, recordResult, runResultSummaries, upsertAgent, type Database } from '@ortfleet/db';
 import type { RunControl } from '@ortfleet/contracts';
 import { openTestDatabase } from '../../../../test/support/env';
 import { probeFixture } from '../../../../test/support/probe';

@@ -16,12 +16,13 @@ export interface RunAlert {
   regressions: (JudgedCell & { baselineRunId: string | null })[];
 }
 
-
 /** The links an alert gives for one regressed series. */
 function links(alert: RunAlert, r: RunAlert['regressions'][number]) {
   const base = alert.dashboardUrl?.replace(/\/$/, '') ?? '';
   return {
-    compare: r.baselineRunId ? `${base}/compare?runA=${encodeURIComponent(r.baselineRunId)}&runB=${encodeURIComponent(alert.runId)}` : null,
+    compare: r.baselineRunId
+      ? `${base}/compare?runA=${encodeURIComponent(r.baselineRunId)}&runB=${encodeURIComponent(alert.runId)}`
+      : null,
     history: `${base}/history?cell=${encodeURIComponent(r.cellId)}`,
     result: `${base}/results/${r.resultId}`,
   };
@@ -47,8 +48,12 @@ export function alertBody(alert: RunAlert, format: AlertTarget['format']): unkno
   const lines = alert.regressions.map((r) => {
     const j = r.judgement;
     const l = links(alert, r);
-    const drift = j.drift.length ? ` Changed since the baseline: ${j.drift.map((d) => `${d.field} ${d.baseline ?? '?'} → ${d.now ?? '?'}`).join(', ')}.` : '';
-    const interval = j.interval ? ` (99% interval ${formatChange(j.interval.low)} to ${formatChange(j.interval.high)}, p=${j.pValue?.toExponential(1)})` : '';
+    const drift = j.drift.length
+      ? ` Changed since the baseline: ${j.drift.map((d) => `${d.field} ${d.baseline ?? '?'} → ${d.now ?? '?'}`).join(', ')}.`
+      : '';
+    const interval = j.interval
+      ? ` (99% interval ${formatChange(j.interval.low)} to ${formatChange(j.interval.high)}, p=${j.pValue?.toExponential(1)})`
+      : '';
     return `• ${r.label}: p50 ${formatChange(j.ratio ?? 1)}${interval}${j.confirmed ? ', confirmed' : ', first night'}.${drift} <${l.compare ?? l.history}|compare>`;
   });
   const title = `ortfleet: ${alert.regressions.length} regression${alert.regressions.length === 1 ? '' : 's'} in run ${alert.runId}${alert.schedule ? ` (schedule ${alert.schedule})` : ''}`;

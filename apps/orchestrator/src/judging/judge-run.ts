@@ -26,14 +26,19 @@ export async function judgeRun(db: Db, runId: string): Promise<JudgedCell[]> {
     const rows = await seriesHistory(db, r.cellId, r.id);
     const history = rows.map(({ row, accepted }) => seriesPoint(row, accepted)).filter((p) => p !== undefined);
     const judgement = judgeSeries(history, candidate, options);
-    await recordJudgement(db, { resultId: r.id, runId, cellId: r.cellId, model: r.model, hardwareClass: r.hardwareClass }, judgement);
+    await recordJudgement(
+      db,
+      { resultId: r.id, runId, cellId: r.cellId, model: r.model, hardwareClass: r.hardwareClass },
+      judgement,
+    );
     if (judgement.verdict === 'regression' || judgement.verdict === 'improvement')
       steps.push({
         resultId: r.id,
         cellId: r.cellId,
         label: `${r.model} on ${r.hardwareClass}: ${describeConfiguration({ ...r, generation: r.generation?.params })}`,
         judgement,
-        baselineRunId: rows.find(({ row }) => row.id === Math.max(...(judgement.baseline?.resultIds ?? [])))?.row.runId ?? null,
+        baselineRunId:
+          rows.find(({ row }) => row.id === Math.max(...(judgement.baseline?.resultIds ?? [])))?.row.runId ?? null,
       });
   }
   return steps;

@@ -16,6 +16,7 @@ export async function postAlert(target: AlertTarget, alert: RunAlert): Promise<v
   });
   if (res.ok) return;
   const message = `webhook ${new URL(target.url).host} answered ${res.status}`;
-  if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw ApplicationFailure.nonRetryable(message);
+  if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
+    throw ApplicationFailure.nonRetryable(message);
   throw new Error(message);
 }

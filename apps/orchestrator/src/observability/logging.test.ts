@@ -28,7 +28,10 @@ describe('temporalLogger', () => {
   const collect = (threshold: Parameters<typeof temporalLogger>[1]) => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'debug', format: 'json', write: (l) => lines.push(l) });
-    return { sdk: temporalLogger(logger, threshold), records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+    return {
+      sdk: temporalLogger(logger, threshold),
+      records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+    };
   };
 
   it("passes the SDK's records from the threshold up, mapped to our levels, with its metadata as fields", () => {
@@ -38,7 +41,12 @@ describe('temporalLogger', () => {
     sdk.warn('Poll failed, retrying', { sdkComponent: 'core', [timestamp]: 1n });
     sdk.log('ERROR', 'Activity failed', { activityType: 'runCell' });
     expect(records()).toEqual([
-      expect.objectContaining({ level: 'warn', msg: 'Poll failed, retrying', source: 'temporal', sdkComponent: 'core' }),
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'Poll failed, retrying',
+        source: 'temporal',
+        sdkComponent: 'core',
+      }),
       expect.objectContaining({ level: 'error', msg: 'Activity failed', source: 'temporal', activityType: 'runCell' }),
     ]);
   });
@@ -60,6 +68,12 @@ describe('temporalLogger', () => {
   });
 
   it("sets the SDK's floor at WARN unless ortfleet logs at debug or error only", () => {
-    expect([sdkLogLevel(undefined), sdkLogLevel('debug'), sdkLogLevel('info'), sdkLogLevel('warn'), sdkLogLevel('error')]).toEqual(['WARN', 'DEBUG', 'WARN', 'WARN', 'ERROR']);
+    expect([
+      sdkLogLevel(undefined),
+      sdkLogLevel('debug'),
+      sdkLogLevel('info'),
+      sdkLogLevel('warn'),
+      sdkLogLevel('error'),
+    ]).toEqual(['WARN', 'DEBUG', 'WARN', 'WARN', 'ERROR']);
   });
 });

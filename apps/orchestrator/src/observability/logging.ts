@@ -15,8 +15,15 @@ export function logFormat(setting: Config['ORTFLEET_LOG_FORMAT'], stream: LogStr
 }
 
 /** The process's logger, at ORTFLEET_LOG_LEVEL (default info), writing to stderr. */
-export function stderrLogger(config: Pick<Config, 'ORTFLEET_LOG_LEVEL' | 'ORTFLEET_LOG_FORMAT'>, stream: LogStream = process.stderr): Logger {
-  return createLogger({ level: config.ORTFLEET_LOG_LEVEL ?? 'info', format: logFormat(config.ORTFLEET_LOG_FORMAT, stream), write: (line) => stream.write(line) });
+export function stderrLogger(
+  config: Pick<Config, 'ORTFLEET_LOG_LEVEL' | 'ORTFLEET_LOG_FORMAT'>,
+  stream: LogStream = process.stderr,
+): Logger {
+  return createLogger({
+    level: config.ORTFLEET_LOG_LEVEL ?? 'info',
+    format: logFormat(config.ORTFLEET_LOG_FORMAT, stream),
+    write: (line) => stream.write(line),
+  });
 }
 
 const SDK_LEVELS: readonly TemporalLogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];

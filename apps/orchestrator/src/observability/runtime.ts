@@ -17,7 +17,9 @@ export function bindAddress({ host, port }: MetricsEndpoint): string {
 }
 
 /** The endpoint ORTFLEET_METRICS_PORT (or --metrics-port) asks for, or none: metrics are off by default. */
-export function metricsEndpoint(config: Pick<Config, 'ORTFLEET_METRICS_PORT' | 'ORTFLEET_METRICS_HOST'>): MetricsEndpoint | undefined {
+export function metricsEndpoint(
+  config: Pick<Config, 'ORTFLEET_METRICS_PORT' | 'ORTFLEET_METRICS_HOST'>,
+): MetricsEndpoint | undefined {
   if (config.ORTFLEET_METRICS_PORT === undefined) return undefined;
   return { host: config.ORTFLEET_METRICS_HOST ?? '127.0.0.1', port: config.ORTFLEET_METRICS_PORT };
 }
@@ -26,10 +28,15 @@ export function metricsEndpoint(config: Pick<Config, 'ORTFLEET_METRICS_PORT' | '
 export async function assertMetricsPortFree(endpoint: MetricsEndpoint): Promise<void> {
   const problem = await new Promise<string | undefined>((resolve) => {
     const server = createServer();
-    server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'EADDRINUSE' ? 'is already in use' : `cannot be bound (${err.code ?? err.message})`));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(err.code === 'EADDRINUSE' ? 'is already in use' : `cannot be bound (${err.code ?? err.message})`),
+    );
     server.listen(endpoint.port, endpoint.host, () => server.close(() => resolve(undefined)));
   });
-  if (problem) throw new BadInputError(`metrics port ${endpoint.port} on ${endpoint.host} ${problem} (--metrics-port / ORTFLEET_METRICS_PORT)`);
+  if (problem)
+    throw new BadInputError(
+      `metrics port ${endpoint.port} on ${endpoint.host} ${problem} (--metrics-port / ORTFLEET_METRICS_PORT)`,
+    );
 }
 
 /**
@@ -37,13 +44,27 @@ export async function assertMetricsPortFree(endpoint: MetricsEndpoint): Promise<
  * up, and with an endpoint, core's Prometheus exporter serves the SDK's series and ortfleet's (recorded through
  * the returned meter) on one /metrics. Must run before any Temporal connection or worker is made.
  */
-export function installRuntime(opts: { logger: Logger; sdkLevel: TemporalLogLevel; metrics?: MetricsEndpoint }): MetricMeter {
+export function installRuntime(opts: {
+  logger: Logger;
+  sdkLevel: TemporalLogLevel;
+  metrics?: MetricsEndpoint;
+}): MetricMeter {
   const options: RuntimeOptions = {
     logger: temporalLogger(opts.logger, opts.sdkLevel),
     telemetryOptions: {
       // Core's DEBUG is every poll and activation; INFO is as far as debugging ortfleet needs.
-      logging: { filter: { core: opts.sdkLevel === 'DEBUG' || opts.sdkLevel === 'TRACE' ? 'INFO' : opts.sdkLevel, other: 'ERROR' }, forward: {} },
-      ...(opts.metrics && { metrics: { prometheus: { bindAddress: bindAddress(opts.metrics), histogramBucketOverrides: histogramBuckets() } } }),
+      logging: {
+        filter: {
+          core: opts.sdkLevel === 'DEBUG' || opts.sdkLevel === 'TRACE' ? 'INFO' : opts.sdkLevel,
+          other: 'ERROR',
+        },
+        forward: {},
+      },
+      ...(opts.metrics && {
+        metrics: {
+          prometheus: { bindAddress: bindAddress(opts.metrics), histogramBucketOverrides: histogramBuckets() },
+        },
+      }),
     },
   };
   try {
@@ -51,7 +72,9 @@ export function installRuntime(opts: { logger: Logger; sdkLevel: TemporalLogLeve
     return Runtime.install(options).metricMeter;
   } catch (err) {
     if (!opts.metrics) throw err;
-    throw new BadInputError(`metrics endpoint ${bindAddress(opts.metrics)} (--metrics-port / ORTFLEET_METRICS_PORT): ${(err as Error).message}`);
+    throw new BadInputError(
+      `metrics endpoint ${bindAddress(opts.metrics)} (--metrics-port / ORTFLEET_METRICS_PORT): ${(err as Error).message}`,
+    );
   }
 }
 
@@ -85,5 +108,8 @@ export const DAEMON_COMMANDS: ReadonlySet<string> = new Set(['agent', 'worker', 
 export function installCommandRuntime(env: NodeJS.ProcessEnv = process.env): void {
   const level = LOG_LEVELS.find((l) => l === env.ORTFLEET_LOG_LEVEL);
   const format = (['json', 'text', 'auto'] as const).find((f) => f === env.ORTFLEET_LOG_FORMAT);
-  installRuntime({ logger: stderrLogger({ ORTFLEET_LOG_LEVEL: level, ORTFLEET_LOG_FORMAT: format }), sdkLevel: 'ERROR' });
+  installRuntime({
+    logger: stderrLogger({ ORTFLEET_LOG_LEVEL: level, ORTFLEET_LOG_FORMAT: format }),
+    sdkLevel: 'ERROR',
+  });
 }

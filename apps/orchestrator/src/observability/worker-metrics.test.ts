@@ -21,7 +21,12 @@ describe('watchRunsInFlight', () => {
     const seen: number[] = [];
     const metrics: WorkerMetrics = { persisted: () => {}, runsInFlight: (n) => seen.push(n) };
     const lines: string[] = [];
-    const stop = watchRunsInFlight(client, metrics, createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l) }), 10);
+    const stop = watchRunsInFlight(
+      client,
+      metrics,
+      createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l) }),
+      10,
+    );
     await waitFor('the gauge to come back to 0', () => seen.at(-1) === 0 && seen.length >= 2, 5_000);
     await stop();
     expect(seen.slice(0, 2)).toEqual([2, 0]);

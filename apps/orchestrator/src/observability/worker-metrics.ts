@@ -34,7 +34,12 @@ export const RUNS_IN_FLIGHT_INTERVAL_MS = 10_000;
  * visibility every `intervalMs`. Counting there rather than in the workflow stays right when a run moves to
  * another worker or replays. Returns a function that stops it.
  */
-export function watchRunsInFlight(client: Client, metrics: WorkerMetrics, logger: Logger, intervalMs = RUNS_IN_FLIGHT_INTERVAL_MS): () => Promise<void> {
+export function watchRunsInFlight(
+  client: Client,
+  metrics: WorkerMetrics,
+  logger: Logger,
+  intervalMs = RUNS_IN_FLIGHT_INTERVAL_MS,
+): () => Promise<void> {
   let warned = false;
   let pending: Promise<void> = Promise.resolve();
   const refresh = () => {

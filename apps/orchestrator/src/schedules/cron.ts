@@ -12,7 +12,12 @@ const FIELDS: CronField[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day-of-month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
+  },
   // 7 is Sunday too, as in most crons and in Temporal's parser.
   { name: 'day-of-week', min: 0, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
 ];
@@ -43,7 +48,8 @@ function fieldProblem(text: string, field: CronField): string | undefined {
     const [from, to] = bounds.map((b) => fieldValue(b, field));
     if (typeof from === 'string') return from;
     if (typeof to === 'string') return to;
-    if (to !== undefined && to < from!) return `${field.name} range '${base}' runs backwards (Temporal does not wrap ranges around)`;
+    if (to !== undefined && to < from!)
+      return `${field.name} range '${base}' runs backwards (Temporal does not wrap ranges around)`;
   }
   return undefined;
 }
@@ -61,7 +67,10 @@ export function checkCron(expression: string): string {
     if (CRON_SHORTHANDS.includes(normalized)) return normalized;
     throw fail(`unknown shorthand; use one of ${CRON_SHORTHANDS.join(', ')}`);
   }
-  if (fields.length !== 5) throw fail(`expected 5 fields (minute hour day-of-month month day-of-week), got ${fields[0] === '' ? 0 : fields.length}`);
+  if (fields.length !== 5)
+    throw fail(
+      `expected 5 fields (minute hour day-of-month month day-of-week), got ${fields[0] === '' ? 0 : fields.length}`,
+    );
   for (const [i, text] of fields.entries()) {
     const problem = fieldProblem(text, FIELDS[i]!);
     if (problem) throw fail(problem);

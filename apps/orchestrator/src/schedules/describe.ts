@@ -56,7 +56,13 @@ async function scheduledRun(client: Client, result: ScheduleExecutionResult): Pr
     .then((d) => d.status.name.toLowerCase())
     // Past the namespace's retention Temporal forgets the workflow; the runs table still has it.
     .catch(() => 'unknown');
-  return { runId: runIdOf(workflowId), workflowId, scheduledAt: result.scheduledAt.toISOString(), takenAt: result.takenAt.toISOString(), status };
+  return {
+    runId: runIdOf(workflowId),
+    workflowId,
+    scheduledAt: result.scheduledAt.toISOString(),
+    takenAt: result.takenAt.toISOString(),
+    status,
+  };
 }
 
 function view(name: string, d: ScheduleDescription, recentRuns: ScheduledRun[]): ScheduleView {
@@ -67,7 +73,12 @@ function view(name: string, d: ScheduleDescription, recentRuns: ScheduledRun[]):
     scheduleId: d.scheduleId,
     specName: input?.spec.name,
     specFile: memo?.specFile,
-    models: Object.fromEntries(Object.entries(input?.models ?? {}).map(([model, files]) => [model, Object.fromEntries(Object.entries(files).map(([p, f]) => [p, f.path]))])),
+    models: Object.fromEntries(
+      Object.entries(input?.models ?? {}).map(([model, files]) => [
+        model,
+        Object.fromEntries(Object.entries(files).map(([p, f]) => [p, f.path])),
+      ]),
+    ),
     cron: memo?.cron ?? [],
     timezone: d.spec.timezone ?? 'UTC',
     catchupWindow: formatDuration(d.policies.catchupWindow),
@@ -87,7 +98,9 @@ function view(name: string, d: ScheduleDescription, recentRuns: ScheduledRun[]):
 /** One schedule, with the status of each run it started recently; `recent` caps how many are looked up. */
 export async function describeSchedule(client: Client, name: string, recent = 10): Promise<ScheduleView> {
   const d = await asBadInput(name, () => client.schedule.getHandle(scheduleId(name)).describe());
-  const runs = await Promise.all(d.info.recentActions.slice(recent > 0 ? -recent : d.info.recentActions.length).map((r) => scheduledRun(client, r)));
+  const runs = await Promise.all(
+    d.info.recentActions.slice(recent > 0 ? -recent : d.info.recentActions.length).map((r) => scheduledRun(client, r)),
+  );
   return view(name, d, runs);
 }
 
@@ -105,7 +118,14 @@ export async function listSchedules(client: Client): Promise<ScheduleListItem[]>
   const items = await Promise.all(
     names.map((name) =>
       describeSchedule(client, name, 1).then(
-        (v): ScheduleListItem => ({ name, cron: v.cron, timezone: v.timezone, paused: v.paused, nextRun: v.nextRuns[0] ?? null, lastRun: v.recentRuns.at(-1) ?? null }),
+        (v): ScheduleListItem => ({
+          name,
+          cron: v.cron,
+          timezone: v.timezone,
+          paused: v.paused,
+          nextRun: v.nextRuns[0] ?? null,
+          lastRun: v.recentRuns.at(-1) ?? null,
+        }),
         () => undefined,
       ),
     ),

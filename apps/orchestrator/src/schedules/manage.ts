@@ -1,4 +1,9 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptionsStartWorkflowAction,
+} from '@temporalio/client';
 import { ORCHESTRATOR_QUEUE } from '@ortfleet/core';
 import type { LoadedSpec } from '../spec-file';
 import { benchmarkRun } from '../workflows';
@@ -34,9 +39,21 @@ export type ScheduleMemo = {
  * workflow takes its run id from the id Temporal gives each scheduled workflow, `NAME-<scheduled time>`.
  */
 function runAction(def: ScheduleDefinition): ScheduleOptionsStartWorkflowAction<typeof benchmarkRun> {
-  const input: BenchmarkRunInput = { spec: def.loaded.spec, models: def.loaded.models, schedule: def.name, alerts: def.alerts };
+  const input: BenchmarkRunInput = {
+    spec: def.loaded.spec,
+    models: def.loaded.models,
+    schedule: def.name,
+    alerts: def.alerts,
+  };
   const memo: ScheduleMemo = { cron: def.cron, specFile: def.specFile };
-  return { type: 'startWorkflow', workflowType: benchmarkRun, taskQueue: ORCHESTRATOR_QUEUE, workflowId: def.name, args: [input], memo };
+  return {
+    type: 'startWorkflow',
+    workflowType: benchmarkRun,
+    taskQueue: ORCHESTRATOR_QUEUE,
+    workflowId: def.name,
+    args: [input],
+    memo,
+  };
 }
 
 /**
@@ -50,7 +67,9 @@ export async function upsertSchedule(client: Client, def: ScheduleDefinition): P
   const action = runAction(def);
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: def.catchupWindowMs };
   try {
-    await asBadInput(def.name, () => client.schedule.create({ scheduleId: id, spec, action, policies, state: { paused: def.paused, note: def.note } }));
+    await asBadInput(def.name, () =>
+      client.schedule.create({ scheduleId: id, spec, action, policies, state: { paused: def.paused, note: def.note } }),
+    );
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
@@ -60,7 +79,11 @@ export async function upsertSchedule(client: Client, def: ScheduleDefinition): P
       spec,
       action,
       policies,
-      state: { paused: def.paused || previous.state.paused, note: def.note ?? previous.state.note, remainingActions: previous.state.remainingActions },
+      state: {
+        paused: def.paused || previous.state.paused,
+        note: def.note ?? previous.state.note,
+        remainingActions: previous.state.remainingActions,
+      },
     })),
   );
   return 'updated';
@@ -68,12 +91,16 @@ export async function upsertSchedule(client: Client, def: ScheduleDefinition): P
 
 /** Pauses a schedule: no time fires until it is unpaused (`trigger` still runs it). */
 export async function pauseSchedule(client: Client, name: string, note?: string): Promise<void> {
-  await asBadInput(name, () => client.schedule.getHandle(scheduleId(name)).pause(note ?? 'paused with `ortfleet schedule pause`'));
+  await asBadInput(name, () =>
+    client.schedule.getHandle(scheduleId(name)).pause(note ?? 'paused with `ortfleet schedule pause`'),
+  );
 }
 
 /** Unpauses a schedule; the next time in its cron fires, missed ones are not made up. */
 export async function unpauseSchedule(client: Client, name: string): Promise<void> {
-  await asBadInput(name, () => client.schedule.getHandle(scheduleId(name)).unpause('unpaused with `ortfleet schedule unpause`'));
+  await asBadInput(name, () =>
+    client.schedule.getHandle(scheduleId(name)).unpause('unpaused with `ortfleet schedule unpause`'),
+  );
 }
 
 /** Deletes a schedule; the runs it started, finished or not, are left alone. */

@@ -19,6 +19,7 @@ export function scheduleNameOf(id: string): string | undefined {
  */
 export function checkScheduleName(name: string | undefined): string {
   if (name === undefined) throw new BadInputError('missing the schedule NAME');
-  if (!NAME.test(name)) throw new BadInputError(`invalid schedule name '${name}': use 1 to 100 letters, digits, '-', '_' or '.'`);
+  if (!NAME.test(name))
+    throw new BadInputError(`invalid schedule name '${name}': use 1 to 100 letters, digits, '-', '_' or '.'`);
   return name;
 }

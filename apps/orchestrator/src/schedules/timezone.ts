@@ -8,6 +8,8 @@ export function checkTimezone(name: string): string {
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    throw new BadInputError(`invalid --timezone '${name}': not an IANA time zone name such as UTC, Europe/Paris or America/New_York`);
+    throw new BadInputError(
+      `invalid --timezone '${name}': not an IANA time zone name such as UTC, Europe/Paris or America/New_York`,
+    );
   }
 }

@@ -22,7 +22,8 @@ export async function triggerSchedule(client: Client, name: string, waitMs = 15_
       const latest = now.info.recentActions.at(-1);
       if (latest) return { started: runIdOf(latest.action.workflow.workflowId) };
     }
-    if (now.info.numActionsSkippedOverlap > before.info.numActionsSkippedOverlap) return { skipped: now.info.runningActions.map((a) => runIdOf(a.workflow.workflowId)) };
+    if (now.info.numActionsSkippedOverlap > before.info.numActionsSkippedOverlap)
+      return { skipped: now.info.runningActions.map((a) => runIdOf(a.workflow.workflowId)) };
     await new Promise((r) => setTimeout(r, 250));
   }
   return { pending: true };

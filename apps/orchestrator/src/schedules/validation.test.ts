@@ -7,7 +7,16 @@ import { checkTimezone } from './timezone';
 
 describe('checkCron', () => {
   it('accepts what Temporal accepts: values, names, ranges, steps, lists, shorthands', () => {
-    for (const cron of ['0 2 * * *', '*/15 0-5/2 1,15 * sun', '30 3 * * MON-FRI', '0 0 1 jan-jun/2 *', '0 2 * * 7', '5/15 * * * *', '@daily', '@weekly'])
+    for (const cron of [
+      '0 2 * * *',
+      '*/15 0-5/2 1,15 * sun',
+      '30 3 * * MON-FRI',
+      '0 0 1 jan-jun/2 *',
+      '0 2 * * 7',
+      '5/15 * * * *',
+      '@daily',
+      '@weekly',
+    ])
       expect(checkCron(cron)).toBe(cron);
     expect(checkCron('  0   2 * * *  ')).toBe('0 2 * * *');
   });
@@ -24,7 +33,9 @@ describe('checkCron', () => {
     expect(() => checkCron('*/0 * * * *')).toThrow("minute step '0' must be at least 1");
     expect(() => checkCron('0 2 ? * *')).toThrow("day-of-month '?' is not a number");
     expect(() => checkCron('1,,2 * * * *')).toThrow("minute '' is not a value");
-    expect(() => checkCron('@nightly')).toThrow('unknown shorthand; use one of @hourly, @daily, @weekly, @monthly, @yearly');
+    expect(() => checkCron('@nightly')).toThrow(
+      'unknown shorthand; use one of @hourly, @daily, @weekly, @monthly, @yearly',
+    );
   });
 });
 
@@ -50,7 +61,9 @@ describe('catch-up window', () => {
   });
 
   it('refuses what is not a duration, or shorter than Temporal allows', () => {
-    expect(() => parseCatchupWindow('soon')).toThrow("invalid --catchup-window 'soon': expected a duration such as 30m, 1h or 1h30m");
+    expect(() => parseCatchupWindow('soon')).toThrow(
+      "invalid --catchup-window 'soon': expected a duration such as 30m, 1h or 1h30m",
+    );
     expect(() => parseCatchupWindow('1.5h')).toThrow('expected a duration');
     expect(() => parseCatchupWindow('5s')).toThrow("Temporal's shortest catch-up window is 10s");
   });

@@ -1,6 +1,16 @@
 import { patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AgentActivities } from '@ortfleet/contracts';
-import { CELL_ATTEMPTS, compactResult, fleetEps, planCells, validateSpec, type CellOutcome, type CellResult, type RunProgress, type RunSummary } from '@ortfleet/core';
+import {
+  CELL_ATTEMPTS,
+  compactResult,
+  fleetEps,
+  planCells,
+  validateSpec,
+  type CellOutcome,
+  type CellResult,
+  type RunProgress,
+  type RunSummary,
+} from '@ortfleet/core';
 import { failureOutcome } from './cell-failure';
 import { DEFAULT_SCHEDULE_TO_START_MS, progressQuery, runIdOf, type BenchmarkRunInput } from './run-input';
 import { cellJob, judgeAndAlert, orchestrator } from './run-steps';
@@ -23,9 +33,17 @@ export async function benchmarkRunV1(input: BenchmarkRunInput): Promise<RunSumma
   const progress: RunProgress = { runId, total: 0, done: 0, running: 0, byStatus: {}, finished: false };
   setHandler(progressQuery, () => progress);
 
-  await orchestrator.createRun({ id: runId, name: spec.name, spec, schedule: input.schedule, workflowId: workflowId === runId ? undefined : workflowId });
+  await orchestrator.createRun({
+    id: runId,
+    name: spec.name,
+    spec,
+    schedule: input.schedule,
+    workflowId: workflowId === runId ? undefined : workflowId,
+  });
   const fleet = await orchestrator.loadFleet();
-  const precisions = Object.fromEntries(Object.entries(input.models).map(([name, files]) => [name, Object.keys(files)]));
+  const precisions = Object.fromEntries(
+    Object.entries(input.models).map(([name, files]) => [name, Object.keys(files)]),
+  );
   const planned = planCells(spec, fleet, precisions);
   progress.total = planned.length;
   const results: CellResult[] = new Array(planned.length);
@@ -85,5 +103,15 @@ export async function benchmarkRunV1(input: BenchmarkRunInput): Promise<RunSumma
   // Runs started before judging existed replay without it.
   if (patched('judge-run')) await judgeAndAlert(runId, workflowId, input);
   progress.finished = true;
-  return { runId, name: spec.name, status, startedAt, finishedAt: new Date().toISOString(), fleetEps: fleetEps(fleet), total: planned.length, byStatus: progress.byStatus, cells: results };
+  return {
+    runId,
+    name: spec.name,
+    status,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    fleetEps: fleetEps(fleet),
+    total: planned.length,
+    byStatus: progress.byStatus,
+    cells: results,
+  };
 }

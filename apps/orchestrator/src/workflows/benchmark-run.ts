@@ -29,9 +29,17 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunTotals>
   const progress: RunProgress = { runId, total: 0, done: 0, running: 0, byStatus: {}, finished: false, shards: [] };
   setHandler(progressQuery, () => progress);
 
-  await orchestrator.createRun({ id: runId, name: spec.name, spec, schedule: input.schedule, workflowId: workflowId === runId ? undefined : workflowId });
+  await orchestrator.createRun({
+    id: runId,
+    name: spec.name,
+    spec,
+    schedule: input.schedule,
+    workflowId: workflowId === runId ? undefined : workflowId,
+  });
   const fleet = await orchestrator.loadFleet();
-  const precisions = Object.fromEntries(Object.entries(input.models).map(([name, files]) => [name, Object.keys(files)]));
+  const precisions = Object.fromEntries(
+    Object.entries(input.models).map(([name, files]) => [name, Object.keys(files)]),
+  );
   const planned = planCells(spec, fleet, precisions);
   progress.total = planned.length;
 
@@ -44,13 +52,24 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunTotals>
     shards.push(
       await startChild(classRun, {
         workflowId: id,
-        args: [{ runId, spec, models: input.models, fleet, hardwareClass: fleetClass.hardwareClass, taskQueue: fleetClass.taskQueue, scheduleToStartMs }],
+        args: [
+          {
+            runId,
+            spec,
+            models: input.models,
+            fleet,
+            hardwareClass: fleetClass.hardwareClass,
+            taskQueue: fleetClass.taskQueue,
+            scheduleToStartMs,
+          },
+        ],
       }),
     );
   }
 
   const settled: PersistedResult[] = [];
-  for (const p of planned) if ('settled' in p) settled.push({ result: { cellId: p.cell.id, params: p.cell.params, ...p.settled } });
+  for (const p of planned)
+    if ('settled' in p) settled.push({ result: { cellId: p.cell.id, params: p.cell.params, ...p.settled } });
   while (settled.length > 0) {
     const batch = takeBatch(settled);
     await orchestrator.persistResults(runId, batch);
@@ -60,11 +79,21 @@ export async function benchmarkRun(input: BenchmarkRunInput): Promise<RunTotals>
 
   const byStatus: StatusCounts = { ...progress.byStatus };
   for (const counts of await Promise.all(shards.map((s) => s.result())))
-    for (const [status, n] of Object.entries(counts) as [CellStatus, number][]) byStatus[status] = (byStatus[status] ?? 0) + n;
+    for (const [status, n] of Object.entries(counts) as [CellStatus, number][])
+      byStatus[status] = (byStatus[status] ?? 0) + n;
 
   const status = FAILED.some((s) => (byStatus[s] ?? 0) > 0) ? 'completed_with_failures' : 'completed';
   await orchestrator.finishRun(runId, status);
   await judgeAndAlert(runId, workflowId, input);
   progress.finished = true;
-  return { runId, name: spec.name, status, startedAt, finishedAt: new Date().toISOString(), fleetEps: fleetEps(fleet), total: planned.length, byStatus };
+  return {
+    runId,
+    name: spec.name,
+    status,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    fleetEps: fleetEps(fleet),
+    total: planned.length,
+    byStatus,
+  };
 }

@@ -1,6 +1,16 @@
 import { condition, continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AgentActivities } from '@ortfleet/contracts';
-import { CELL_ATTEMPTS, planCells, validateSpec, type Cell, type CellOutcome, type CellStatus, type FleetClass, type ShardProgress, type Spec } from '@ortfleet/core';
+import {
+  CELL_ATTEMPTS,
+  planCells,
+  validateSpec,
+  type Cell,
+  type CellOutcome,
+  type CellStatus,
+  type FleetClass,
+  type ShardProgress,
+  type Spec,
+} from '@ortfleet/core';
 import type { PersistedResult } from '../activities';
 import { takeBatch } from './batches';
 import { failureOutcome } from './cell-failure';
@@ -55,9 +65,12 @@ export const FLEET_REFRESH_MS = 15_000;
 export async function classRun(input: ClassRunInput): Promise<StatusCounts> {
   const { runId, taskQueue, scheduleToStartMs } = input;
   const spec = validateSpec(input.spec);
-  const precisions = Object.fromEntries(Object.entries(input.models).map(([name, files]) => [name, Object.keys(files)]));
+  const precisions = Object.fromEntries(
+    Object.entries(input.models).map(([name, files]) => [name, Object.keys(files)]),
+  );
   const cells: Cell[] = [];
-  for (const p of planCells(spec, input.fleet, precisions)) if ('dispatch' in p && p.dispatch.taskQueue === taskQueue) cells.push(p.cell);
+  for (const p of planCells(spec, input.fleet, precisions))
+    if ('dispatch' in p && p.dispatch.taskQueue === taskQueue) cells.push(p.cell);
 
   const byStatus: StatusCounts = { ...input.byStatus };
   let next = input.next ?? 0;
@@ -66,7 +79,14 @@ export async function classRun(input: ClassRunInput): Promise<StatusCounts> {
   let closing = false;
   const unwritten: PersistedResult[] = [];
   const done = () => Object.values(byStatus).reduce((n, k) => n + (k ?? 0), 0);
-  setHandler(shardProgressQuery, () => ({ hardwareClass: input.hardwareClass, total: cells.length, done: done(), running, byStatus, liveAgents }));
+  setHandler(shardProgressQuery, () => ({
+    hardwareClass: input.hardwareClass,
+    total: cells.length,
+    done: done(),
+    running,
+    byStatus,
+    liveAgents,
+  }));
 
   const cellOptions = {
     taskQueue,
@@ -78,7 +98,10 @@ export async function classRun(input: ClassRunInput): Promise<StatusCounts> {
   } as const;
   const { runCell } = proxyActivities<AgentActivities>(cellOptions);
   // A cell queued ahead (see QUEUED_AHEAD) waits for an agent to finish its current cell first.
-  const { runCell: runCellQueuedAhead } = proxyActivities<AgentActivities>({ ...cellOptions, scheduleToStartTimeout: scheduleToStartMs + cellOptions.startToCloseTimeout });
+  const { runCell: runCellQueuedAhead } = proxyActivities<AgentActivities>({
+    ...cellOptions,
+    scheduleToStartTimeout: scheduleToStartMs + cellOptions.startToCloseTimeout,
+  });
 
   let unwrittenSince = 0;
   const settle = (cell: Cell, outcome: CellOutcome) => {
@@ -92,7 +115,12 @@ export async function classRun(input: ClassRunInput): Promise<StatusCounts> {
   // the end. One write at a time; what piles up meanwhile is the next batch.
   const writer = (async () => {
     for (;;) {
-      await condition(() => unwritten.length >= WRITE_BATCH || closing || (unwritten.length > 0 && Date.now() - unwrittenSince >= WRITE_AFTER_MS));
+      await condition(
+        () =>
+          unwritten.length >= WRITE_BATCH ||
+          closing ||
+          (unwritten.length > 0 && Date.now() - unwrittenSince >= WRITE_AFTER_MS),
+      );
       if (unwritten.length === 0) return;
       const batch = takeBatch(unwritten);
       await orchestrator.persistResults(runId, batch);
@@ -122,7 +150,11 @@ export async function classRun(input: ClassRunInput): Promise<StatusCounts> {
   };
 
   const started = next;
-  while (next < cells.length && next - started < CELLS_PER_EXECUTION && workflowInfo().historyLength < HISTORY_SOFT_LIMIT) {
+  while (
+    next < cells.length &&
+    next - started < CELLS_PER_EXECUTION &&
+    workflowInfo().historyLength < HISTORY_SOFT_LIMIT
+  ) {
     await condition(() => running < QUEUED_AHEAD * Math.max(1, liveAgents) || agentsGone);
     if (agentsGone) break;
     const queuedAhead = running >= Math.max(1, liveAgents);

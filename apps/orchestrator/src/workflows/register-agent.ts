@@ -9,6 +9,8 @@ const { registerAgent: record } = proxyActivities<OrchestratorActivities>({
 });
 
 /** Records an agent's registration; agents start it so that they never need database credentials. */
-export const registerAgent: RegisterAgentWorkflow = async function registerAgent(registration: AgentRegistration): Promise<void> {
+export const registerAgent: RegisterAgentWorkflow = async function registerAgent(
+  registration: AgentRegistration,
+): Promise<void> {
   await record(registration);
 };

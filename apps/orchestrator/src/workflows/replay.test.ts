@@ -8,7 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // flight during an upgrade breaks. A change to a workflow that fails here needs a patch() (see benchmark-run.ts).
 let WORKFLOWS: { workflowBundle: Awaited<ReturnType<typeof bundleWorkflowCode>> };
 beforeAll(async () => {
-  WORKFLOWS = { workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./index.ts', import.meta.url)) }) };
+  WORKFLOWS = {
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./index.ts', import.meta.url)) }),
+  };
 }, 120_000);
 const history = (file: string) =>
   historyFromJSON(JSON.parse(readFileSync(new URL(`./histories/${file}`, import.meta.url), 'utf8')) as unknown);

@@ -46,6 +46,9 @@ export async function judgeAndAlert(runId: string, workflowId: string, input: Be
     await startChild(sendAlerts, {
       workflowId: `${workflowId}-alerts`,
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [input.alerts.targets, { runId, schedule: input.schedule ?? null, dashboardUrl: input.alerts.dashboardUrl ?? null, regressions }],
+      args: [
+        input.alerts.targets,
+        { runId, schedule: input.schedule ?? null, dashboardUrl: input.alerts.dashboardUrl ?? null, regressions },
+      ],
     });
 }

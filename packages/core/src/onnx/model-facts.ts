@@ -67,7 +67,13 @@ function modelFacts(bytes: Uint8Array): ModelFacts {
     }
   }
   if (!graph) throw new Error('it has no graph');
-  return { irVersion, producer: `${producerName} ${producerVersion}`.trim(), opsets, ...graphFacts(graph), ...(Object.keys(metadata).length > 0 ? { metadata } : {}) };
+  return {
+    irVersion,
+    producer: `${producerName} ${producerVersion}`.trim(),
+    opsets,
+    ...graphFacts(graph),
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
+  };
 }
 
 function metadataEntry(data: Uint8Array): [string, string] {
@@ -230,5 +236,6 @@ function repeatedVarint(f: Field, name: string): number[] {
 }
 
 function expectWireType(f: Field, wireType: number, name: string): void {
-  if (f.wireType !== wireType) throw new Error(`${name} (field ${f.number}) has wire type ${f.wireType}, expected ${wireType}`);
+  if (f.wireType !== wireType)
+    throw new Error(`${name} (field ${f.number}) has wire type ${f.wireType}, expected ${wireType}`);
 }

@@ -44,7 +44,9 @@ describe('fields', () => {
   ]);
 
   it('walks every wire type, with each field’s extent', () => {
-    expect([...fields(message)].map(({ number, wireType, value, start, end }) => ({ number, wireType, value, start, end }))).toEqual([
+    expect(
+      [...fields(message)].map(({ number, wireType, value, start, end }) => ({ number, wireType, value, start, end })),
+    ).toEqual([
       { number: 1, wireType: VARINT, value: 150, start: 0, end: 3 },
       { number: 2, wireType: FIXED64, value: 0, start: 3, end: 12 },
       { number: 3, wireType: LENGTH_DELIMITED, value: 0, start: 12, end: 17 },
@@ -68,12 +70,20 @@ describe('fields', () => {
 
 describe('packedVarints', () => {
   it('reads every value of a packed field', () => {
-    expect(packedVarints(concatBytes([encodeVarint(1), encodeVarint(300), encodeVarint(2 ** 40)]))).toEqual([1, 300, 2 ** 40]);
+    expect(packedVarints(concatBytes([encodeVarint(1), encodeVarint(300), encodeVarint(2 ** 40)]))).toEqual([
+      1,
+      300,
+      2 ** 40,
+    ]);
   });
 });
 
 describe('rewriteFields', () => {
-  const message = concatBytes([encodeVarintField(1, 7), encodeLengthDelimited(2, Uint8Array.from([1])), encodeLengthDelimited(3, Uint8Array.from([2]))]);
+  const message = concatBytes([
+    encodeVarintField(1, 7),
+    encodeLengthDelimited(2, Uint8Array.from([1])),
+    encodeLengthDelimited(3, Uint8Array.from([2])),
+  ]);
 
   it('returns the message itself when nothing changes', () => {
     expect(rewriteFields(message, 2, (payload) => payload)).toBe(message);

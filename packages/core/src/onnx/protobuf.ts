@@ -59,7 +59,8 @@ export function* fields(message: Uint8Array): Generator<Field> {
     } else if (wireType === LENGTH_DELIMITED) {
       const [length, afterLength] = readVarint(message, afterTag);
       pos = afterLength + length;
-      if (length < 0 || pos > message.length) throw new Error(`field ${number} at byte ${start} runs past the end of its message`);
+      if (length < 0 || pos > message.length)
+        throw new Error(`field ${number} at byte ${start} runs past the end of its message`);
       data = message.subarray(afterLength, pos);
     } else if (wireType === FIXED64 || wireType === FIXED32) {
       pos = afterTag + (wireType === FIXED64 ? 8 : 4);
@@ -79,7 +80,7 @@ export function decodeString(data: Uint8Array): string {
 /** The values of a packed repeated varint field. */
 export function packedVarints(data: Uint8Array): number[] {
   const values: number[] = [];
-  for (let pos = 0; pos < data.length; ) {
+  for (let pos = 0; pos < data.length;) {
     const [value, next] = readVarint(data, pos);
     values.push(value);
     pos = next;
@@ -134,7 +135,11 @@ export function concatBytes(chunks: Uint8Array[]): Uint8Array {
  * Re-encodes `message` with the payload of each length-delimited field `number` replaced by `rewrite(payload)`;
  * every other field keeps its bytes. Returns `message` itself when `rewrite` returned every payload unchanged.
  */
-export function rewriteFields(message: Uint8Array, number: number, rewrite: (payload: Uint8Array) => Uint8Array): Uint8Array {
+export function rewriteFields(
+  message: Uint8Array,
+  number: number,
+  rewrite: (payload: Uint8Array) => Uint8Array,
+): Uint8Array {
   const chunks: Uint8Array[] = [];
   let changed = false;
   for (const f of fields(message)) {

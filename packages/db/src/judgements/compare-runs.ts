@@ -1,4 +1,10 @@
-import { describeConfiguration, judgeSeries, pairConfigurations, type Judgement, type JudgeOptionsInput } from '@ortfleet/core';
+import {
+  describeConfiguration,
+  judgeSeries,
+  pairConfigurations,
+  type Judgement,
+  type JudgeOptionsInput,
+} from '@ortfleet/core';
 import type { Db } from '../client';
 import { listRunResults } from '../results/queries';
 import { seriesPoint } from '../results/series-point';
@@ -18,21 +24,38 @@ export interface CellComparison {
  * Judges every cell the two runs share with the nightly rules (Mann–Whitney U on the samples, minimum effect,
  * bootstrap interval of the median ratio, environment drift), the baseline run standing in for the history.
  */
-export async function compareRuns(db: Db, baselineRun: string, candidateRun: string, options: JudgeOptionsInput = {}): Promise<CellComparison[]> {
+export async function compareRuns(
+  db: Db,
+  baselineRun: string,
+  candidateRun: string,
+  options: JudgeOptionsInput = {},
+): Promise<CellComparison[]> {
   const [a, b] = await Promise.all([listRunResults(db, baselineRun), listRunResults(db, candidateRun)]);
   return pairConfigurations(a, b, (r) => r.cellId).map(({ key: cellId, baseline: base, candidate: cand }) => {
     const any = (cand ?? base)!;
     const label = `${any.model} on ${any.hardwareClass}: ${describeConfiguration({ ...any, generation: any.generation?.params })}`;
-    const row = { cellId, label, baselineP50Ms: base?.p50Ms ?? null, candidateP50Ms: cand?.p50Ms ?? null, judgement: null };
+    const row = {
+      cellId,
+      label,
+      baselineP50Ms: base?.p50Ms ?? null,
+      candidateP50Ms: cand?.p50Ms ?? null,
+      judgement: null,
+    };
     if (!base || !cand) return { ...row, skipped: `only in the ${base ? 'baseline' : 'candidate'} run` };
     // The baseline run was chosen by whoever compares: it is the baseline even if its loop was flagged unstable.
     const basePoint = seriesPoint(base, true);
     const candPoint = seriesPoint(cand);
     if (!basePoint || !candPoint) {
       const unusable = basePoint ? cand : base;
-      return { ...row, skipped: `${basePoint ? 'candidate' : 'baseline'} result is ${unusable.status === 'ok' ? 'not valid or has no samples' : unusable.status}` };
+      return {
+        ...row,
+        skipped: `${basePoint ? 'candidate' : 'baseline'} result is ${unusable.status === 'ok' ? 'not valid or has no samples' : unusable.status}`,
+      };
     }
     // One baseline result is the whole history here, so the history rules are relaxed to it.
-    return { ...row, judgement: judgeSeries([basePoint], candPoint, { minHistory: 1, lookback: 1, consecutive: 1, ...options }) };
+    return {
+      ...row,
+      judgement: judgeSeries([basePoint], candPoint, { minHistory: 1, lookback: 1, consecutive: 1, ...options }),
+    };
   });
 }

@@ -14,13 +14,29 @@ export async function seriesHistory(db: Db, cellId: string, beforeId: number, li
     .orderBy(desc(results.id))
     .limit(limit);
   const accepted = rows.length
-    ? new Set((await db.select({ id: acceptedBaselines.resultId }).from(acceptedBaselines).where(inArray(acceptedBaselines.resultId, rows.map((r) => r.id)))).map((a) => a.id))
+    ? new Set(
+        (
+          await db
+            .select({ id: acceptedBaselines.resultId })
+            .from(acceptedBaselines)
+            .where(
+              inArray(
+                acceptedBaselines.resultId,
+                rows.map((r) => r.id),
+              ),
+            )
+        ).map((a) => a.id),
+      )
     : new Set<number>();
   return rows.reverse().map((row) => ({ row, accepted: accepted.has(row.id) }));
 }
 
 /** Stores a result's judgement; judging a result again (a retried activity) keeps the first. */
-export async function recordJudgement(db: Db, at: { resultId: number; runId: string; cellId: string; model: string; hardwareClass: string }, j: Judgement): Promise<void> {
+export async function recordJudgement(
+  db: Db,
+  at: { resultId: number; runId: string; cellId: string; model: string; hardwareClass: string },
+  j: Judgement,
+): Promise<void> {
   await db
     .insert(judgements)
     .values({
@@ -47,11 +63,29 @@ export async function acceptBaseline(db: Db, resultId: number, note?: string): P
 }
 
 /** Judgements, newest first, narrowed by verdict, model, hardware class or run. */
-export async function listJudgements(db: Db, f: { verdict?: string[]; model?: string[]; hardwareClass?: string[]; runId?: string[]; cellId?: string[]; limit: number }) {
+export async function listJudgements(
+  db: Db,
+  f: {
+    verdict?: string[];
+    model?: string[];
+    hardwareClass?: string[];
+    runId?: string[];
+    cellId?: string[];
+    limit: number;
+  },
+) {
   return db
     .select()
     .from(judgements)
-    .where(and(...anyOf(judgements.verdict, f.verdict), ...anyOf(judgements.model, f.model), ...anyOf(judgements.hardwareClass, f.hardwareClass), ...anyOf(judgements.runId, f.runId), ...anyOf(judgements.cellId, f.cellId)))
+    .where(
+      and(
+        ...anyOf(judgements.verdict, f.verdict),
+        ...anyOf(judgements.model, f.model),
+        ...anyOf(judgements.hardwareClass, f.hardwareClass),
+        ...anyOf(judgements.runId, f.runId),
+        ...anyOf(judgements.cellId, f.cellId),
+      ),
+    )
     .orderBy(desc(judgements.id))
     .limit(f.limit);
 }

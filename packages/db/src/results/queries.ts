@@ -72,11 +72,21 @@ const ROWS_PER_INSERT = 500;
  * Writes a batch of a run's results in as few statements as it takes, each idempotent on (run, cell) like
  * recordResult: a retried batch writes only the rows still missing. Returns how many rows were inserted.
  */
-export async function recordResults(db: Db, runId: string, batch: readonly { result: CellResult; modelSha256?: string }[]): Promise<number> {
+export async function recordResults(
+  db: Db,
+  runId: string,
+  batch: readonly { result: CellResult; modelSha256?: string }[],
+): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < batch.length; i += ROWS_PER_INSERT) {
-    const rows = batch.slice(i, i + ROWS_PER_INSERT).map(({ result, modelSha256 }) => resultValues(runId, result, modelSha256));
-    const ids = await db.insert(results).values(rows).onConflictDoNothing({ target: [results.runId, results.cellId] }).returning({ id: results.id });
+    const rows = batch
+      .slice(i, i + ROWS_PER_INSERT)
+      .map(({ result, modelSha256 }) => resultValues(runId, result, modelSha256));
+    const ids = await db
+      .insert(results)
+      .values(rows)
+      .onConflictDoNothing({ target: [results.runId, results.cellId] })
+      .returning({ id: results.id });
     inserted += ids.length;
   }
   return inserted;

@@ -10,7 +10,9 @@ import { results } from './table';
  */
 export async function listRunCells(db: Db, runId: string): Promise<CellResult[]> {
   const bulky = new Set(['histogram', 'samplesMs', 'modelFacts', 'provenance', 'profile', 'parity']);
-  const columns = Object.fromEntries(Object.entries(getTableColumns(results)).filter(([name]) => !bulky.has(name))) as Omit<
+  const columns = Object.fromEntries(
+    Object.entries(getTableColumns(results)).filter(([name]) => !bulky.has(name)),
+  ) as Omit<
     ReturnType<typeof getTableColumns<typeof results>>,
     'histogram' | 'samplesMs' | 'modelFacts' | 'provenance' | 'profile' | 'parity'
   >;
@@ -56,7 +58,9 @@ export async function listRunCells(db: Db, runId: string): Promise<CellResult[]>
 
 type Row = typeof results.$inferSelect & { growth: number | null };
 
-function measurementOf(r: Omit<Row, 'histogram' | 'samplesMs' | 'modelFacts' | 'provenance' | 'profile' | 'parity'>): Measurement {
+function measurementOf(
+  r: Omit<Row, 'histogram' | 'samplesMs' | 'modelFacts' | 'provenance' | 'profile' | 'parity'>,
+): Measurement {
   const m: Measurement = {
     sessionCreateMs: r.sessionCreateMs!,
     firstInferenceMs: r.firstInferenceMs!,
@@ -88,6 +92,11 @@ function measurementOf(r: Omit<Row, 'histogram' | 'samplesMs' | 'modelFacts' | '
   if (r.achievedGflops !== null) m.achievedGflops = r.achievedGflops;
   if (r.generation?.figures) m.generation = r.generation.figures;
   if (r.concurrencyMode === 'worker-sessions' && r.meanInFlight !== null && r.requestsPerS !== null)
-    m.concurrency = { requested: r.concurrency, mode: r.concurrencyMode, meanInFlight: r.meanInFlight, requestsPerS: r.requestsPerS };
+    m.concurrency = {
+      requested: r.concurrency,
+      mode: r.concurrencyMode,
+      meanInFlight: r.meanInFlight,
+      requestsPerS: r.requestsPerS,
+    };
   return m;
 }

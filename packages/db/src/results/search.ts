@@ -84,7 +84,12 @@ export const resultSummaryColumns = {
 
 export type ResultSummary = Awaited<ReturnType<typeof searchResults>>['items'][number];
 
-const SORT_COLUMNS = { recordedAt: results.recordedAt, p50Ms: results.p50Ms, p99Ms: results.p99Ms, throughput: results.throughput };
+const SORT_COLUMNS = {
+  recordedAt: results.recordedAt,
+  p50Ms: results.p50Ms,
+  p99Ms: results.p99Ms,
+  throughput: results.throughput,
+};
 
 /** A list filter as WHERE conditions: none for an absent or empty list, else the column matching any value. */
 export function anyOf<T>(column: Parameters<typeof inArray>[0], values: T[] | undefined): SQL[] {
@@ -113,7 +118,12 @@ export function resultConditions(f: ResultFilter): SQL[] {
  * One page of results matching a filter, in keyset order (sort value, then id), and the cursor of the next
  * page when there is one. Sorting by a figure leaves out results without it (e.g. failed cells).
  */
-export async function searchResults(db: Db, filter: ResultFilter, sort: ResultSort, page: { limit: number; after?: ResultCursor }) {
+export async function searchResults(
+  db: Db,
+  filter: ResultFilter,
+  sort: ResultSort,
+  page: { limit: number; after?: ResultCursor },
+) {
   const column = SORT_COLUMNS[sort.field];
   const before = sort.direction === 'desc';
   const conditions = resultConditions(filter);
@@ -133,7 +143,12 @@ export async function searchResults(db: Db, filter: ResultFilter, sort: ResultSo
   const items = rows.slice(0, page.limit);
   const last = items.at(-1);
   const next: ResultCursor | undefined =
-    rows.length > page.limit && last ? { value: sort.field === 'recordedAt' ? last.recordedAt.toISOString() : (last[sort.field] as number), id: last.id } : undefined;
+    rows.length > page.limit && last
+      ? {
+          value: sort.field === 'recordedAt' ? last.recordedAt.toISOString() : (last[sort.field] as number),
+          id: last.id,
+        }
+      : undefined;
   return { items, next };
 }
 
@@ -167,7 +182,10 @@ export async function getResult(db: Db, id: number) {
 /** One configuration's results over time (oldest first), for a history chart. */
 export async function configurationHistory(db: Db, cellId: string, range: { from?: Date; to?: Date; limit: number }) {
   const rows = await db
-    .select({ ...resultSummaryColumns, onnxruntimeVersion: sql<string | null>`${results.provenance}->>'onnxruntimeVersion'` })
+    .select({
+      ...resultSummaryColumns,
+      onnxruntimeVersion: sql<string | null>`${results.provenance}->>'onnxruntimeVersion'`,
+    })
     .from(results)
     .where(and(...resultConditions({ cellId: [cellId], from: range.from, to: range.to })))
     .orderBy(desc(results.id))

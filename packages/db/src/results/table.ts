@@ -1,4 +1,15 @@
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import {
   CELL_STATUSES,
   EXECUTION_MODES,
@@ -18,7 +29,9 @@ export const results = pgTable(
   'results',
   {
     id: serial('id').primaryKey(),
-    runId: text('run_id').notNull().references(() => runs.id),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id),
     cellId: text('cell_id').notNull(),
     model: text('model').notNull(),
     modelSha256: text('model_sha256'),

@@ -3,7 +3,10 @@ import type { Db } from '../client';
 import { runs, RUN_STATUSES } from './table';
 
 /** Records a run as started; a second call for the same id (a retried activity) changes nothing. */
-export async function createRun(db: Db, run: { id: string; name: string; spec: unknown; schedule?: string; workflowId?: string }): Promise<void> {
+export async function createRun(
+  db: Db,
+  run: { id: string; name: string; spec: unknown; schedule?: string; workflowId?: string },
+): Promise<void> {
   await db.insert(runs).values(run).onConflictDoNothing({ target: runs.id });
 }
 
@@ -21,7 +24,14 @@ export async function getRun(db: Db, id: string) {
 /** The most recent runs, newest first, without their specs. */
 export async function listRuns(db: Db, limit = 100) {
   return db
-    .select({ id: runs.id, name: runs.name, status: runs.status, schedule: runs.schedule, startedAt: runs.startedAt, finishedAt: runs.finishedAt })
+    .select({
+      id: runs.id,
+      name: runs.name,
+      status: runs.status,
+      schedule: runs.schedule,
+      startedAt: runs.startedAt,
+      finishedAt: runs.finishedAt,
+    })
     .from(runs)
     .orderBy(desc(runs.startedAt))
     .limit(limit);

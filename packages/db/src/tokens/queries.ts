@@ -12,7 +12,10 @@ function sha256(token: string): string {
 /** Creates a token and returns its secret; only its hash is stored, so this is the one time it is seen. */
 export async function createApiToken(db: Db, name: string): Promise<{ id: number; name: string; token: string }> {
   const token = `${PREFIX}${randomBytes(24).toString('base64url')}`;
-  const [row] = await db.insert(apiTokens).values({ name, tokenSha256: sha256(token) }).returning({ id: apiTokens.id });
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ name, tokenSha256: sha256(token) })
+    .returning({ id: apiTokens.id });
   return { id: row!.id, name, token };
 }
 
@@ -30,7 +33,13 @@ export async function authenticateApiToken(db: Db, token: string) {
 /** Every token (never their secrets), oldest first. */
 export async function listApiTokens(db: Db) {
   return db
-    .select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
     .from(apiTokens)
     .orderBy(asc(apiTokens.id));
 }
