@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { DashboardDeps } from './app';
+import type { DashboardDeps } from './deps';
 import { requireToken } from './auth';
 import { apiRouter } from './http';
 import { compareApi } from './compare/api';

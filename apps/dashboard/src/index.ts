@@ -1,1 +1,2 @@
-export { createApp, type DashboardDeps } from './app';
+export { createApp } from './app';
+export type { DashboardDeps } from './deps';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { listModels, listRuns } from '@ortfleet/db';
-import type { DashboardDeps, FeatureRouter } from './app';
+import type { DashboardDeps, FeatureRouter } from './deps';
 import { assetRoutes } from './assets';
 import { comparePages } from './compare/page';
 import { fleetPages } from './fleet/page';

@@ -1,5 +1,5 @@
 /** A decoder's generation cells: their prompt shape and the figures of prefill + decode. */
-import type { LatencyStats } from './measurement';
+import type { LatencyStats } from './latency-stats';
 
 /** One generation cell's shape: how long the prompt is, how many tokens to generate, where prompt ids come from. */
 export interface GenerationParams {

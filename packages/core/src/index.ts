@@ -14,6 +14,7 @@ export * from './leaderboard';
 export * from './log';
 export * from './matrix';
 export * from './measurement';
+export * from './latency-stats';
 export * from './metrics';
 export * from './onnx';
 export * from './parity';

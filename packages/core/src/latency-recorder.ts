@@ -6,7 +6,8 @@ import {
   medianRankInterval,
   summarize,
 } from './stats';
-import type { LatencyHistogram, LatencyStats, LatencyWindow } from './measurement';
+import type { LatencyStats } from './latency-stats';
+import type { LatencyHistogram, LatencyWindow } from './measurement';
 
 /** Past this many samples the exact array is dropped and percentiles come from the histogram (1% buckets). */
 const EXACT_LIMIT = 200_000;

@@ -1,4 +1,5 @@
-import type { LatencyHistogram, LatencyStats } from './measurement';
+import type { LatencyStats } from './latency-stats';
+import type { LatencyHistogram } from './measurement';
 
 /** Percentile by linear interpolation between closest ranks (numpy's default), q in [0, 100]. */
 export function percentile(sorted: readonly number[], q: number): number {

@@ -1,6 +1,6 @@
 /** The words of a verdict: the reasons `judgeSeries` gives, as alerts and the dashboard show them. */
 import { formatChange, formatPercent } from './format';
-import type { EnvironmentDrift } from './verdict';
+import type { EnvironmentDrift } from './drift';
 
 const DRIFT_LABELS: Record<string, string> = {
   onnxruntimeVersion: 'ONNX Runtime',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { BadInputError } from './errors';
 import type { Provenance } from './provenance';
 import { coefficientOfVariation, mannWhitneyU, medianOf, medianRatioInterval } from './significance';
+import type { EnvironmentDrift } from './drift';
 import {
   comparisonSummary,
   driftReason,
@@ -79,14 +80,8 @@ export const JUDGEMENT_VERDICTS = [
   'unstable',
   'insufficient history',
 ] as const;
+export type { EnvironmentDrift } from './drift';
 export type JudgementVerdict = (typeof JUDGEMENT_VERDICTS)[number];
-
-/** A field of the environment that differs between the baseline's newest result and the candidate. */
-export interface EnvironmentDrift {
-  field: string;
-  baseline: string | null;
-  now: string | null;
-}
 
 export interface Judgement {
   verdict: JudgementVerdict;

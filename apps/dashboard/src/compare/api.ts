@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { badParameter, errorResponse } from '../api-errors';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { apiRouter, json } from '../http';
 import { loadComparison } from './load';
 import { CompareQuery, ComparisonBody } from './schemas';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { DEFAULT_MIN_EFFECT, formatChange, JudgeOptionsSchema } from '@ortfleet/core';
 import { listAgents, listModels, listRuns, type ResultSummary } from '@ortfleet/db';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { joined, pageFrame, table, type Html } from '../page-frame';
 import { href, parseQuery } from '../query';
 import { ms, num, pct } from '../format';

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { listAgents } from '@ortfleet/db';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { apiRouter, json } from '../http';
 import { FleetBody } from './schemas';
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { listAgents } from '@ortfleet/db';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { joined, pageFrame, table, type Html } from '../page-frame';
 import { bytes, when } from '../format';
 

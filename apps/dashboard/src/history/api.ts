@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { configurationHistory } from '@ortfleet/db';
 import { badParameter } from '../api-errors';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { apiRouter, json } from '../http';
 import { HistoryBody, HistoryQuery } from './schemas';
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { configurationHistory, listJudgements } from '@ortfleet/db';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { NotFound } from '../errors';
 import { joined, pageFrame, table, type Html } from '../page-frame';
 import { axis, chart } from '../page-charts';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { budgetFigure, formatBudget, OBJECTIVES, type Objective } from '@ortfleet/core';
 import { listModels, type ResultSummary } from '@ortfleet/db';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { joined, pageFrame, table, type Html } from '../page-frame';
 import { href, parseQuery } from '../query';
 import { ms, num, sig } from '../format';

@@ -5,7 +5,7 @@ import type { ReadableStream } from 'node:stream/web';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { MODEL_FILES_ROUTE, ModelRejected, modelPath, storeModel } from '@ortfleet/model-store';
 import { badParameter, errorResponse } from '../api-errors';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { requireToken } from '../auth';
 import { InvalidRequest, NotFound, TooLarge, Unavailable } from '../errors';
 import { apiRouter, json } from '../http';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { formatChange } from '@ortfleet/core';
 import { listJudgements } from '@ortfleet/db';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { joined, pageFrame, table } from '../page-frame';
 import { href, parseQuery } from '../query';
 import { when } from '../format';

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import { exportResults, getResult, searchResults, type ResultFilter, type ResultSortField } from '@ortfleet/db';
 import { badParameter, errorResponse } from '../api-errors';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { NotFound } from '../errors';
 import { apiRouter, json } from '../http';
 import { csvHeader, csvRow } from './csv';

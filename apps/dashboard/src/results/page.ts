@@ -11,7 +11,7 @@ import type {
   Telemetry,
 } from '@ortfleet/core';
 import { getResult } from '@ortfleet/db';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { NotFound } from '../errors';
 import { joined, pageFrame, table, type Html } from '../page-frame';
 import { axis, chart } from '../page-charts';

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { BadInputError } from '@ortfleet/core';
 import { getRun, listRuns, runResultSummaries } from '@ortfleet/db';
 import { badParameter, errorResponse } from '../api-errors';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { requireToken } from '../auth';
 import { InvalidRequest, NotFound, Unavailable } from '../errors';
 import { apiRouter, json } from '../http';

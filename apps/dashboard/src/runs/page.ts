@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { getRun, listRuns, runResultSummaries, type ResultSummary } from '@ortfleet/db';
-import type { DashboardDeps } from '../app';
+import type { DashboardDeps } from '../deps';
 import { NotFound } from '../errors';
 import { joined, pageFrame, table, type Html } from '../page-frame';
 import { href, parseQuery } from '../query';

@@ -5,7 +5,8 @@ import { createApiToken, createRun, recordResult, upsertAgent, type Database } f
 import type { RunControl } from '@ortfleet/contracts';
 import { openTestDatabase, tempHome } from '../../../../test/support/env';
 import { probeFixture } from '../../../../test/support/probe';
-import { createApp, createFeatureApp, type DashboardDeps, type FeatureRouter } from '../app';
+import { createApp, createFeatureApp } from '../app';
+import type { DashboardDeps, FeatureRouter } from '../deps';
 
 /** The configuration every API test result varies from. */
 export const base: CellParams = {

@@ -5,7 +5,8 @@ import { createRun, finishRun, recordResult, runResultSummaries, upsertAgent, ty
 import type { RunControl } from '@ortfleet/contracts';
 import { openTestDatabase } from '../../../../test/support/env';
 import { probeFixture } from '../../../../test/support/probe';
-import { createApp, createFeatureApp, type DashboardDeps, type FeatureRouter } from '../app';
+import { createApp, createFeatureApp } from '../app';
+import type { DashboardDeps, FeatureRouter } from '../deps';
 
 export const EVIL = '<script>alert(1)</script>';
 export const base: CellParams = {
