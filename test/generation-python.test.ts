@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expandMatrix, validateSpec, type Cell, type MeasureSpec } from '@ortfleet/core';
+import type { Cell } from '@ortfleet/core';
 import { decoderLayout, generateOnce, promptIds } from '../apps/agent/src/cell/generate';
 import { measureCell } from '../apps/agent/src/cell/measure';
 import { sessionOptionsFor } from '../apps/agent/src/cell/session-options';
 import { findPython, runPrepare } from '../apps/cli/src/models/prepare';
-import { writeDecoderModel } from './support/decoder-model';
+import { generationCell, writeDecoderModel } from './support/decoder-model';
 import { tempHome } from './support/env';
 
 // The generating path against Python: variants that `ortfleet models prepare` derives, and Python
@@ -21,26 +21,6 @@ beforeAll(() => {
   dir = tempHome();
   decoder = writeDecoderModel(join(dir, 'decoder.onnx'));
 });
-
-function generationCell(
-  g: { promptTokens: number; newTokens: number; vocab?: number },
-  measure: Record<string, unknown> = {},
-  batch = 1,
-) {
-  const spec = validateSpec({
-    name: 'generation',
-    models: [
-      {
-        name: 'decoder',
-        file: 'decoder.onnx',
-        generate: { promptTokens: [g.promptTokens], newTokens: [g.newTokens], vocabRange: [0, g.vocab ?? 256] },
-      },
-    ],
-    matrix: { ep: ['cpu'], batch: [batch], intraOpThreads: [1] },
-    measure: { warmup: 2, minIterations: 3, minDurationMs: 0, profileIterations: 0, ...measure },
-  });
-  return { cell: expandMatrix(spec, 'test')[0]!, measure: spec.measure as MeasureSpec };
-}
 
 async function session(path: string, cell: Cell) {
   return ort.InferenceSession.create(path, sessionOptionsFor(cell));

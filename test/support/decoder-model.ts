@@ -10,7 +10,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { encodeModel, type Initializer, type NodeDef, type ValueInfo } from '@ortfleet/core';
+import {
+  encodeModel,
+  expandMatrix,
+  validateSpec,
+  type Initializer,
+  type MeasureSpec,
+  type NodeDef,
+  type ValueInfo,
+} from '@ortfleet/core';
 import { mulberry32 } from '../../packages/core/src/random';
 
 export interface DecoderShape {
@@ -136,6 +144,27 @@ export function decoderModel(shape: Partial<DecoderShape> = {}): Uint8Array {
 export function writeDecoderModel(path: string, shape: Partial<DecoderShape> = {}): string {
   writeFileSync(path, decoderModel(shape));
   return path;
+}
+
+/** The one cell of a spec generating with the decoder (CPU, one thread) at these lengths, and its measure settings. */
+export function generationCell(
+  g: { promptTokens: number; newTokens: number; vocab?: number },
+  measure: Record<string, unknown> = {},
+  batch = 1,
+) {
+  const spec = validateSpec({
+    name: 'generation',
+    models: [
+      {
+        name: 'decoder',
+        file: 'decoder.onnx',
+        generate: { promptTokens: [g.promptTokens], newTokens: [g.newTokens], vocabRange: [0, g.vocab ?? 256] },
+      },
+    ],
+    matrix: { ep: ['cpu'], batch: [batch], intraOpThreads: [1] },
+    measure: { warmup: 2, minIterations: 3, minDurationMs: 0, profileIterations: 0, ...measure },
+  });
+  return { cell: expandMatrix(spec, 'test')[0]!, measure: spec.measure as MeasureSpec };
 }
 
 if (process.argv[1]?.endsWith('decoder-model.ts')) {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expandMatrix, percentile, validateSpec, type Cell, type MeasureSpec } from '@ortfleet/core';
-import { writeDecoderModel } from '../../../../test/support/decoder-model';
+import { percentile, type Cell } from '@ortfleet/core';
+import { generationCell, writeDecoderModel } from '../../../../test/support/decoder-model';
 import { tempHome } from '../../../../test/support/env';
 import { decoderLayout, generateOnce, promptIds } from './generate';
 import { measureCell } from './measure';
@@ -30,26 +30,6 @@ beforeAll(() => {
     cache: false,
   });
 });
-
-function generationCell(
-  g: { promptTokens: number; newTokens: number; vocab?: number },
-  measure: Record<string, unknown> = {},
-  batch = 1,
-) {
-  const spec = validateSpec({
-    name: 'generation',
-    models: [
-      {
-        name: 'decoder',
-        file: 'decoder.onnx',
-        generate: { promptTokens: [g.promptTokens], newTokens: [g.newTokens], vocabRange: [0, g.vocab ?? 256] },
-      },
-    ],
-    matrix: { ep: ['cpu'], batch: [batch], intraOpThreads: [1] },
-    measure: { warmup: 2, minIterations: 3, minDurationMs: 0, profileIterations: 0, ...measure },
-  });
-  return { cell: expandMatrix(spec, 'test')[0]!, measure: spec.measure as MeasureSpec };
-}
 
 async function session(path: string, cell?: Cell) {
   return ort.InferenceSession.create(
