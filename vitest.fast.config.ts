@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -26,7 +27,12 @@ export default defineConfig({
     // Files share their worker process's loaded modules (onnxruntime-node, PGlite, Hono, the Temporal core):
     // loading them again for each file would cost more than all the tests together.
     isolate: false,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Two files at a time even on 2 cores (vitest's default there is one): much of the lane waits on Temporal's
+    // round trips, timers and child processes rather than computing, and one at a time takes about 55 s.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Short, so that a hang fails in seconds: the slowest test takes about 2 s. Hooks bundle the workflows and
+    // start Temporal's dev server, several seconds on a busy 2-core machine.
+    testTimeout: 10_000,
+    hookTimeout: 30_000,
   },
 });

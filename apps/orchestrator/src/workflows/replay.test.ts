@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -16,6 +17,10 @@ const history = (file: string) =>
   historyFromJSON(JSON.parse(readFileSync(new URL(`./histories/${file}`, import.meta.url), 'utf8')) as unknown);
 const scheduled = (h: ReturnType<typeof history>) =>
   new Set(h.events?.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean));
+const { EventType } = temporal.api.enums.v1;
+/** Whether any event of the history is of this type (e.g. 'ACTIVITY_TASK_TIMED_OUT'). */
+const hasEvent = (h: ReturnType<typeof history>, type: string) =>
+  h.events?.some((e) => e.eventType === EventType[`EVENT_TYPE_${type}` as keyof typeof EventType]) ?? false;
 /** The patch ids a history's markers record (what patched() said when the run was recorded). */
 const patches = (h: ReturnType<typeof history>) =>
   h.events
@@ -43,5 +48,20 @@ describe('replay', () => {
     const shard = history('class-run-v2.json');
     expect([...scheduled(shard)]).toEqual(expect.arrayContaining(['runCell', 'persistResults']));
     await Worker.runReplayHistory(WORKFLOWS, shard, 'mocked-2.x86-test');
+  }, 120_000);
+
+  // Recorded by workflows.test.ts: the paths a shard takes when no agent picks a cell up (the schedule-to-start
+  // timeout, then asking how many agents poll), a webhook that fails, and an agent's registration.
+  it('replays a shard that found no agent, an alert with a failed webhook, and a registration', async () => {
+    const shard = history('class-run-unschedulable-v2.json');
+    expect(hasEvent(shard, 'ACTIVITY_TASK_TIMED_OUT')).toBe(true);
+    expect([...scheduled(shard)]).toEqual(expect.arrayContaining(['runCell', 'liveAgents', 'persistResults']));
+    await Worker.runReplayHistory(WORKFLOWS, shard, 'mocked-6.late-test');
+    const alerts = history('send-alerts-v1.json');
+    expect(hasEvent(alerts, 'ACTIVITY_TASK_FAILED')).toBe(true);
+    await Worker.runReplayHistory(WORKFLOWS, alerts, 'alerts-nightly-1');
+    const registration = history('register-agent-v1.json');
+    expect([...scheduled(registration)]).toEqual(['registerAgent']);
+    await Worker.runReplayHistory(WORKFLOWS, registration, 'register-agent-agent-1');
   }, 120_000);
 });
