@@ -10,6 +10,7 @@ const PHASES: readonly (Phase | 'starting')[] = [
   'first-inference',
   'warmup',
   'timed-loop',
+  'load',
   'parity',
   'profile',
 ];

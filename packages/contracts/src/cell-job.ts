@@ -1,4 +1,4 @@
-import type { Cell, InputSpec, MeasureSpec } from '@ortfleet/core';
+import type { Cell, InputSpec, LoadSpec, MeasureSpec } from '@ortfleet/core';
 
 /** One cell to measure: the model file of its precision, and the fp32 file that parity compares against. */
 export interface CellJob {
@@ -11,6 +11,8 @@ export interface CellJob {
   referenceSha256?: string;
   inputs: Record<string, InputSpec>;
   measure: MeasureSpec;
+  /** The spec's open-loop scenario, run after the timed loop; absent when the spec has none. */
+  load?: LoadSpec;
 }
 
 /** Where a cell's child process is in measuring it. */
@@ -21,5 +23,6 @@ export type Phase =
   | 'first-inference'
   | 'warmup'
   | 'timed-loop'
+  | 'load'
   | 'parity'
   | 'profile';

@@ -11,6 +11,7 @@ export * from './hash';
 export * from './labels';
 export * from './latency-recorder';
 export * from './leaderboard';
+export * from './load';
 export * from './log';
 export * from './matrix';
 export * from './measurement';

@@ -1,6 +1,7 @@
 /** What an agent measured over a cell's timed loop. */
 import type { GenerationFigures } from './generation';
 import type { LatencyStats } from './latency-stats';
+import type { LoadFigures } from './load';
 
 /** A sparse log-bucketed histogram of latencies; two of them merge by adding counts. */
 export interface LatencyHistogram {
@@ -63,6 +64,8 @@ export interface Measurement {
   concurrency?: ConcurrencyFigures;
   /** A generation cell's figures; then an iteration is one whole generation (prefill + decode) and `stats` its end-to-end latency. */
   generation?: GenerationFigures;
+  /** The open-loop scenario's trials and peak rate, when the spec has `load:` (measured after the timed loop). */
+  load?: LoadFigures;
 }
 
 /**

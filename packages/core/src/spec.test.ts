@@ -160,6 +160,39 @@ describe('parseSpec', () => {
     ]);
   });
 
+  it('takes a load block and names the key of each bad value', () => {
+    const spec = (load: string, model = '') =>
+      `name: t\nmodels:\n  - { name: a, file: a.onnx${model} }\nmatrix: { ep: [cpu], batch: [1] }\nload: ${load}\n`;
+    expect(parseSpec(VALID).load).toBeUndefined();
+    expect(parseSpec(spec('{ slo: p99<=30, qps: [20, 40], search: true }')).load).toEqual({
+      slo: 'p99<=30',
+      qps: [20, 40],
+      search: true,
+      durationMs: 20_000,
+      seed: 1,
+    });
+    expect(problems(spec('{ slo: fast, qps: [10] }'))).toEqual([
+      expect.stringMatching(/^load\.slo: "fast" is not a percentile bound/),
+    ]);
+    expect(problems(spec('{ slo: p100<=30, qps: [10] }'))).toEqual([expect.stringMatching(/^load\.slo: .*percentile/)]);
+    expect(problems(spec('{ slo: p99<=0, qps: [10] }'))).toEqual([expect.stringMatching(/^load\.slo: .*above 0 ms/)]);
+    expect(problems(spec('{ slo: p99<=30, qps: [10, -5] }'))).toEqual([expect.stringMatching(/^load\.qps\[1\]: .*>0/)]);
+    expect(problems(spec('{ slo: p99<=30, qps: [0] }'))).toEqual([expect.stringMatching(/^load\.qps\[0\]: .*>0/)]);
+    expect(problems(spec('{ search: true }'))).toEqual(['load.slo: a search needs an slo, e.g. "p99<=30"']);
+    expect(problems(spec('{ slo: p99<=30 }'))).toEqual(['load.qps: give load.qps, load.search: true, or both']);
+    expect(problems(spec('{ qps: [100000], durationMs: 20000 }'))).toEqual([
+      expect.stringMatching(/^load\.qps\[0\]: .*more than the 1,000,000 requests/),
+    ]);
+    expect(problems(spec('{ slo: p99<=30, search: true, durationMs: 60000 }'))).toEqual([
+      expect.stringMatching(/^load\.durationMs: 10 trials .* more than measure\.cellTimeoutMs/),
+    ]);
+    expect(
+      problems(
+        spec('{ slo: p99<=30, qps: [5] }', ', generate: { promptTokens: [8], newTokens: [4], vocabRange: [0, 10] }'),
+      ),
+    ).toEqual([expect.stringMatching(/^load: the open-loop scenario is not measured for generating models/)]);
+  });
+
   it('exports the committed JSON Schema', () => {
     const committed = JSON.parse(readFileSync(new URL('../spec.schema.json', import.meta.url), 'utf8'));
     expect(committed).toEqual(specJsonSchema());

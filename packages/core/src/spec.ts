@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { BadInputError } from './errors';
 import { EXECUTION_MODES, EXECUTION_PROVIDERS, GRAPH_OPTIMIZATION_LEVELS } from './cell';
 import { JudgeOptionsSchema } from './verdict';
+import { MAX_SEARCH_TRIALS, MAX_TRIAL_REQUESTS, parseSlo, trialLimitMs } from './load';
 
 /** How to fill one model input: its shape (where the model leaves dimensions open) and, for non-float inputs, values. */
 const InputSpec = z
@@ -173,6 +174,49 @@ const Measure = z.strictObject({
     .describe('Lowest top-1 agreement with the fp32 CPU reference that passes parity (classifier-shaped outputs)'),
 });
 
+/** The open-loop server scenario, run for each cell after its timed loop (docs/measurement.md). */
+const Load = z
+  .strictObject({
+    slo: z
+      .string()
+      .superRefine((text, ctx) => {
+        try {
+          parseSlo(text);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
+      .optional()
+      .describe('A latency percentile bound in ms, from each request\'s scheduled arrival, e.g. "p99<=30"'),
+    qps: z
+      .array(z.number().positive().max(1_000_000))
+      .min(1)
+      .optional()
+      .describe('Offered rates in requests per second, each run for durationMs'),
+    search: z.boolean().default(false).describe('Search for the highest rate that meets the SLO'),
+    durationMs: z
+      .int()
+      .min(1000)
+      .max(600_000)
+      .default(20_000)
+      .describe('How long each rate offers requests (a trial then drains for at most half that again)'),
+    seed: z.int().min(0).default(1).describe('Seeds the arrival schedule: a rerun offers the same schedule'),
+  })
+  .superRefine((load, ctx) => {
+    if (!load.qps && !load.search)
+      ctx.addIssue({ code: 'custom', path: ['qps'], message: 'give load.qps, load.search: true, or both' });
+    if (load.search && !load.slo)
+      ctx.addIssue({ code: 'custom', path: ['slo'], message: 'a search needs an slo, e.g. "p99<=30"' });
+    load.qps?.forEach((qps, i) => {
+      if ((qps * load.durationMs) / 1000 > MAX_TRIAL_REQUESTS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['qps', i],
+          message: `${qps} requests/s for ${load.durationMs} ms is more than the ${MAX_TRIAL_REQUESTS.toLocaleString('en-US')} requests a trial takes`,
+        });
+    });
+  });
+
 const Target = z.union(
   [
     z
@@ -199,6 +243,7 @@ export const SpecSchema = z
     models: z.array(ModelSpec).min(1),
     matrix: Matrix,
     measure: Measure.prefault({}),
+    load: Load.optional(),
     targets: z.array(Target).min(1).default(['any']),
     /** How nightly runs of this spec are judged against their history (docs/regressions.md). */
     judge: JudgeOptionsSchema.prefault({}),
@@ -222,6 +267,22 @@ export const SpecSchema = z
         path: ['matrix', 'concurrency', closedLoop],
         message: `closed-loop concurrency is not measured for generating models ('${decoder.name}' has generate); keep matrix.concurrency at [1]`,
       });
+    if (spec.load) {
+      if (decoder)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['load'],
+          message: `the open-loop scenario is not measured for generating models ('${decoder.name}' has generate)`,
+        });
+      const trials = (spec.load.qps?.length ?? 0) + (spec.load.search ? MAX_SEARCH_TRIALS : 0);
+      const needed = spec.measure.maxDurationMs + trials * trialLimitMs(spec.load.durationMs);
+      if (needed >= spec.measure.cellTimeoutMs)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['load', 'durationMs'],
+          message: `${trials} trials of up to ${trialLimitMs(spec.load.durationMs)} ms after a timed loop of up to ${spec.measure.maxDurationMs} ms need ${needed} ms, more than measure.cellTimeoutMs (${spec.measure.cellTimeoutMs}); shorten load.durationMs or raise measure.cellTimeoutMs`,
+        });
+    }
     const size = matrixSize(spec);
     if (size.cells > MAX_MATRIX_CELLS)
       ctx.addIssue({
@@ -273,6 +334,7 @@ export type Spec = z.output<typeof SpecSchema>;
 export type ModelSpec = Spec['models'][number];
 export type InputSpec = z.output<typeof InputSpec>;
 export type MeasureSpec = Spec['measure'];
+export type LoadSpec = NonNullable<Spec['load']>;
 
 /** Files a model provides, by precision. */
 export function modelFiles(model: ModelSpec): Record<string, string> {

@@ -24,10 +24,12 @@ interface WorkerData {
   offset: number;
   warmup: number;
   measure: Pick<MeasureSpec, 'minIterations' | 'minDurationMs' | 'maxDurationMs'>;
-  /** [0] requests completed by all workers, [1] 1 once the loop should stop, [3] 1 once started. */
+  /** [0] requests completed by all workers, [1] 1 once the loop should stop, [2] never set (a stall waits on it), [3] 1 once started. */
   shared: Int32Array;
   /** [0] the loop's start, in process.hrtime nanoseconds (one clock for every thread of the process). */
   start: BigInt64Array;
+  /** Worker 0 holds its `request`-th request for `ms` before running it (tests only: what a stall does). */
+  stall?: { request: number; ms: number };
 }
 
 // Plain JavaScript run with `eval`, so the same code works from source (tsx, vitest) and from the bundled cell
@@ -47,6 +49,7 @@ const ort = require(w.ortPath);
     const at = [], ms = [];
     for (let i = 0; Atomics.load(w.shared, 1) === 0; i++) {
       const t0 = process.hrtime.bigint();
+      if (w.stall && w.stall.request === i) Atomics.wait(w.shared, 2, 0, w.stall.ms);
       await session.run(pool[(w.offset + i) % pool.length]);
       const t1 = process.hrtime.bigint();
       at.push(Number(t0 - start) / 1e6);
@@ -66,8 +69,11 @@ const ort = require(w.ortPath);
 })();
 `;
 
-function plainTensor(t: ort.Tensor) {
-  return { type: t.type, data: t.data, dims: t.dims };
+/** Input sets as plain objects a worker thread can receive, to rebuild as tensors there. */
+export function plainPool(pool: Record<string, ort.Tensor>[]): WorkerData['pool'] {
+  return pool.map((feeds) =>
+    Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, { type: t.type, data: t.data, dims: t.dims }])),
+  );
 }
 
 /**
@@ -84,17 +90,17 @@ export async function runClosedLoop(
   concurrency: number,
   measure: MeasureSpec,
   onStart: () => void = () => {},
+  stall?: WorkerData['stall'],
 ): Promise<ClosedLoopResult> {
   const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
   const shared = new Int32Array(new SharedArrayBuffer(4 * 4));
   const start = new BigInt64Array(new SharedArrayBuffer(8));
-  const plainPool = pool.map((feeds) => Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, plainTensor(t)])));
   const workers = Array.from({ length: concurrency }, (_, index) => {
     const workerData: WorkerData = {
       ortPath,
       model,
       options,
-      pool: plainPool,
+      pool: plainPool(pool),
       // Workers start at different inputs, so that concurrent requests do not carry the same one.
       offset: Math.floor((index * pool.length) / concurrency),
       warmup: measure.warmup,
@@ -105,6 +111,7 @@ export async function runClosedLoop(
       },
       shared,
       start,
+      ...(index === 0 && stall && { stall }),
     };
     return new Worker(WORKER_SOURCE, { eval: true, workerData });
   });

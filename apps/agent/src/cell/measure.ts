@@ -14,6 +14,8 @@ import { runClosedLoop } from './closed-loop';
 import { BatchNotTakenError, generateInputPool } from './inputs';
 import type { CellJob, Phase } from '@ortfleet/contracts';
 import { measureGeneration } from './measure-generation';
+import { measureLoad } from './measure-load';
+import { OpenLoopServer } from './open-loop';
 import { compareOutputs, referenceOutputs } from './parity';
 import { profilePass } from './profile';
 import { createSession, sessionOptionsFor } from './session-options';
@@ -196,6 +198,21 @@ export async function measureCell(
   const withNotes = (o: CellOutcome): CellOutcome =>
     notes.length > 0 ? { ...o, measurement: { ...o.measurement!, note: notes.join('; ') } } : o;
   onMeasured(withNotes(outcome));
+
+  if (job.load) {
+    onPhase('load');
+    // The open loop runs on the cell's concurrency of servers; the closed loop's requests/s seeds the search.
+    let server: OpenLoopServer | undefined;
+    try {
+      server = await OpenLoopServer.start(source.model, source.options, pool, concurrency, measure.warmup);
+      outcome.measurement!.load = await measureLoad(server, concurrency, job.load, iterations / (elapsed / 1000));
+      onMeasured(withNotes(outcome));
+    } catch (err) {
+      notes.push(`load not measured: ${(err as Error).message}`);
+    } finally {
+      await server?.close();
+    }
+  }
 
   onPhase('parity');
   let cellOutputs: Record<string, ort.Tensor> | undefined;

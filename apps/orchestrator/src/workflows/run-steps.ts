@@ -31,6 +31,7 @@ export function cellJob(spec: Spec, models: Record<string, Record<string, ModelF
     referenceSha256: reference?.sha256,
     inputs: model.inputs,
     measure: spec.measure,
+    ...(spec.load && { load: spec.load }),
   };
 }
 
