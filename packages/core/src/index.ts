@@ -1,4 +1,5 @@
 export * from './agent';
+export * from './capacity-plan';
 export * from './cell';
 export * from './cell-result';
 export * from './compare';

@@ -81,6 +81,8 @@ describe('objectiveDirection', () => {
       ttft: 'lower',
       itl: 'lower',
       decode_tokens_per_s: 'higher',
+      capacity: 'higher',
+      cost_per_million_requests: 'lower',
     });
   });
 });
@@ -382,5 +384,43 @@ describe('formatBudget', () => {
   it('writes the metric, ≤ and milliseconds', () => {
     expect(formatBudget({ metric: 'p99', maxMs: 20 })).toBe('p99 ≤ 20 ms');
     expect(formatBudget({ metric: 'p95', maxMs: 7.5 })).toBe('p95 ≤ 7.5 ms');
+  });
+});
+
+describe('capacity objectives', () => {
+  const rows = [
+    row('slow', { hardwareClass: 'a', slo: 'p99<=30', capacityQps: 100 }),
+    row('fast', { hardwareClass: 'b', slo: 'p99<=30', capacityQps: 400 }),
+    row('other-slo', { hardwareClass: 'b', slo: 'p99<=10', capacityQps: 900 }),
+    row('none-passed', { hardwareClass: 'a', slo: 'p99<=30', capacityQps: null }),
+    row('no-load', { hardwareClass: 'a' }),
+  ];
+
+  it('ranks requests/s at the SLO, highest first, and its cost per million requests, cheapest first', () => {
+    const board = rankLeaderboard(rows, { objective: 'capacity', budget: parseBudget('p99<=30') });
+    expect(ids(board.ranked)).toEqual(['fast', 'slow']);
+    expect(board.ranked.every((r) => r.meetsBudget)).toBe(true);
+    expect(Object.fromEntries(board.unranked.map((u) => [u.row.id, u.why]))).toEqual({
+      'other-slo': 'capacity measured at p99<=10, not p99<=30',
+      'none-passed': 'no capacity figure (no offered rate met p99<=30)',
+      'no-load': "no capacity figure (no open-loop search or passing rate at an SLO: the spec's load)",
+    });
+    // 100 requests/s at 3.6 an hour: 10,000 s for a million requests at 0.001 a second.
+    const cost = rankLeaderboard(rows, {
+      objective: 'cost_per_million_requests',
+      budget: parseBudget('p99<=30'),
+      prices: { a: 3.6, b: 36 },
+    });
+    expect(cost.ranked.map((r) => [r.row.id, r.score])).toEqual([
+      ['slow', 10],
+      ['fast', 25],
+    ]);
+  });
+
+  it('ranks across SLOs without a budget, and names a budget that is not an SLO', () => {
+    expect(ids(rankLeaderboard(rows, { objective: 'capacity' }).ranked)).toEqual(['other-slo', 'fast', 'slow']);
+    const ttft = rankLeaderboard(rows, { objective: 'capacity', budget: parseBudget('ttft<=30') });
+    expect(ttft.ranked).toEqual([]);
+    expect(ttft.unranked[0]!.why).toBe('a ttft budget is not an SLO');
   });
 });

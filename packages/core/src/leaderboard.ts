@@ -1,6 +1,10 @@
 /** Ranks the latest result of each benchmark configuration by one objective, for the dashboard's leaderboard. */
 
-/** The last three rank decoders (models with `generate`): median TTFT, median inter-token latency, decode tokens/s. */
+/**
+ * `ttft`, `itl` and `decode_tokens_per_s` rank decoders (models with `generate`): median TTFT, median
+ * inter-token latency, decode tokens/s. `capacity` and `cost_per_million_requests` rank the open loop's
+ * requests/s at the SLO (the spec's `load:`), and its price per million requests at that rate.
+ */
 export const OBJECTIVES = [
   'p50',
   'p99',
@@ -10,6 +14,8 @@ export const OBJECTIVES = [
   'ttft',
   'itl',
   'decode_tokens_per_s',
+  'capacity',
+  'cost_per_million_requests',
 ] as const;
 export type Objective = (typeof OBJECTIVES)[number];
 
@@ -44,7 +50,12 @@ export interface ConfigurationFigures {
   itlP50Ms?: number | null;
   itlP99Ms?: number | null;
   decodeTokensPerS?: number | null;
+  /** The open loop's SLO ("p99<=30") and requests/s at it; absent or null without `load:`. */
+  slo?: string | null;
+  capacityQps?: number | null;
 }
+
+const CAPACITY_OBJECTIVES: readonly Objective[] = ['capacity', 'cost_per_million_requests'];
 
 export interface RankedConfiguration<T> {
   row: T;
@@ -75,7 +86,10 @@ export interface LeaderboardOptions {
 
 /** Whether a smaller or a larger value of the objective is better. */
 export function objectiveDirection(objective: Objective): 'lower' | 'higher' {
-  return objective === 'throughput' || objective === 'throughput_per_watt' || objective === 'decode_tokens_per_s'
+  return objective === 'throughput' ||
+    objective === 'throughput_per_watt' ||
+    objective === 'decode_tokens_per_s' ||
+    objective === 'capacity'
     ? 'higher'
     : 'lower';
 }
@@ -110,7 +124,19 @@ export function objectiveValue(row: ConfigurationFigures, objective: Objective, 
       return finite(row.itlP50Ms);
     case 'decode_tokens_per_s':
       return positive(row.decodeTokensPerS);
+    case 'capacity':
+      return positive(row.capacityQps);
+    case 'cost_per_million_requests': {
+      const capacity = positive(row.capacityQps);
+      const price = pricePerHour !== undefined && pricePerHour >= 0 ? finite(pricePerHour) : null;
+      return capacity === null || price === null ? null : costPerMillion(capacity, price);
+    }
   }
+}
+
+/** A latency budget read as an open-loop SLO ("p99<=30"), when its metric is a percentile. */
+export function budgetAsSlo(budget: LatencyBudget): string | null {
+  return /^p\d+$/.test(budget.metric) ? `${budget.metric}<=${budget.maxMs}` : null;
 }
 
 /** Splits rows into ranked (best first by the objective) and unranked (with why), and picks a recommendation per hardware class. */
@@ -123,6 +149,13 @@ export function rankLeaderboard<T extends ConfigurationFigures>(
   const unranked: UnrankedConfiguration<T>[] = [];
   for (const row of rows) {
     const price = priceOf(prices, row.hardwareClass);
+    // Capacities are comparable only at one SLO: under a budget, the budget is that SLO.
+    const slo = budget && CAPACITY_OBJECTIVES.includes(objective) ? budgetAsSlo(budget) : undefined;
+    if (slo !== undefined && row.slo && row.slo !== slo) {
+      const why = slo ? `capacity measured at ${row.slo}, not ${slo}` : `a ${budget!.metric} budget is not an SLO`;
+      unranked.push({ row, why });
+      continue;
+    }
     const score = row.status === 'ok' && row.valid ? objectiveValue(row, objective, price) : null;
     if (score === null) unranked.push({ row, why: whyUnranked(row, objective, price) });
     else scored.push({ row, score });
@@ -139,7 +172,8 @@ export function rankLeaderboard<T extends ConfigurationFigures>(
     row,
     rank: i + 1,
     score,
-    meetsBudget: budget ? meetsBudget(row, budget) : null,
+    // A capacity at the budget's SLO is itself the proof that the configuration serves within the budget.
+    meetsBudget: budget ? (CAPACITY_OBJECTIVES.includes(objective) ? true : meetsBudget(row, budget)) : null,
   }));
   return { ranked, unranked, recommendation: recommend(ranked) };
 }
@@ -189,6 +223,12 @@ function whyUnranked(row: ConfigurationFigures, objective: Objective, price: num
   if ((objective === 'ttft' || objective === 'itl' || objective === 'decode_tokens_per_s') && row.ttftP50Ms == null)
     return `${missing} (not a generation cell)`;
   if (objective === 'throughput_per_watt') return `${missing} (no energy reading)`;
+  if (CAPACITY_OBJECTIVES.includes(objective)) {
+    if (!row.slo) return `${missing} (no open-loop search or passing rate at an SLO: the spec's load)`;
+    if (positive(row.capacityQps) === null) return `${missing} (no offered rate met ${row.slo})`;
+    if (price === undefined) return `${missing} (no price for hardware class ${row.hardwareClass})`;
+    return `${missing} (bad price ${price} for hardware class ${row.hardwareClass})`;
+  }
   if (objective === 'cost_per_million') {
     if (price === undefined) return `${missing} (no price for hardware class ${row.hardwareClass})`;
     if (positive(row.throughput) === null) return `${missing} (no throughput)`;

@@ -127,6 +127,19 @@ export interface LoadFigures {
 }
 
 /**
+ * Requests/s at the SLO: the search's peak when it searched, else the highest passing offered rate below every
+ * failing one (a lower bound); null without an SLO or when no rate passed.
+ */
+export function capacityAtSlo(load: LoadFigures): number | null {
+  if (!load.slo) return null;
+  if (load.peak) return load.peak.qps;
+  const fails = load.trials.filter((t) => t.pass === false).map((t) => t.offeredQps);
+  const lowestFail = Math.min(Infinity, ...fails);
+  const passes = load.trials.filter((t) => t.pass && t.offeredQps < lowestFail).map((t) => t.offeredQps);
+  return passes.length ? Math.max(...passes) : null;
+}
+
+/**
  * A trial's figures from its timestamps (ms after the start; NaN where a request was not dispatched or not
  * finished). `endMs` is when the trial stopped.
  */

@@ -20,6 +20,12 @@ const OBJECTIVE_LABELS: Record<Objective, { label: string; unit: string; format:
   ttft: { label: 'time to first token', unit: 'ms', format: ms },
   itl: { label: 'inter-token latency', unit: 'ms', format: ms },
   decode_tokens_per_s: { label: 'decode tokens/s', unit: 'tokens/s', format: (v) => num(v, 1) },
+  capacity: { label: 'requests/s at the SLO', unit: 'requests/s', format: (v) => num(v, 1) },
+  cost_per_million_requests: {
+    label: 'cost per million requests at the SLO',
+    unit: 'price units / 1M requests',
+    format: sig,
+  },
 };
 
 /** The models that have results, each linking to its leaderboard. */

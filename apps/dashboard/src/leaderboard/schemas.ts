@@ -59,7 +59,10 @@ export const LeaderboardQuery = z
 
 const Ranked = z.object({
   rank: z.number().int(),
-  score: z.number().openapi({ description: "the objective's value (ms, items/s, items/J or price per 1M inferences)" }),
+  score: z.number().openapi({
+    description:
+      "the objective's value (ms, items/s, items/J, price per 1M inferences, requests/s at the SLO or price per 1M requests)",
+  }),
   meetsBudget: z.boolean().nullable(),
   result: ResultSummaryBody,
 });

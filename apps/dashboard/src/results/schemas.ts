@@ -125,6 +125,14 @@ export const ResultSummaryBody = z
     requestsPerS: figure.openapi({
       description: 'closed-loop cells: requests completed per second (throughput is items per second)',
     }),
+    slo: z
+      .string()
+      .nullable()
+      .openapi({ description: "the open-loop scenario's SLO (the spec's load.slo), e.g. p99<=30" }),
+    capacityQps: figure.openapi({
+      description:
+        "requests/s at the SLO: the peak-rate search's answer, else the highest passing offered rate; null when none passed",
+    }),
     recordedAt: z.string(),
   })
   .openapi('ResultSummary');

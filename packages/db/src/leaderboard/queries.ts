@@ -33,6 +33,10 @@ export async function latestConfigurations(db: Db, model: string, filter: Config
       itlP50Ms: latestResults.itlP50Ms,
       itlP99Ms: latestResults.itlP99Ms,
       decodeTokensPerS: latestResults.decodeTokensPerS,
+      concurrency: latestResults.concurrency,
+      requestsPerS: latestResults.requestsPerS,
+      slo: latestResults.slo,
+      capacityQps: latestResults.capacityQps,
     })
     .from(latestResults)
     .where(

@@ -33,6 +33,11 @@ export const latestResults = pgTable(
     itlP50Ms: doublePrecision('itl_p50_ms'),
     itlP99Ms: doublePrecision('itl_p99_ms'),
     decodeTokensPerS: doublePrecision('decode_tokens_per_s'),
+    /** Closed-loop requests/s and the open loop's capacity at its SLO (migration 0008). */
+    concurrency: integer('concurrency'),
+    requestsPerS: doublePrecision('requests_per_s'),
+    slo: text('slo'),
+    capacityQps: doublePrecision('capacity_qps'),
   },
   (t) => [index('latest_results_model_idx').on(t.model, t.hardwareClass)],
 );

@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { isRankable, type CellResult } from '@ortfleet/core';
+import { capacityAtSlo, formatSlo, isRankable, type CellResult } from '@ortfleet/core';
 import type { Db } from '../client';
 import { generationValues } from './generation';
 import { results } from './table';
@@ -54,6 +54,9 @@ function resultValues(runId: string, r: CellResult, modelSha256?: string): typeo
     concurrencyMode: m?.concurrency?.mode,
     meanInFlight: m?.concurrency?.meanInFlight,
     requestsPerS: m?.concurrency?.requestsPerS,
+    load: m?.load,
+    slo: m?.load?.slo ? formatSlo(m.load.slo) : undefined,
+    capacityQps: m?.load ? capacityAtSlo(m.load) : undefined,
   };
 }
 

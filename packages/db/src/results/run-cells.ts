@@ -1,5 +1,5 @@
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
-import type { CellParams, CellResult, Measurement, OperatorProfile, Parity } from '@ortfleet/core';
+import type { CellParams, CellResult, LoadFigures, Measurement, OperatorProfile, Parity } from '@ortfleet/core';
 import type { Db } from '../client';
 import { results } from './table';
 
@@ -9,18 +9,20 @@ import { results } from './table';
  * in the database for the dashboard. The same shape the workflow's summary had before results moved out of it.
  */
 export async function listRunCells(db: Db, runId: string): Promise<CellResult[]> {
-  const bulky = new Set(['histogram', 'samplesMs', 'modelFacts', 'provenance', 'profile', 'parity']);
+  const bulky = new Set(['histogram', 'samplesMs', 'modelFacts', 'provenance', 'profile', 'parity', 'load']);
   const columns = Object.fromEntries(
     Object.entries(getTableColumns(results)).filter(([name]) => !bulky.has(name)),
   ) as Omit<
     ReturnType<typeof getTableColumns<typeof results>>,
-    'histogram' | 'samplesMs' | 'modelFacts' | 'provenance' | 'profile' | 'parity'
+    'histogram' | 'samplesMs' | 'modelFacts' | 'provenance' | 'profile' | 'parity' | 'load'
   >;
   const rows = await db
     .select({
       ...columns,
       growth: sql<number | null>`(${results.histogram}->>'growth')::float8`,
       profile: sql<OperatorProfile | null>`${results.profile} - 'topNodes'`,
+      // The trials' figures without their slices, which only the result page draws.
+      load: sql<LoadFigures | null>`case when ${results.load} is null then null else jsonb_set(${results.load}, '{trials}', (select coalesce(jsonb_agg(t - 'slices'), '[]'::jsonb) from jsonb_array_elements(${results.load}->'trials') t)) end`,
       parity: sql<Parity | null>`case when ${results.parity} is null then null else jsonb_set(${results.parity}, '{outputs}', '[]'::jsonb) end`,
     })
     .from(results)
@@ -98,5 +100,6 @@ function measurementOf(
       meanInFlight: r.meanInFlight,
       requestsPerS: r.requestsPerS,
     };
+  if (r.load) m.load = { ...r.load, trials: r.load.trials.map((t) => ({ ...t, slices: [] })) };
   return m;
 }

@@ -79,6 +79,8 @@ export const resultSummaryColumns = {
   concurrency: results.concurrency,
   meanInFlight: results.meanInFlight,
   requestsPerS: results.requestsPerS,
+  slo: results.slo,
+  capacityQps: results.capacityQps,
   recordedAt: results.recordedAt,
 };
 

@@ -16,6 +16,7 @@ import {
   type StoredGeneration,
   type LatencyHistogram,
   type LatencyWindow,
+  type LoadFigures,
   type ModelFacts,
   type OperatorProfile,
   type Parity,
@@ -98,6 +99,11 @@ export const results = pgTable(
     concurrencyMode: text('concurrency_mode'),
     meanInFlight: doublePrecision('mean_in_flight'),
     requestsPerS: doublePrecision('requests_per_s'),
+    /** The open-loop scenario (migration 0008): every trial, the SLO it was judged by and the capacity at it. */
+    load: jsonb('load').$type<LoadFigures>(),
+    slo: text('slo'),
+    /** Requests/s at the SLO: the search's peak, else the highest passing offered rate; null when none passed. */
+    capacityQps: doublePrecision('capacity_qps'),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
