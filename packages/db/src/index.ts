@@ -7,6 +7,7 @@ export * from './results/search';
 export * from './results/run-cells';
 export { seriesPoint } from './results/series-point';
 export * from './leaderboard/queries';
+export * from './leaderboard/plan';
 export * from './tokens/queries';
 export { RUN_STATUSES } from './runs/table';
 export * from './judgements/queries';
