@@ -4,6 +4,7 @@ import { compareCommand } from './commands/compare';
 import { agentCommand, workerCommand } from './commands/daemons';
 import { fleetCommand } from './commands/fleet';
 import { modelsCommand } from './commands/models';
+import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
 import { scheduleCommand } from './commands/schedule';
 import { schemaCommand } from './commands/schema';
@@ -26,6 +27,7 @@ commands:
   token           create, list and revoke API tokens
   compare A B     judge run B against run A cell by cell (--fail-on-regression: exit 1 on a regression)
   baseline accept make a result the new baseline of its series
+  plan MODEL      machines and cost per hardware class for a request rate at an SLO (--qps, --slo)
   fleet           list registered agents
   check           probe this machine and measure a real model on each EP that loads (no Temporal, no database)
   schema          print the spec file's JSON Schema
@@ -52,6 +54,7 @@ const COMMANDS: Record<string, Command> = {
   token: tokenCommand,
   compare: compareCommand,
   baseline: baselineCommand,
+  plan: planCommand,
   schedule: scheduleCommand,
 };
 

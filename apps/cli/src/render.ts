@@ -1,9 +1,11 @@
 import {
+  formatSlo,
   describeConfiguration,
   isRankable,
   rankByModel,
   type CellParams,
   type CellResult,
+  type LoadFigures,
   type RunProgress,
   type RunSummary,
 } from '@ortfleet/core';
@@ -208,6 +210,9 @@ export function renderSummary(summary: RunSummary): string {
       ]);
     });
     out.push(pad(rows));
+    const loaded = ranked.filter((r) => r.measurement!.load);
+    if (loaded.length > 0) out.push(`\nopen-loop load (latency from each request's scheduled arrival):`);
+    for (const r of loaded) out.push(renderLoad(cellLabel(r), r.measurement!.load!));
   }
   const unranked = summary.cells.filter((c) => c.status === 'ok' && !isRankable(c));
   if (unranked.length > 0)
@@ -232,4 +237,28 @@ export function renderSummary(summary: RunSummary): string {
       .join(', ')}; fleet EPs: ${summary.fleetEps.join(', ') || 'none'}`,
   );
   return out.join('\n');
+}
+
+/** A cell's open-loop trials, a line each, and the peak rate at the SLO when it searched. */
+function renderLoad(label: string, load: LoadFigures): string {
+  const slo = load.slo ? formatSlo(load.slo) : 'no SLO';
+  const lines = [`  ${label} (${slo}, ${load.servers} server${load.servers > 1 ? 's' : ''}, seed ${load.seed})`];
+  for (const t of load.trials) {
+    const verdict = t.pass === null ? '' : t.pass ? 'pass' : 'FAIL';
+    const p99 = t.fromArrival
+      ? `p99 ${fmt(t.fromArrival.p99Ms)} from arrival, ${fmt(t.fromDispatch!.p99Ms)} from dispatch`
+      : 'nothing served';
+    lines.push(
+      `    ${t.search ? 'search ' : ''}${t.offeredQps.toFixed(1)} req/s offered, ${t.achievedQps.toFixed(1)} achieved, ${p99}, queue max ${t.queueDepth.max} ${verdict}${t.note ? ` (${t.note})` : ''}`,
+    );
+  }
+  if (load.peak) {
+    const [lo, hi] = load.peak.bracket;
+    lines.push(
+      load.peak.qps === null
+        ? `    peak: no rate met ${slo} (lowest failing ${hi?.toFixed(1)} req/s)`
+        : `    peak: ${load.peak.qps.toFixed(1)} req/s at ${slo} (bracket ${lo?.toFixed(1)}–${hi === null ? 'none failed' : hi.toFixed(1)}, ${load.peak.trials} trials)`,
+    );
+  }
+  return lines.join('\n');
 }
