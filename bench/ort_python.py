@@ -10,6 +10,7 @@ loop: warm-up, then one timed session.run per sample until both minIterations an
 import json
 import math
 import sys
+import threading
 import time
 
 import numpy as np
@@ -97,6 +98,9 @@ def main():
     for i in range(job["warmup"]):
         session.run(None, pool[(i + 1) % len(pool)])
 
+    if job.get("concurrency", 1) > 1:
+        return closed_loop(session, pool, job)
+
     samples = []
     loop_start = time.perf_counter_ns()
     elapsed = 0.0
@@ -130,6 +134,52 @@ def main():
         "maxMs": float(ms[-1]),
         "p50CiLowMs": float(ms[lo]),
         "p50CiHighMs": float(ms[hi]),
+    }))
+
+
+def closed_loop(session, pool, job):
+    """N threads calling run on the one session (run releases the GIL, so they overlap), each sending its next
+    request when the last returns, until all together made minIterations and minDurationMs, as bench/capacity.ts
+    asks of ortfleet's closed loop. Each thread warms up first; all start on one barrier."""
+    n = job["concurrency"]
+    barrier = threading.Barrier(n + 1)
+    stop = threading.Event()
+    done = [0] * n
+    lock = threading.Lock()
+    total = [0]
+    loop_start = [0]
+
+    def worker(index):
+        offset = index * len(pool) // n
+        for i in range(job["warmup"]):
+            session.run(None, pool[(offset + i) % len(pool)])
+        barrier.wait()
+        i = 0
+        while not stop.is_set():
+            session.run(None, pool[(offset + i) % len(pool)])
+            i += 1
+            done[index] += 1
+            with lock:
+                total[0] += 1
+                elapsed = (time.perf_counter_ns() - loop_start[0]) / 1e6
+                if (total[0] >= job["minIterations"] and elapsed >= job["minDurationMs"]) or elapsed >= job["maxDurationMs"]:
+                    stop.set()
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(n)]
+    for t in threads:
+        t.start()
+    loop_start[0] = time.perf_counter_ns()
+    barrier.wait()
+    loop_start[0] = time.perf_counter_ns()
+    for t in threads:
+        t.join()
+    elapsed = (time.perf_counter_ns() - loop_start[0]) / 1e6
+    print(json.dumps({
+        "onnxruntime": ort.__version__,
+        "concurrency": n,
+        "iterations": sum(done),
+        "durationMs": elapsed,
+        "requestsPerS": sum(done) / (elapsed / 1000),
     }))
 
 

@@ -71,10 +71,10 @@ describe('the open-loop scenario and the capacity plan, end to end', () => {
       const app = createApp({ db: database.db });
       const api = await (await app.request(`/api/v1/results/${rows[0].id}`)).json();
       expect(api).toMatchObject({ slo: 'p99<=50', capacityQps: load.peak!.qps });
-      const board = await (
+      const board = (await (
         await app.request('/api/v1/leaderboard?model=ppocr-cls&objective=capacity&budget=p99<=50')
-      ).json();
-      expect(board.ranked.map((r: { score: number }) => r.score)).toEqual([load.peak!.qps]);
+      ).json()) as { ranked: { score: number }[] };
+      expect(board.ranked.map((r) => r.score)).toEqual([load.peak!.qps]);
     } finally {
       await database.close();
     }
@@ -100,6 +100,13 @@ describe('the open-loop scenario and the capacity plan, end to end', () => {
     const text = await ortfleet(['plan', 'ppocr-cls', '--qps', '5000', '--slo', 'p99<=20'], env);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`${hardwareClass}: no capacity measured at p99<=20 (measured at p99<=50)`);
+  });
+
+  it('shows the capacity beside the judgement in ortfleet compare', async () => {
+    const compared = await ortfleet(['compare', summary.runId, summary.runId], env);
+    expect(compared.code, compared.stderr).toBe(0);
+    const qps = load.peak!.qps!.toFixed(1);
+    expect(compared.stdout).toContain(`capacity at p99<=50: ${qps} req/s → ${qps} req/s (+0.0%)`);
   });
 
   it('refuses bad input with exit 2 naming it', async () => {

@@ -22,7 +22,6 @@ export interface PlanFigures {
   hardwareClass: string;
   status: string;
   valid: boolean;
-  unstable: boolean | null;
   slo?: string | null;
   capacityQps?: number | null;
 }
@@ -62,13 +61,14 @@ export function planCapacity<T extends PlanFigures>(rows: readonly T[], request:
       why,
     });
     const atSlo = classRows.filter((r) => r.slo === slo);
-    const usable = atSlo.filter((r) => r.status === 'ok' && r.valid && r.unstable !== true && (r.capacityQps ?? 0) > 0);
+    // `unstable` flags the closed loop's windows, not the open loop's search: it does not void a capacity.
+    const usable = atSlo.filter((r) => r.status === 'ok' && r.valid && (r.capacityQps ?? 0) > 0);
     if (usable.length === 0) {
       const others = [...new Set(classRows.map((r) => r.slo).filter((s): s is string => !!s && s !== slo))];
       plans.push(
         none(
           atSlo.length > 0
-            ? `no configuration met ${slo} at any offered rate (or none was valid and stable)`
+            ? `no configuration met ${slo} at any offered rate (or none was valid)`
             : `no capacity measured at ${slo}${others.length ? ` (measured at ${others.join(', ')})` : ''}: run a spec with load: { slo: ${slo}, search: true }`,
         ),
       );

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { arrivalSchedule, formatSlo, MAX_SEARCH_TRIALS, parseSlo, searchStep, summarizeTrial } from './load';
+import {
+  arrivalSchedule,
+  compareCapacity,
+  formatSlo,
+  MAX_SEARCH_TRIALS,
+  parseSlo,
+  searchStep,
+  summarizeTrial,
+} from './load';
 
 describe('parseSlo', () => {
   it('reads percentile bounds and refuses anything else', () => {
@@ -112,5 +120,26 @@ describe('searchStep', () => {
       100,
     );
     expect(step).toEqual({ next: 62.5 });
+  });
+});
+
+describe('compareCapacity', () => {
+  it('compares capacities at one SLO and says when the change is beyond two searches’ precision', () => {
+    expect(compareCapacity({ slo: 'p99<=30', capacityQps: 100 }, { slo: 'p99<=30', capacityQps: 85 })).toEqual({
+      slo: 'p99<=30',
+      baselineQps: 100,
+      candidateQps: 85,
+      change: expect.closeTo(-0.15, 9),
+      beyondSearchPrecision: true,
+    });
+    expect(compareCapacity({ slo: 'p99<=30', capacityQps: 100 }, { slo: 'p99<=30', capacityQps: 95 })).toMatchObject({
+      beyondSearchPrecision: false,
+    });
+    expect(compareCapacity({ slo: 'p99<=30', capacityQps: 100 }, { slo: 'p99<=30', capacityQps: null })).toMatchObject({
+      change: null,
+      beyondSearchPrecision: false,
+    });
+    expect(compareCapacity({ slo: 'p99<=30', capacityQps: 100 }, { slo: 'p99<=10', capacityQps: 100 })).toBeNull();
+    expect(compareCapacity({ slo: null, capacityQps: null }, { slo: null, capacityQps: null })).toBeNull();
   });
 });

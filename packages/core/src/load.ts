@@ -269,3 +269,34 @@ export function searchStep(
   if ((hi - lo) / lo <= SEARCH_TOLERANCE) return done(lo);
   return { next: (lo + hi) / 2 };
 }
+
+/** Two results' capacities at one SLO: the candidate's change, and whether it is beyond the search's precision. */
+export interface CapacityChange {
+  slo: string;
+  baselineQps: number | null;
+  candidateQps: number | null;
+  /** candidate / baseline − 1; null when either found no passing rate. */
+  change: number | null;
+  /**
+   * Whether the change is larger than the two searches' brackets can explain (each peak is within
+   * SEARCH_TOLERANCE below the true one). A capacity is one search, not a sample: it is shown, not judged.
+   */
+  beyondSearchPrecision: boolean;
+}
+
+/** The capacity change between two results measured at the same SLO; null when they were not. */
+export function compareCapacity(
+  baseline: { slo?: string | null; capacityQps?: number | null },
+  candidate: { slo?: string | null; capacityQps?: number | null },
+): CapacityChange | null {
+  if (!baseline.slo || baseline.slo !== candidate.slo) return null;
+  const [a, b] = [baseline.capacityQps ?? null, candidate.capacityQps ?? null];
+  const change = a && b ? b / a - 1 : null;
+  return {
+    slo: baseline.slo,
+    baselineQps: a,
+    candidateQps: b,
+    change,
+    beyondSearchPrecision: change !== null && Math.abs(change) > SEARCH_TOLERANCE * 2,
+  };
+}

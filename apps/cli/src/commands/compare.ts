@@ -1,4 +1,4 @@
-import { BadInputError, formatChange } from '@ortfleet/core';
+import { BadInputError, formatChange, type CapacityChange } from '@ortfleet/core';
 import { compareRuns, getRun, openDatabase } from '@ortfleet/db';
 import { isRunId, loadConfig } from '@ortfleet/orchestrator';
 import { parseCommand } from '../args';
@@ -63,10 +63,21 @@ export async function compareCommand(argv: string[]): Promise<number> {
         console.log(
           `  ${(j?.verdict ?? 'skipped').padEnd(20)} ${c.label}  ${figures}${c.skipped ? c.skipped : ''}${drift}`,
         );
+        if (c.capacity) console.log(`  ${''.padEnd(20)} ${capacityLine(c.capacity)}`);
       }
     }
     return values['fail-on-regression'] && regressed.length > 0 ? 1 : 0;
   } finally {
     await database.close();
   }
+}
+
+/** The capacity at the SLO in both runs: shown beside the judgement, which it is not part of. */
+function capacityLine(c: CapacityChange): string {
+  const qps = (v: number | null) => (v === null ? 'none passed' : `${v.toFixed(1)} req/s`);
+  const change =
+    c.change === null
+      ? ''
+      : ` (${formatChange(c.change + 1)}${c.beyondSearchPrecision ? ", beyond the searches' ±5% precision" : ''})`;
+  return `capacity at ${c.slo}: ${qps(c.baselineQps)} → ${qps(c.candidateQps)}${change}`;
 }

@@ -1,6 +1,12 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { DEFAULT_MIN_EFFECT, formatChange, JudgeOptionsSchema } from '@ortfleet/core';
+import {
+  compareCapacity,
+  DEFAULT_MIN_EFFECT,
+  formatChange,
+  JudgeOptionsSchema,
+  type CapacityChange,
+} from '@ortfleet/core';
 import { listAgents, listModels, listRuns, type ResultSummary } from '@ortfleet/db';
 import type { DashboardDeps } from '../deps';
 import { joined, pageFrame, table, type Html } from '../page-frame';
@@ -87,7 +93,19 @@ function result(cmp: LoadedComparison, query: Record<string, string>): Html {
           <td class="num">${r.p50CiLowMs === null ? '' : `${ms(r.p50CiLowMs)}–${ms(r.p50CiHighMs)}`}</td>
         `
       : html`<td class="muted">absent</td><td></td>`;
-  const rows = [...cmp.rows].sort(byVerdictThenKnobs).map(({ baseline, candidate, comparison }) => {
+  // A capacity column only where some pair measured the open loop at one SLO.
+  const capacities = cmp.rows.map((r) => (r.baseline && r.candidate ? compareCapacity(r.baseline, r.candidate) : null));
+  const withCapacity = capacities.some((c) => c !== null);
+  const capacityCell = (c: CapacityChange | null) => {
+    if (!withCapacity) return '';
+    if (!c) return html`<td></td>`;
+    const qps = (v: number | null) => (v === null ? 'none' : num(v));
+    const change = c.change === null ? '' : ` (${formatChange(c.change + 1)})`;
+    return html`<td class="num" title="${c.slo}; one search per side, each within 5% below the true peak">${qps(c.baselineQps)} → ${qps(c.candidateQps)}${change}</td>`;
+  };
+  const capacityOf = new Map(cmp.rows.map((r, i) => [r, capacities[i]!]));
+  const rows = [...cmp.rows].sort(byVerdictThenKnobs).map((row) => {
+    const { baseline, candidate, comparison } = row;
     const any = (baseline ?? candidate)!;
     const v = comparison;
     const verdict = v
@@ -102,7 +120,7 @@ function result(cmp: LoadedComparison, query: Record<string, string>): Html {
     return joined`
       <tr><td>${any.model}</td>${byRun ? html`<td>${any.hardwareClass}</td>` : ''}${configurationCells(any)}
       ${side(baseline)}${side(candidate)}<td class="num">${ratio}</td><td class="num">${change}</td>
-      <td>${verdict}</td><td class="wrap">${why}</td>${history}</tr>
+      <td>${verdict}</td>${capacityCell(capacityOf.get(row)!)}<td class="wrap">${why}</td>${history}</tr>
     `;
   });
   const counts = { faster: 0, slower: 0 };
@@ -114,7 +132,8 @@ function result(cmp: LoadedComparison, query: Record<string, string>): Html {
   const head = joined`
     <tr><th>model</th>${byRun ? html`<th>hardware class</th>` : ''}${configurationHead}
     <th class="num">baseline p50 ms</th><th class="num">95% CI</th><th class="num">candidate p50 ms</th>
-    <th class="num">95% CI</th><th class="num">ratio</th><th class="num">change</th><th>verdict</th><th>why</th>
+    <th class="num">95% CI</th><th class="num">ratio</th><th class="num">change</th><th>verdict</th>
+    ${withCapacity ? html`<th class="num">requests/s at the SLO</th>` : ''}<th>why</th>
     ${byRun ? html`<th></th>` : ''}</tr>
   `;
   return html`<h2>${heading}</h2>

@@ -126,6 +126,8 @@ function historyChart(points: Point[], steps: Steps): Html {
 
 /** Every point, marking where the model file or ONNX Runtime changed: the usual explanations of a step. */
 function pointsTable(points: Point[], steps: Steps): Html {
+  // The open loop's capacity, where some result measured it: part of the configuration's history too.
+  const withCapacity = points.some((p) => p.slo !== null);
   const rows = points.map((p, i) => {
     const before = points.slice(0, i).reverse();
     const prevSha = before.find((b) => b.modelSha256 !== null)?.modelSha256;
@@ -140,9 +142,12 @@ function pointsTable(points: Point[], steps: Steps): Html {
       previous && previous.runId !== p.runId
         ? html` · <a href="${href('/compare', { runA: previous.runId, runB: p.runId })}">compare with previous</a>`
         : '';
+    const capacity = withCapacity
+      ? html`<td class="num">${p.capacityQps === null ? (p.slo ? 'none passed' : '') : num(p.capacityQps)} ${p.slo ?? ''}</td>`
+      : '';
     const figures = joined`
       <td class="num">${ms(p.p50Ms)}</td><td class="num">${ci}</td><td class="num">${ms(p.p99Ms)}</td>
-      <td class="num">${num(p.throughput)}</td>
+      <td class="num">${num(p.throughput)}</td>${capacity}
     `;
     const changed = shaChanged ? html` <span class="flag warn">model changed</span>` : '';
     const sha = html`${p.modelSha256?.slice(0, 12)}${changed}`;
@@ -155,7 +160,7 @@ function pointsTable(points: Point[], steps: Steps): Html {
   return table(
     joined`
       <tr><th>run</th><th>recorded (UTC)</th><th class="num">p50 ms</th><th class="num">p50 95% CI ms</th>
-      <th class="num">p99 ms</th><th class="num">items/s</th><th>status</th><th>model sha256</th><th>ONNX Runtime</th>
+      <th class="num">p99 ms</th><th class="num">items/s</th>${withCapacity ? html`<th class="num">requests/s at SLO</th>` : ''}<th>status</th><th>model sha256</th><th>ONNX Runtime</th>
       <th>details</th></tr>
     `,
     rows.reverse(),

@@ -1,5 +1,7 @@
 import {
+  compareCapacity,
   describeConfiguration,
+  type CapacityChange,
   judgeSeries,
   pairConfigurations,
   type Judgement,
@@ -16,6 +18,8 @@ export interface CellComparison {
   baselineP50Ms: number | null;
   candidateP50Ms: number | null;
   judgement: Judgement | null;
+  /** The open loop's capacity in both runs, when both measured it at the same SLO (shown, not judged). */
+  capacity?: CapacityChange;
   /** Why the cell was not judged (missing in one run, not valid, no samples). */
   skipped?: string;
 }
@@ -42,6 +46,8 @@ export async function compareRuns(
       judgement: null,
     };
     if (!base || !cand) return { ...row, skipped: `only in the ${base ? 'baseline' : 'candidate'} run` };
+    const capacity = compareCapacity(base, cand);
+    if (capacity) Object.assign(row, { capacity });
     // The baseline run was chosen by whoever compares: it is the baseline even if its loop was flagged unstable.
     const basePoint = seriesPoint(base, true);
     const candPoint = seriesPoint(cand);
