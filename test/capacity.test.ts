@@ -70,7 +70,7 @@ describe('the open-loop scenario and the capacity plan, end to end', () => {
     try {
       const app = createApp({ db: database.db });
       const api = await (await app.request(`/api/v1/results/${rows[0].id}`)).json();
-      expect(api).toMatchObject({ slo: 'p99<=50', capacityQps: load.peak!.qps });
+      expect(api).toMatchObject({ slo: 'p99<=50', capacityQps: load.peak!.qps, load: { seed: 3, peak: load.peak } });
       const board = (await (
         await app.request('/api/v1/leaderboard?model=ppocr-cls&objective=capacity&budget=p99<=50')
       ).json()) as { ranked: { score: number }[] };

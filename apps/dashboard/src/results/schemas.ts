@@ -161,6 +161,10 @@ export const ResultDetailBody = ResultSummaryBody.extend({
     description:
       'decoder cells: generation parameters and figures (TTFT, inter-token latency, step curve, KV cache mode, tokens)',
   }),
+  load: z.unknown().nullable().openapi({
+    description:
+      "the spec's load: scenario: SLO, servers, seed, every trial (offered and achieved rate, latency from arrival and from dispatch, queue depth, pass, ten slices) and the searched peak with its bracket",
+  }),
 }).openapi('ResultDetail');
 
 export const ResultPage = z
