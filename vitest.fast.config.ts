@@ -14,8 +14,10 @@ const FULL_LANE_ONLY = [
   'apps/cli/src/models/prepare.test.ts',
   // Cell child processes that crash, run out of memory and outlive their time limit on purpose (15 s).
   'apps/agent/src/cell/isolated.test.ts',
-  // The open loop's timing on a real model, tens of seconds that need the CPU to themselves.
+  // The open loop's timing and the closed loop's scaling on a real model: tens of seconds that need the CPU to
+  // themselves.
   'apps/agent/src/cell/open-loop.test.ts',
+  'apps/agent/src/cell/scaling.test.ts',
   // Installs the process's one Temporal runtime with a Prometheus endpoint, which files sharing a process
   // (below) cannot have: whichever test starts a worker first fixes the runtime.
   'apps/cli/src/metrics-endpoint.test.ts',

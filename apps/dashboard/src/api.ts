@@ -8,6 +8,7 @@ import { fleetApi } from './fleet/api';
 import { historyApi } from './history/api';
 import { leaderboardApi } from './leaderboard/api';
 import { modelsApi } from './models/api';
+import { planApi } from './plan/api';
 import { regressionsApi } from './regressions/api';
 import { resultsApi } from './results/api';
 import { runsApi } from './runs/api';
@@ -15,7 +16,17 @@ import { runsApi } from './runs/api';
 const VERSION = '1';
 
 /** Every feature's API router, in the order the OpenAPI document lists them. */
-const FEATURES = [runsApi, resultsApi, leaderboardApi, historyApi, compareApi, fleetApi, modelsApi, regressionsApi];
+const FEATURES = [
+  runsApi,
+  resultsApi,
+  leaderboardApi,
+  planApi,
+  historyApi,
+  compareApi,
+  fleetApi,
+  modelsApi,
+  regressionsApi,
+];
 
 /** Every /api route; reads are open unless the server requires a token for them too. */
 export function apiRoutes(deps: DashboardDeps): OpenAPIHono {

@@ -48,7 +48,8 @@ pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;font-size:.85rem}
 `.replace(/\n {2}/g, '');
 
 const NAV = joined`
-  <nav><a href="/leaderboard">Leaderboards</a><a href="/runs">Runs</a><a href="/compare">Compare</a>
+  <nav><a href="/leaderboard">Leaderboards</a><a href="/plan">Capacity plan</a><a href="/runs">Runs</a>
+  <a href="/compare">Compare</a>
   <a href="/regressions">Regressions</a><a href="/fleet">Fleet</a></nav>
 `;
 

@@ -8,6 +8,7 @@ import { fleetPages } from './fleet/page';
 import { historyPages } from './history/page';
 import { leaderboardPages, modelsTable } from './leaderboard/page';
 import { pageFrame } from './page-frame';
+import { planPages } from './plan/page';
 import { regressionsPages } from './regressions/page';
 import { resultPages } from './results/page';
 import { runsPages, runsTable } from './runs/page';
@@ -18,6 +19,7 @@ const HOME_RUNS = 20;
 /** Every feature's pages. */
 const FEATURES: FeatureRouter[] = [
   leaderboardPages,
+  planPages,
   runsPages,
   resultPages,
   comparePages,

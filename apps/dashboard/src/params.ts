@@ -75,3 +75,18 @@ export const resultFilterFields = {
   from: instant('results recorded at or after this time'),
   to: instant('results recorded before this time'),
 };
+
+/** A text parameter read by a parser of @ortfleet/core, whose message names what is wrong. */
+export function parsed<T>(parse: (text: string) => T, maxLength: number) {
+  return z
+    .string()
+    .max(maxLength)
+    .transform((s, ctx) => {
+      try {
+        return parse(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+}

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { budgetFigure, formatBudget, OBJECTIVES, type Objective } from '@ortfleet/core';
+import { budgetAsSlo, budgetFigure, formatBudget, OBJECTIVES, type Objective } from '@ortfleet/core';
 import { listModels, type ResultSummary } from '@ortfleet/db';
 import type { DashboardDeps } from '../deps';
 import { joined, pageFrame, table, type Html } from '../page-frame';
@@ -60,7 +60,7 @@ export function leaderboardPages(deps: DashboardDeps): Hono {
       current,
       models.map((m) => m.model),
     );
-    const page = html`${form}${objectiveLinks(current, q.objective)}${body(board, current)}`;
+    const page = html`${form}${objectiveLinks(current, q.objective)}${planLink(board, current)}${body(board, current)}`;
     return c.html(pageFrame(`Leaderboard: ${q.model}`, page));
   });
   return app;
@@ -166,6 +166,14 @@ ${table(
       ? html`<p class="muted">Prices per hour: ${prices.map(([k, v], i) => html`${i > 0 ? ', ' : ''}${k} ${v}`)}</p>`
       : '';
   return html`${recommendation}${ranked}${unranked}${priceNote}`;
+}
+
+/** Under a capacity objective, a link to the capacity plan at the budget's SLO with the same prices. */
+function planLink(board: LoadedLeaderboard, current: Record<string, string>): Html | string {
+  if (board.objective !== 'capacity' && board.objective !== 'cost_per_million_requests') return '';
+  const slo = board.budget && budgetAsSlo(board.budget);
+  const plan = href('/plan', { model: board.model, slo, prices: current.prices });
+  return html`<p><a href="${plan}">Plan machines and cost for a request rate</a> from these capacities.</p>`;
 }
 
 /** A hardware class, linking to this leaderboard narrowed to it. */

@@ -1,47 +1,20 @@
 import { z } from '@hono/zod-openapi';
-import { BUDGET_METRICS, OBJECTIVES, parseBudget } from '@ortfleet/core';
-import { filterFields, NAME } from '../params';
+import { BUDGET_METRICS, OBJECTIVES, parseBudget, parsePrices } from '@ortfleet/core';
+import { filterFields, NAME, parsed } from '../params';
 import { ResultSummaryBody } from '../results/schemas';
 
-const Budget = z
-  .string()
-  .max(40)
-  .transform((s, ctx) => {
-    try {
-      return parseBudget(s);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  })
+const Budget = parsed(parseBudget, 40)
   .optional()
   .openapi({
     description: `latency budget such as 'p99<=20' (ms; metrics ${BUDGET_METRICS.join(', ')})`,
     example: 'p99<=20',
   });
 
-const Prices = z
-  .string()
-  .max(4000)
-  .transform((s, ctx) => {
-    const prices: Record<string, number> = {};
-    for (const pair of s.split(',')) {
-      const at = pair.lastIndexOf(':');
-      const price = Number(pair.slice(at + 1));
-      const hw = pair.slice(0, at).trim();
-      if (at <= 0 || !NAME.test(hw) || !(price >= 0) || pair.slice(at + 1).trim() === '') {
-        ctx.addIssue({ code: 'custom', message: `expected hardwareClass:pricePerHour pairs, got '${pair}'` });
-        return z.NEVER;
-      }
-      prices[hw] = price;
-    }
-    return prices;
-  })
-  .optional()
-  .openapi({
-    description: "price per hour per hardware class ('class:1.2,other:0.4'); overrides agents' price_per_hour label",
-    example: 'amd-epyc-avx2-2c:0.1',
-  });
+const Prices = parsed(parsePrices, 4000).optional().openapi({
+  description:
+    "price per hour per hardware class ('class:1.2,other:0.4' or 'class=1.2'); overrides agents' price_per_hour label",
+  example: 'amd-epyc-avx2-2c:0.1',
+});
 
 export const LeaderboardQuery = z
   .object({

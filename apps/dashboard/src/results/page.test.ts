@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { recordServedModel } from '../testing/load-results';
 import { charts, EVIL, section, usePagesFixture } from '../testing/pages-fixture';
 import { resultPages } from './page';
 
 const fx = usePagesFixture(resultPages);
+let served: Record<string, number>;
+
+beforeAll(async () => {
+  served = await recordServedModel(fx.database.db);
+});
 
 describe('result page', () => {
   it('shows a result in full, with charts whose JSON cannot break out of its script element', async () => {
@@ -60,5 +66,56 @@ describe('result page', () => {
     for (const heading of ['Latency', 'Distribution', 'Cold start', 'Operator profile'])
       expect(failed).not.toContain(`<h2>${heading}`);
     expect(failed).not.toContain('/assets/chart.umd.js');
+  });
+
+  it('shows the open loop: SLO, servers, capacity with its bracket, every trial, and latency against offered rate', async () => {
+    const body = await fx.page(`/results/${served['cpu-a/1']}`);
+    const load = section(body, 'Open-loop load');
+    expect(load).toContain('<dd>p99&lt;=30 ms from scheduled arrival</dd>');
+    expect(load).toContain('<dd>1 (requests served at once, a worker session each)</dd>');
+    expect(load).toContain('200.0 requests/s (the peak-rate search&#39;s answer after 6 trials: passed at 200.0');
+    expect(load).toContain('failed at 210.0 requests/s)');
+    // One spec rate and six search trials, in the order they ran; past 1.5× the capacity the note says why.
+    const trials = [...load.matchAll(/<tr><td class="num">([\d,.]+)<\/td><td>(spec|search)<\/td>/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(trials).toEqual([
+      ['100.0', 'spec'],
+      ['160.0', 'search'],
+      ['320.0', 'search'],
+      ['240.0', 'search'],
+      ['200.0', 'search'],
+      ['220.0', 'search'],
+      ['210.0', 'search'],
+    ]);
+    expect(load.match(/flag good">pass/g)).toHaveLength(3);
+    expect(load.match(/class="flag">fail/g)).toHaveLength(4);
+    expect(load).toContain('stopped early: the queue only grew');
+
+    const chart = charts(body)['chart-load']!;
+    expect(body).toContain('<canvas data-chart="chart-load"');
+    expect(body).toContain('<script src="/assets/chart.umd.js"></script>');
+    expect(chart.options.scales.x.title.text).toBe('offered rate (requests/s)');
+    expect(chart.options.scales.y.title.text).toBe('latency (ms)');
+    type Line = { label: string; data: { x: number; y: number }[] };
+    const lines = chart.data.datasets as unknown as Line[];
+    expect(lines.map((l) => l.label)).toEqual([
+      'p50 from arrival',
+      'p99 from arrival',
+      'p99 from dispatch',
+      'SLO p99<=30 ms',
+      'capacity 200.0 requests/s',
+    ]);
+    expect(lines[1]!.data.map((p) => Math.round(p.x))).toEqual([100, 160, 200, 210, 220, 240, 320]);
+    expect(lines[3]!.data).toEqual([
+      { x: 100, y: 30 },
+      { x: 320, y: 30 },
+    ]);
+    expect(lines[4]!.data.map((p) => p.x)).toEqual([200, 200]);
+  });
+
+  it('leaves the open-loop section out of a result without one', async () => {
+    expect(await fx.page(`/results/${fx.ids['run-1:gpu-a/fp16/1']}`)).not.toContain('<h2>Open-loop load');
   });
 });

@@ -1,14 +1,18 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import type {
-  LatencyHistogram,
-  LatencyWindow,
-  ModelFacts,
-  OperatorProfile,
-  Parity,
-  Provenance,
-  StoredGeneration,
-  Telemetry,
+import {
+  capacityAtSlo,
+  formatSlo,
+  type LatencyHistogram,
+  type LatencyWindow,
+  type LoadFigures,
+  type LoadTrial,
+  type ModelFacts,
+  type OperatorProfile,
+  type Parity,
+  type Provenance,
+  type StoredGeneration,
+  type Telemetry,
 } from '@ortfleet/core';
 import { getResult } from '@ortfleet/db';
 import type { DashboardDeps } from '../deps';
@@ -17,6 +21,7 @@ import { joined, pageFrame, table, type Html } from '../page-frame';
 import { axis, chart } from '../page-charts';
 import { href, parseQuery } from '../query';
 import { bytes, ms, num, pct, sig, when } from '../format';
+import { curve, line, sloLine } from '../plan/load-curves';
 import { flags, modeText } from '../result-cells';
 import { ResultIdParam } from './schemas';
 
@@ -37,6 +42,7 @@ export function resultPages(deps: DashboardDeps): Hono {
     const decoder = r.generation ? generation(r.generation, r.batch) : '';
     const measured = joined`
       ${header(r)}${coldStart(r)}${decoder}${stats(r)}${charts(r)}${windows(r.windows, r.unstable)}
+      ${r.load ? openLoop(r.load) : ''}
     `;
     const profiled = r.profile ? profile(r.profile, r.ep, r.achievedGflops) : '';
     const options = r.sessionOptions
@@ -53,7 +59,8 @@ ${options}`;
       !!r.generation?.figures ||
       !!r.histogram ||
       (r.samplesMs?.length ?? 0) > 0 ||
-      (r.profile?.byOpType.length ?? 0) > 0;
+      (r.profile?.byOpType.length ?? 0) > 0 ||
+      (r.load?.trials.length ?? 0) > 0;
     return c.html(pageFrame(`Result ${r.id}: ${r.model}`, body, { charts: hasCharts }));
   });
   return app;
@@ -358,6 +365,76 @@ ${table(
       `,
   ),
 )}`;
+}
+
+/** The open-loop scenario: every offered rate's latency from arrival and from dispatch, the SLO and the peak. */
+function openLoop(load: LoadFigures): Html {
+  const capacity = capacityAtSlo(load);
+  const rate = (qps: number | null) => (qps === null ? 'none' : `${num(qps)} requests/s`);
+  const peak = load.peak;
+  const found = peak
+    ? ` (the peak-rate search's answer after ${peak.trials} trials: passed at ${rate(peak.bracket[0])}, failed at ${rate(peak.bracket[1])})`
+    : ' (the highest passing offered rate below every failing one, a lower bound: no search ran)';
+  const verdict = (pass: boolean | null) =>
+    pass === null ? '' : pass ? html`<span class="flag good">pass</span>` : html`<span class="flag">fail</span>`;
+  const row = (t: LoadTrial) =>
+    joined`
+      <tr><td class="num">${num(t.offeredQps)}</td><td>${t.search ? 'search' : 'spec'}</td>
+      <td class="num">${num(t.achievedQps)}</td><td class="num">${num(t.served, 0)} / ${num(t.requests, 0)}</td>
+      <td class="num">${ms(t.fromArrival?.p50Ms)}</td><td class="num">${ms(t.fromArrival?.p99Ms)}</td>
+      <td class="num">${ms(t.fromDispatch?.p99Ms)}</td><td class="num">${num(t.queueDepth.mean, 2)}</td>
+      <td class="num">${t.queueDepth.max}</td><td>${verdict(t.pass)}</td><td class="wrap">${t.note ?? ''}</td></tr>
+    `;
+  return html`<h2>Open-loop load</h2>
+<p class="muted">Requests arrived on a seeded Poisson schedule at each offered rate whatever the earlier ones did;
+latency from arrival counts the wait in the queue, latency from dispatch the run alone.</p>
+${facts([
+  ['SLO', load.slo ? `${formatSlo(load.slo)} ms from scheduled arrival` : 'none (trials are not judged)'],
+  ['servers', `${load.servers} (requests served at once, a worker session each)`],
+  ['arrival seed', load.seed],
+  ['capacity at the SLO', load.slo ? `${rate(capacity)}${capacity === null ? '' : found}` : null],
+])}
+${table(
+  joined`
+    <tr><th class="num">offered req/s</th><th>trial</th><th class="num">achieved req/s</th>
+    <th class="num">served</th><th class="num">p50 from arrival ms</th><th class="num">p99 from arrival ms</th>
+    <th class="num">p99 from dispatch ms</th><th class="num">queue mean</th><th class="num">queue max</th>
+    <th>SLO</th><th>note</th></tr>
+  `,
+  load.trials.map(row),
+)}
+${load.trials.length > 0 ? html`<div class="charts"><div>${loadChart(load, capacity)}</div></div>` : ''}`;
+}
+
+/** Latency against offered rate, with the SLO's bound and a vertical line at the capacity: the knee. */
+function loadChart(load: LoadFigures, capacity: number | null): Html {
+  const trace = (label: string, figure: (t: LoadTrial) => number | undefined, colour: string, dash?: number[]) =>
+    line(label, curve(load.trials, figure), colour, dash);
+  const figures = [
+    trace('p50 from arrival', (t) => t.fromArrival?.p50Ms, '#76b7b2'),
+    trace('p99 from arrival', (t) => t.fromArrival?.p99Ms, '#4e79a7'),
+    trace('p99 from dispatch', (t) => t.fromDispatch?.p99Ms, '#59a14f', [2, 3]),
+  ];
+  const rates = load.trials.map((t) => t.offeredQps);
+  const latencies = figures.flatMap((f) => f.data.flatMap((p) => (p.y === null ? [] : [p.y])));
+  if (load.slo) latencies.push(load.slo.boundMs);
+  const kneeAt = (x: number) => [Math.min(...latencies), Math.max(...latencies)].map((y) => ({ x, y }));
+  const knee =
+    capacity === null
+      ? []
+      : [{ ...line(`capacity ${num(capacity)} requests/s`, kneeAt(capacity), '#f28e2b', [6, 4]), pointRadius: 0 }];
+  return chart('chart-load', {
+    type: 'scatter',
+    data: { datasets: [...figures, ...(load.slo ? [sloLine(load.slo, rates)] : []), ...knee] },
+    options: {
+      plugins: { title: { display: true, text: 'Latency against offered rate' } },
+      scales: {
+        x: axis('offered rate (requests/s)', { type: 'linear', beginAtZero: true }),
+        // Past the knee latency grows by orders of magnitude; a log axis keeps the part below the bound readable.
+        y: axis('latency (ms)', { type: 'logarithmic' }),
+      },
+    },
+  });
 }
 
 function telemetry(t: Telemetry): Html {
