@@ -5,11 +5,20 @@ import type * as ort from 'onnxruntime-node';
 import { trialLimitMs, type Slo } from '@ortfleet/core';
 import { plainPool } from './closed-loop';
 
-/** Indexes into a trial's control array. */
+/** Indexes into a trial's control array: the start signal, the stop signal, the next request to take, an
+ * index nobody sets (sleeps wait on it) and how many servers are waiting for the start. */
 const GO = 0;
 const STOP = 1;
 const NEXT = 2;
 const SLEEP = 3;
+const ARMED = 4;
+
+/** Atomics.waitAsync (Node 16 and later), which TypeScript's ES2022 library does not declare. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(array: Int32Array, index: number, value: number, timeoutMs: number): { value: Promise<string> | string };
+  }
+).waitAsync;
 
 /** A request to hold its server for `ms` before running, planted by tests to show what queueing does. */
 export interface PlantedStall {
@@ -32,7 +41,7 @@ export interface TrialTimes {
 const WORKER_SOURCE = `
 const { parentPort, workerData: w } = require('node:worker_threads');
 const ort = require(w.ortPath);
-const [GO, STOP, NEXT, SLEEP] = [${GO}, ${STOP}, ${NEXT}, ${SLEEP}];
+const [GO, STOP, NEXT, SLEEP, ARMED] = [${GO}, ${STOP}, ${NEXT}, ${SLEEP}, ${ARMED}];
 (async () => {
   let session, pool;
   try {
@@ -46,6 +55,8 @@ const [GO, STOP, NEXT, SLEEP] = [${GO}, ${STOP}, ${NEXT}, ${SLEEP}];
   }
   parentPort.on('message', async (t) => {
     try {
+      Atomics.add(t.control, ARMED, 1);
+      Atomics.notify(t.control, ARMED);
       Atomics.wait(t.control, GO, 0);
       const start = Atomics.load(t.start, 0);
       const now = () => Number(process.hrtime.bigint() - start) / 1e6;
@@ -151,26 +162,29 @@ export class OpenLoopServer {
     stopOnFailure: Slo | null,
     stall?: PlantedStall,
   ): Promise<TrialTimes> {
-    const slo = stopOnFailure;
     const n = arrivals.length;
     const shared = (length: number) => new Float64Array(new SharedArrayBuffer(8 * length));
     const t = {
       arrivals: shared(n),
       dispatched: shared(n).fill(NaN),
       ended: shared(n).fill(NaN),
-      control: new Int32Array(new SharedArrayBuffer(4 * 4)),
+      control: new Int32Array(new SharedArrayBuffer(4 * 5)),
       start: new BigInt64Array(new SharedArrayBuffer(8)),
       stall,
     };
     t.arrivals.set(arrivals);
     let finished = false;
     const done = this.each((worker) => worker.postMessage(t)).finally(() => (finished = true));
+    // The clock starts once every server waits for it, so that the first arrivals are not taken late.
+    for (let armed = 0; armed < this.workers.length && !finished; armed = Atomics.load(t.control, ARMED))
+      await waitAsync(t.control, ARMED, armed, 1000).value;
     const started = process.hrtime.bigint();
     Atomics.store(t.start, 0, started);
     Atomics.store(t.control, GO, 1);
     Atomics.notify(t.control, GO);
 
     // More late requests than this and the SLO's percentile is over its bound whatever the rest do.
+    const slo = stopOnFailure;
     const allowedLate = slo ? n - Math.ceil((slo.percentile / 100) * n) : Infinity;
     let note: string | undefined;
     while (!finished) {
@@ -185,8 +199,10 @@ export class OpenLoopServer {
         if (late > allowedLate)
           note = `stopped at ${Math.round(now)} ms: ${late} of ${n} requests were already over ${slo.boundMs} ms, so p${slo.percentile} cannot meet the SLO`;
       }
-      if (note) Atomics.store(t.control, STOP, 1);
-      if (note) break;
+      if (note) {
+        Atomics.store(t.control, STOP, 1);
+        break;
+      }
     }
     Atomics.notify(t.control, SLEEP);
     await done;
