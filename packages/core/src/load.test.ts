@@ -79,6 +79,20 @@ describe('summarizeTrial', () => {
       note: 'stopped',
     });
     expect(cut).toMatchObject({ served: 2, unserved: 2, sloLatencyMs: Infinity, pass: false, note: 'stopped' });
+
+    // Stopped early at 25 ms: the request due at 30 ms was never offered and never queued.
+    const early = summarizeTrial({
+      offeredQps: 100,
+      search: true,
+      durationMs: 40,
+      arrivals,
+      dispatched: Float64Array.from([0, 12, NaN, NaN]),
+      ended: Float64Array.from([10, 22, NaN, NaN]),
+      slo: parseSlo('p75<=100'),
+      stoppedAtMs: 25,
+    });
+    expect(early).toMatchObject({ requests: 4, offered: 3, served: 2, unserved: 1, pass: false });
+    expect(early.queueDepth).toEqual({ mean: 7 / 25, max: 1 });
   });
 });
 

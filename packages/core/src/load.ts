@@ -87,9 +87,12 @@ export interface LoadTrial {
   /** Part of the peak-rate search rather than one of the spec's `qps`. */
   search: boolean;
   durationMs: number;
+  /** Requests the schedule holds. */
   requests: number;
+  /** Requests whose arrival came before the trial stopped: all of them, unless it stopped early. */
+  offered: number;
   served: number;
-  /** Requests not finished when the trial stopped (early stop or drain limit); they count as over any bound. */
+  /** Offered requests not finished when the trial stopped (early stop or drain limit). */
   unserved: number;
   /** Served requests / time from the start to the last completion. */
   achievedQps: number;
@@ -99,7 +102,7 @@ export interface LoadTrial {
   fromDispatch: TrialLatency | null;
   /** Requests waiting for a server: time-weighted mean (Little's law) and the most at once. */
   queueDepth: { mean: number; max: number };
-  /** The SLO's percentile of latency from arrival over all requests, unserved ones as infinitely late. */
+  /** The SLO's percentile of latency from arrival over all requests, unserved (or never offered) ones as infinitely late. */
   sloLatencyMs: number | null;
   /** Whether sloLatencyMs is within the bound; null without an SLO. */
   pass: boolean | null;
@@ -141,7 +144,8 @@ export function capacityAtSlo(load: LoadFigures): number | null {
 
 /**
  * A trial's figures from its timestamps (ms after the start; NaN where a request was not dispatched or not
- * finished). `endMs` is when the trial stopped.
+ * finished). A trial stopped early (`stoppedAtMs`) never offered the requests scheduled after that moment:
+ * they are left out of the queue and the unserved count, and count only against the SLO.
  */
 export function summarizeTrial(input: {
   offeredQps: number;
@@ -151,14 +155,19 @@ export function summarizeTrial(input: {
   dispatched: Float64Array;
   ended: Float64Array;
   slo: Slo | null;
+  stoppedAtMs?: number;
   note?: string;
 }): LoadTrial {
-  const { arrivals, dispatched, ended, slo } = input;
-  const n = arrivals.length;
+  const { dispatched, ended, slo } = input;
+  const n = input.arrivals.length;
+  const stop = input.stoppedAtMs ?? Infinity;
+  let offered = 0;
+  while (offered < n && input.arrivals[offered]! < stop) offered++;
+  const arrivals = input.arrivals.subarray(0, offered);
   const fromArrival: number[] = [];
   const fromDispatch: number[] = [];
   let lastEnd = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < offered; i++) {
     if (!Number.isFinite(ended[i]!)) continue;
     fromArrival.push(ended[i]! - arrivals[i]!);
     fromDispatch.push(ended[i]! - dispatched[i]!);
@@ -177,12 +186,13 @@ export function summarizeTrial(input: {
     search: input.search,
     durationMs: input.durationMs,
     requests: n,
+    offered,
     served,
-    unserved: n - served,
+    unserved: offered - served,
     achievedQps: lastEnd > 0 ? served / (lastEnd / 1000) : 0,
     fromArrival: latency(sortedArrival),
     fromDispatch: latency(fromDispatch.sort((a, b) => a - b)),
-    queueDepth: queueDepth(arrivals, dispatched, Math.max(lastEnd, input.durationMs)),
+    queueDepth: queueDepth(arrivals, dispatched, input.stoppedAtMs ?? Math.max(lastEnd, input.durationMs)),
     sloLatencyMs,
     pass: slo ? sloLatencyMs! <= slo.boundMs : null,
     slices: slices(input.durationMs, arrivals, dispatched, ended),

@@ -30,6 +30,8 @@ export interface PlantedStall {
 export interface TrialTimes {
   dispatched: Float64Array;
   ended: Float64Array;
+  /** When the trial stopped early, in ms after its start; requests scheduled after it were never offered. */
+  stoppedAtMs?: number;
   /** Why the trial stopped before serving every request, when it did. */
   note?: string;
 }
@@ -55,6 +57,8 @@ const [GO, STOP, NEXT, SLEEP, ARMED] = [${GO}, ${STOP}, ${NEXT}, ${SLEEP}, ${ARM
   }
   parentPort.on('message', async (t) => {
     try {
+      // A server idle since the last trial runs a few requests first: the trial measures it warm.
+      for (let i = 0; i < w.warmup; i++) await session.run(pool[(w.offset + i) % pool.length]);
       Atomics.add(t.control, ARMED, 1);
       Atomics.notify(t.control, ARMED);
       Atomics.wait(t.control, GO, 0);
@@ -187,6 +191,7 @@ export class OpenLoopServer {
     const slo = stopOnFailure;
     const allowedLate = slo ? n - Math.ceil((slo.percentile / 100) * n) : Infinity;
     let note: string | undefined;
+    let stoppedAtMs: number | undefined;
     while (!finished) {
       // Polling shared memory the workers write; the trial's end is what settles `done`.
       await Promise.race([done.catch(() => {}), sleep(25)]);
@@ -201,12 +206,13 @@ export class OpenLoopServer {
       }
       if (note) {
         Atomics.store(t.control, STOP, 1);
+        stoppedAtMs = now;
         break;
       }
     }
     Atomics.notify(t.control, SLEEP);
     await done;
-    return { dispatched: t.dispatched, ended: t.ended, ...(note && { note }) };
+    return { dispatched: t.dispatched, ended: t.ended, ...(note && { note, stoppedAtMs }) };
   }
 
   async close(): Promise<void> {

@@ -43,6 +43,7 @@ function trial(offeredQps: number, capacity: number, slo: Slo, search: boolean):
     search,
     durationMs: 2000,
     requests,
+    offered: requests,
     served: requests,
     unserved: 0,
     achievedQps: Math.min(offeredQps, capacity * 1.02),
