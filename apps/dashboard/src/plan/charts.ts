@@ -2,7 +2,7 @@ import type { LoadFigures } from '@ortfleet/core';
 import type { Html } from '../page-frame';
 import { axis, chart } from '../page-charts';
 import { num } from '../format';
-import { curve, line, sloLine } from './load-curves';
+import { curve, line, sloLine } from '../load-curves';
 import type { LoadedPlan } from './load';
 
 /** One colour per hardware class, the same in both charts (Tableau 10). */

@@ -21,7 +21,7 @@ import { joined, pageFrame, table, type Html } from '../page-frame';
 import { axis, chart } from '../page-charts';
 import { href, parseQuery } from '../query';
 import { bytes, ms, num, pct, sig, when } from '../format';
-import { curve, line, sloLine } from '../plan/load-curves';
+import { curve, line, sloLine } from '../load-curves';
 import { flags, modeText } from '../result-cells';
 import { ResultIdParam } from './schemas';
 
