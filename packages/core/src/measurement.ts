@@ -1,7 +1,7 @@
 /** What an agent measured over a cell's timed loop. */
 import type { GenerationFigures } from './generation';
 import type { LatencyStats } from './latency-stats';
-import type { LoadFigures } from './load';
+import type { LoadFigures } from './load-figures';
 
 /** A sparse log-bucketed histogram of latencies; two of them merge by adding counts. */
 export interface LatencyHistogram {
