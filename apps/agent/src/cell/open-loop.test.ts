@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arrivalSchedule, parseSlo, summarizeTrial, type LoadTrial } from '@ortfleet/core';
+import { arrivalSchedule, parseSlo, searchStep, summarizeTrial, type LoadTrial, type PeakRate } from '@ortfleet/core';
 import { OCR_MODELS } from '../../../../test/support/env';
 import { runClosedLoop } from './closed-loop';
 import { generateInputPool } from './inputs';
-import { measureLoad } from './measure-load';
 import { OpenLoopServer, type PlantedStall } from './open-loop';
 
 const CLS = join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
@@ -71,16 +70,33 @@ describe('the open-loop server on a real model', () => {
     expect(others[Math.floor(others.length / 2)]!).toBeLessThan(20);
   }, 60_000);
 
-  it('finds the same peak rate within 10% when the search runs twice', async () => {
-    // A median bound: a p99 at the knee moves with every hiccup of a shared machine.
-    const load = { slo: 'p50<=10', search: true, durationMs: 3000, seed: 1 };
-    const first = await measureLoad(server, 1, load, capacity);
-    const second = await measureLoad(server, 1, load, capacity);
-    expect(first.peak!.qps).not.toBeNull();
-    const [a, b] = [first.peak!.qps!, second.peak!.qps!];
-    expect(Math.abs(a / b - 1), `${a} and ${b}`).toBeLessThan(0.1);
-    expect(first.trials.every((t) => t.search)).toBe(true);
-    const [lo, hi] = first.peak!.bracket;
+  it('finds the same peak rate within 15% when the search runs twice', async () => {
+    // Two searches step by step in turns (A's first trial, B's first, A's second, ...), so that the machine's
+    // drift over the minute they take hits both alike: what is compared is the search, not the shared machine
+    // from one minute to the next. A median bound, since a p99 at the knee moves with every hiccup.
+    const slo = parseSlo('p50<=10');
+    const trials: LoadTrial[][] = [[], []];
+    const peaks: (PeakRate | undefined)[] = [undefined, undefined];
+    while (!peaks[0] || !peaks[1])
+      for (const i of [0, 1]) {
+        if (peaks[i]) continue;
+        const step = searchStep(trials[i]!, capacity);
+        if ('peak' in step) peaks[i] = step.peak;
+        else {
+          const arrivals = arrivalSchedule(step.next, 3000, 1);
+          const times = await server.trial(arrivals, 3000, slo);
+          trials[i]!.push(
+            summarizeTrial({ offeredQps: step.next, search: true, durationMs: 3000, arrivals, slo, ...times }),
+          );
+        }
+      }
+    const [a, b] = [peaks[0].qps, peaks[1].qps];
+    expect(a).not.toBeNull();
+    // The searches' bracket is 5% wide and this machine's speed moves by about as much from one trial to the
+    // next (the run's median went from 1.44 to 1.27 ms between two trials): 10% held in most tries here, not all,
+    // so the test allows 15% (docs/measurement.md has the figures).
+    expect(Math.abs(a! / b! - 1), `${a} and ${b}`).toBeLessThan(0.15);
+    const [lo, hi] = peaks[0].bracket;
     expect(lo).toBe(a);
     expect(hi === null || hi > lo!).toBe(true);
   }, 180_000);
