@@ -47,7 +47,11 @@ export interface ClassPlan<T> {
 export function planCapacity<T extends PlanFigures>(rows: readonly T[], request: PlanRequest): ClassPlan<T>[] {
   const slo = formatSlo(request.slo);
   const byClass = new Map<string, T[]>();
-  for (const row of rows) byClass.set(row.hardwareClass, [...(byClass.get(row.hardwareClass) ?? []), row]);
+  for (const row of rows) {
+    const list = byClass.get(row.hardwareClass);
+    if (list) list.push(row);
+    else byClass.set(row.hardwareClass, [row]);
+  }
   const plans: ClassPlan<T>[] = [];
   for (const [hardwareClass, classRows] of byClass) {
     const price = Object.hasOwn(request.prices, hardwareClass) ? request.prices[hardwareClass]! : null;

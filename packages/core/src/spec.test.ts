@@ -193,6 +193,11 @@ describe('parseSpec', () => {
     ).toEqual([expect.stringMatching(/^load: the open-loop scenario is not measured for generating models/)]);
   });
 
+  it('takes the capacity example', () => {
+    const text = readFileSync(new URL('../../../examples/capacity.yaml', import.meta.url), 'utf8');
+    expect(parseSpec(text, 'examples/capacity.yaml').load).toMatchObject({ slo: 'p99<=20', search: true });
+  });
+
   it('exports the committed JSON Schema', () => {
     const committed = JSON.parse(readFileSync(new URL('../spec.schema.json', import.meta.url), 'utf8'));
     expect(committed).toEqual(specJsonSchema());

@@ -95,12 +95,13 @@ export async function runClosedLoop(
   const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
   const shared = new Int32Array(new SharedArrayBuffer(4 * 4));
   const start = new BigInt64Array(new SharedArrayBuffer(8));
+  const inputs = plainPool(pool);
   const workers = Array.from({ length: concurrency }, (_, index) => {
     const workerData: WorkerData = {
       ortPath,
       model,
       options,
-      pool: plainPool(pool),
+      pool: inputs,
       // Workers start at different inputs, so that concurrent requests do not carry the same one.
       offset: Math.floor((index * pool.length) / concurrency),
       warmup: measure.warmup,

@@ -24,7 +24,7 @@ export const base: CellParams = {
 };
 
 /** A result whose latencies centre on `p50` ms (±5%). */
-function measured(params: CellParams, p50: number, extra: Partial<CellResult> = {}): CellResult {
+export function measured(params: CellParams, p50: number, extra: Partial<CellResult> = {}): CellResult {
   const recorder = new LatencyRecorder();
   for (let i = 0; i < 200; i++) recorder.record(p50 * (0.95 + (i % 11) / 100), i * p50);
   const stats = recorder.finish();

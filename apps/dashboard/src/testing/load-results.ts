@@ -1,13 +1,6 @@
-import {
-  cellId,
-  LatencyRecorder,
-  type CellParams,
-  type CellResult,
-  type LoadFigures,
-  type LoadTrial,
-  type Slo,
-} from '@ortfleet/core';
+import { type CellParams, type CellResult, type LoadFigures, type LoadTrial, type Slo } from '@ortfleet/core';
 import { createRun, recordResult, runResultSummaries, type Db } from '@ortfleet/db';
+import { measured } from './api-fixture';
 
 /** The SLO the served model was measured at. */
 export const SERVED_SLO: Slo = { percentile: 99, boundMs: 30 };
@@ -64,25 +57,9 @@ function trial(offeredQps: number, capacity: number, slo: Slo, search: boolean):
 
 /** An ok result of the timed loop at `p50` ms whose open loop served `capacity` requests/s at the SLO. */
 export function loadResult(params: CellParams, capacity: number, slo: Slo = SERVED_SLO): CellResult {
-  const recorder = new LatencyRecorder();
-  const p50 = 1000 / capacity;
-  for (let i = 0; i < 100; i++) recorder.record(p50 * (0.95 + (i % 11) / 100), i * p50);
-  return {
-    cellId: cellId(params),
-    params,
-    status: 'ok',
-    agentId: `${params.hardwareClass}-agent`,
-    measurement: {
-      sessionCreateMs: 5,
-      firstInferenceMs: 2,
-      warmupIterations: 5,
-      iterations: 100,
-      durationMs: 100 * p50,
-      throughput: capacity,
-      ...recorder.finish(),
-      load: loadFigures(capacity, slo),
-    },
-  };
+  const result = measured(params, 1000 / capacity);
+  result.measurement!.load = loadFigures(capacity, slo);
+  return result;
 }
 
 /** The served model's configurations: what a capacity plan reads. */
