@@ -6,15 +6,26 @@
  * rate. A planted slowdown scales the measured samples and p50 of a real rerun, so its noise is real and its
  * effect exact. Optionally, a few more nights run the cell on a larger input, a real slowdown of about that size.
  *
+ * Each night also runs the agent's control workload (apps/agent/src/control.ts) as an agent does around a
+ * one-cell share: start and middle before the cell, end after it. The machine is made to drift: during each
+ * night, a real-time busy loop on every core takes a share of each millisecond that a seeded schedule draws
+ * per night from [0, --load-max] in steps of 0.05 (seed --load-seed): a noisy neighbour that comes and goes. Every figure is given twice: judged
+ * on the raw p50s, and drift-normalized (each night divided by its control). A machine-wide slowdown is planted
+ * too, scaling a night's cell and control alike: it must be read as drift, not as a regression.
+ *
  *   pnpm exec tsx bench/detection.ts [--reruns K] [--seconds S] [--threads T] [--model PATH [--input NAME=D0,D1,...]]
- *                                     [--slower NAME=D0,D1,... ...|--slower none]
+ *                                     [--slower NAME=D0,D1,... ...|--slower none] [--load-max F] [--load-seed N]
  */
-import { totalmem } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCellIsolated } from '../apps/agent/src/cell/isolated';
+import { measureControl } from '../apps/agent/src/control';
 import {
   JudgeOptionsSchema,
+  controlNight,
   judgeSeries,
+  mulberry32,
   type JudgeOptionsInput,
   type Judgement,
   type JudgementVerdict,
@@ -30,12 +41,17 @@ const { values } = parseArgs({
     model: { type: 'string' },
     input: { type: 'string', multiple: true },
     slower: { type: 'string', multiple: true },
+    'load-max': { type: 'string' },
+    'load-seed': { type: 'string' },
   },
 });
 const model = modelFromFlags(values.model, values.input ?? []) ?? DET;
 const reruns = Number(values.reruns ?? 16);
 const seconds = Number(values.seconds ?? 5);
 const threads = Number(values.threads ?? 1);
+const loadMax = Number(values['load-max'] ?? 0.2);
+const loadRandom = mulberry32(Number(values['load-seed'] ?? 1));
+if (!(loadMax >= 0 && loadMax < 1)) throw new Error(`--load-max must be in [0, 1), got ${values['load-max']}`);
 if (!Number.isInteger(reruns) || reruns < 2)
   throw new Error(`--reruns must be an integer of at least 2, got ${values.reruns}`);
 
@@ -49,12 +65,14 @@ const REAL_NIGHTS = 2;
 
 const defaults = JudgeOptionsSchema.parse({});
 // minEffect is the knob that decides whether a step of about its own size is seen; the other rows show its price.
-const variants: { label: string; options: JudgeOptionsInput }[] = [
-  { label: `defaults (minEffect ${pct(defaults.minEffect)})`, options: {} },
-  { label: 'minEffect 3%', options: { minEffect: 0.03 } },
-  { label: 'minEffect 2%', options: { minEffect: 0.02 } },
+const variants: { label: string; options: JudgeOptionsInput; normalize: boolean }[] = [
+  { label: `raw, defaults (minEffect ${pct(defaults.minEffect)})`, options: {}, normalize: false },
+  { label: `normalized, defaults`, options: {}, normalize: true },
+  { label: 'normalized, minEffect 3%', options: { minEffect: 0.03 }, normalize: true },
 ];
 const PLANTED = [1.05, 1.1];
+/** The machine-wide slowdown planted on a night: its cell and its control alike. */
+const MACHINE_SLOWER = 1.15;
 
 const shapes = (m: BenchModel) =>
   Object.entries(m.inputs)
@@ -65,9 +83,46 @@ console.log(
 );
 console.log(machineLine());
 
+/**
+ * A noisy neighbour on every core with real-time priority, busy for `share` of each millisecond, until stopped
+ * (test/drift.test.ts says why real-time and why so fine-grained). Needs root or CAP_SYS_NICE for `chrt`.
+ */
+function neighbour(share: number): ChildProcess[] {
+  if (share === 0) return [];
+  const loop = `const nap = new Int32Array(new SharedArrayBuffer(4)); const end = Date.now() + 600000;
+while (Date.now() < end) { const t = performance.now(); while (performance.now() - t < ${share}) {} Atomics.wait(nap, 0, 0, ${1 - share}); }`;
+  return cpus().map((_, core) =>
+    spawn('chrt', ['-f', '10', 'taskset', '-c', String(core), process.execPath, '-e', loop], { stdio: 'ignore' }),
+  );
+}
+
 let nextId = 1;
-/** One night: the cell run exactly as an agent runs it, profile pass included, as the series point it would store. */
-async function night(m: BenchModel): Promise<SeriesPoint> {
+/**
+ * One night: the cell run exactly as an agent runs it, profile pass included, as the series point it would
+ * store, with the agent's controls around it, under the night's share of background load.
+ */
+async function night(m: BenchModel): Promise<SeriesPoint & { load: number }> {
+  const load = Math.round(loadRandom() * loadMax * 20) / 20;
+  // The neighbour's loops start in a few ms; the controls' warm-up covers that.
+  const busy = neighbour(load);
+  try {
+    const limits = { memoryLimitBytes: Math.floor(0.75 * totalmem()) };
+    const controls = [await measureControl('start', 'this-machine', limits)];
+    controls.push(await measureControl('middle', 'this-machine', limits));
+    const point = await cellNight(m);
+    controls.push(await measureControl('end', 'this-machine', limits));
+    const c = controlNight(
+      point.runId,
+      'bench',
+      controls.map((x) => x.p50Ms),
+    );
+    return { ...point, control: { p50Ms: c.p50Ms, spread: c.spread }, load };
+  } finally {
+    for (const p of busy) p.kill('SIGKILL');
+  }
+}
+
+async function cellNight(m: BenchModel): Promise<SeriesPoint> {
   const bench = benchCells(m, [threads], seconds, 10);
   const job = {
     kind: 'cell' as const,
@@ -97,18 +152,22 @@ async function night(m: BenchModel): Promise<SeriesPoint> {
   };
 }
 
-function describe(p: SeriesPoint): string {
-  return `p50 ${p.p50Ms.toFixed(3)} ms (${p.samplesMs.length} samples${p.unstable ? ', flagged unstable' : ''})`;
+function describe(p: SeriesPoint & { load: number }): string {
+  const c = p.control!;
+  return (
+    `load ${pct(p.load).padStart(3)}  p50 ${p.p50Ms.toFixed(3)} ms (${p.samplesMs.length} samples${p.unstable ? ', flagged unstable' : ''})` +
+    `  control ${c.p50Ms.toFixed(3)} ms, spread ${pct(c.spread, 1)}`
+  );
 }
 
-const points: SeriesPoint[] = [];
+const measured: (SeriesPoint & { load: number })[] = [];
 for (let i = 0; i < reruns; i++) {
-  points.push(await night(model));
-  console.log(`rerun ${String(i + 1).padStart(2)}/${reruns}  ${describe(points[i]!)}`);
+  measured.push(await night(model));
+  console.log(`rerun ${String(i + 1).padStart(2)}/${reruns}  ${describe(measured[i]!)}`);
 }
-const real: { model: BenchModel; nights: SeriesPoint[] }[] = [];
+const real: { model: BenchModel; nights: (SeriesPoint & { load: number })[] }[] = [];
 for (const m of slower) {
-  const nights: SeriesPoint[] = [];
+  const nights: (SeriesPoint & { load: number })[] = [];
   for (let n = 0; n < REAL_NIGHTS; n++) {
     nights.push(await night(m));
     console.log(`larger ${shapes(m)} night ${n + 1}  ${describe(nights[n]!)}`);
@@ -121,6 +180,14 @@ function planted(p: SeriesPoint, factor: number): SeriesPoint {
   return { ...p, p50Ms: p.p50Ms * factor, samplesMs: p.samplesMs.map((ms) => ms * factor) };
 }
 
+/** The night on a machine `factor` slower: its cell and its control alike. */
+function machineSlower(p: SeriesPoint, factor: number): SeriesPoint {
+  return { ...planted(p, factor), control: { ...p.control!, p50Ms: p.control!.p50Ms * factor } };
+}
+
+/** The night as the judge sees it without controls. */
+const raw = (p: SeriesPoint): SeriesPoint => ({ ...p, control: null });
+
 interface Figures {
   verdicts: Record<JudgementVerdict, number>;
   falseConfirmed: number;
@@ -128,10 +195,14 @@ interface Figures {
   /** Planted factor → [first-night judgements, second-night judgements]. */
   planted: Map<number, [Judgement[], Judgement[]]>;
   unchangedRatios: number[];
+  /** Judgements of the nights with a machine-wide slowdown planted. */
+  machine: Judgement[];
 }
 
-function figures(options: JudgeOptionsInput): Figures {
+function figures(options: JudgeOptionsInput, normalize: boolean): Figures {
   const { minHistory } = JudgeOptionsSchema.parse(options);
+  const judged = (p: SeriesPoint) => (normalize ? p : raw(p));
+  const points = measured.map(judged);
   const verdicts = { regression: 0, improvement: 0, unchanged: 0, unstable: 0, 'insufficient history': 0 };
   let falseConfirmed = 0;
   let falseUnconfirmed = 0;
@@ -158,7 +229,10 @@ function figures(options: JudgeOptionsInput): Figures {
     }
     plantedOut.set(factor, [first, second]);
   }
-  return { verdicts, falseConfirmed, falseUnconfirmed, planted: plantedOut, unchangedRatios };
+  const machine: Judgement[] = [];
+  for (let i = minHistory; i < points.length; i++)
+    machine.push(judgeSeries(points.slice(0, i), judged(machineSlower(measured[i]!, MACHINE_SLOWER)), options));
+  return { verdicts, falseConfirmed, falseUnconfirmed, planted: plantedOut, unchangedRatios, machine };
 }
 
 function pct(x: number, digits = 0): string {
@@ -176,13 +250,13 @@ function cv(xs: number[]): number {
 
 // The load of a shared machine moves during the bench, and with it the figures.
 console.log(`at the end: ${machineLine()}`);
-const p50s = points.map((p) => p.p50Ms);
+const p50s = measured.map((p) => p.p50Ms);
 const steps = p50s.slice(1).map((x, i) => Math.abs(x / p50s[i]! - 1));
 console.log();
 console.log(
   `p50 over ${reruns} reruns: median ${median(p50s).toFixed(3)} ms, max/min − 1 ${pct(Math.max(...p50s) / Math.min(...p50s) - 1, 1)}, ` +
     `CV ${pct(cv(p50s), 1)}, median change from the rerun before ${pct(median(steps), 1)}; ` +
-    `${points.filter((p) => p.unstable).length} of ${reruns} flagged unstable by the agent`,
+    `${measured.filter((p) => p.unstable).length} of ${reruns} flagged unstable by the agent`,
 );
 console.log(
   `planted slowdowns scale the measured samples and p50 of real reruns ${defaults.minHistory + 1}..${reruns} (confirmed: that rerun and the next), ` +
@@ -199,12 +273,13 @@ const header = [
   '5% confirmed',
   '10% first night',
   '10% confirmed',
+  `machine +${Math.round((MACHINE_SLOWER - 1) * 100)}%: called regression`,
 ];
 const rows: string[][] = [];
 let defaultFigures: Figures | undefined;
 for (const v of variants) {
-  const f = figures(v.options);
-  defaultFigures ??= f;
+  const f = figures(v.options, v.normalize);
+  if (v.normalize) defaultFigures ??= f;
   const detected = (factor: number, nightIndex: 0 | 1) => {
     const js = f.planted.get(factor)![nightIndex];
     return share(js.filter((j) => j.verdict === 'regression' && (nightIndex === 0 || j.confirmed)).length, js.length);
@@ -218,6 +293,7 @@ for (const v of variants) {
     detected(1.05, 1),
     detected(1.1, 0),
     detected(1.1, 1),
+    share(f.machine.filter((j) => j.verdict === 'regression').length, f.machine.length),
   ]);
 }
 const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
@@ -227,7 +303,7 @@ for (const r of [header, ...rows])
 const d = defaultFigures!;
 console.log();
 console.log(
-  `unchanged reruns with the defaults: ${Object.entries(d.verdicts)
+  `unchanged reruns, normalized, defaults: ${Object.entries(d.verdicts)
     .map(([verdict, n]) => `${n} ${verdict}`)
     .join(', ')}`,
 );
@@ -254,14 +330,14 @@ for (const factor of PLANTED) {
 if (real.length > 0) {
   console.log();
   console.log(
-    `real slowdowns, ${REAL_NIGHTS} nights each after the ${reruns} reruns, judged with the defaults against them:`,
+    `real slowdowns, ${REAL_NIGHTS} nights each after the ${reruns} reruns, judged drift-normalized with the defaults against them:`,
   );
   for (const { model: m, nights } of real) {
-    const history = [...points];
+    const history = [...measured];
     for (const [n, p] of nights.entries()) {
       const j = judgeSeries(history, p);
       console.log(
-        `  ${shapes(m).padEnd(16)} night ${n + 1}  p50 ${p.p50Ms.toFixed(3)} ms  ${j.ratio === null ? '' : `${(j.ratio - 1) * 100 >= 0 ? '+' : ''}${((j.ratio - 1) * 100).toFixed(1)}%  `}` +
+        `  ${shapes(m).padEnd(16)} night ${n + 1}  load ${pct(p.load)}  p50 ${p.p50Ms.toFixed(3)} ms  ${j.ratio === null ? '' : `${(j.ratio - 1) * 100 >= 0 ? '+' : ''}${((j.ratio - 1) * 100).toFixed(1)}%  `}` +
           `${j.verdict}${j.verdict === 'regression' || j.verdict === 'improvement' ? (j.confirmed ? ', confirmed' : ', not confirmed') : ''}`,
       );
       history.push(p);

@@ -12,6 +12,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync
 import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { CHECK_MODEL_FILE } from '../apps/agent/src/check';
+import { CONTROL_MODEL_FILE } from '../packages/core/src/control';
 import { buildInfo, bundleOptions, REQUIRE_BANNER, ROOT } from './build';
 
 /** The Node release every archive carries: the newest published for all three platforms' binary packages. */
@@ -124,9 +125,11 @@ async function buildArchive(name: string, platform: Platform): Promise<{ file: s
   copyFiles(storePackage('@temporalio/core-bridge'), out, [`releases/${platform.bridgeTarget}`]);
   cpSync(join(out, 'releases'), join(lib, 'releases'), { recursive: true });
   rmSync(join(out, 'releases'), { recursive: true });
-  const model = join(ROOT, CHECK_MODEL_FILE);
-  mkdirSync(dirname(join(out, CHECK_MODEL_FILE)), { recursive: true });
-  cpSync(model, join(out, CHECK_MODEL_FILE));
+  // The check's model, and the control workload's that every agent runs in each run (docs/regressions.md).
+  for (const file of [CHECK_MODEL_FILE, CONTROL_MODEL_FILE]) {
+    mkdirSync(dirname(join(out, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(out, file));
+  }
 
   mkdirSync(join(out, 'node/bin'), { recursive: true });
   cpSync(nodeBinary(platform), join(out, 'node/bin/node'));

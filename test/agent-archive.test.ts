@@ -104,6 +104,15 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the linu
       ['ok', 'archive-agent'],
       ['ok', 'archive-agent'],
     ]);
+    // The archive carries the control model too: the agent measured its control around its share.
+    const controls = new pg.Client({ connectionString: env.DATABASE_URL });
+    await controls.connect();
+    const { rows } = await controls.query(
+      'select position from control_results where run_id = $1 and agent_id = $2 order by position',
+      [summary.runId, 'archive-agent'],
+    );
+    await controls.end();
+    expect(rows.map((r) => r.position)).toEqual(['end', 'middle', 'start']);
     const exited = new Promise<number | null>((resolve) => agent!.once('exit', resolve));
     agent!.kill('SIGTERM');
     expect(await exited, agentStderr).toBe(0);

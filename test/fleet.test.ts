@@ -182,6 +182,23 @@ targets: [{ labels: { pool: ci } }]
     for (const id of new Set(rows.map((r) => r.agent_id)))
       expect(readdirSync(join(home, `cache-${id}`, 'sha256'))).toContain(`${sha}.onnx`);
     expect(existsSync(join(home, 'models', 'sha256', `${sha}.onnx`))).toBe(true);
+    // Every agent that lived through the run measured its control at the start of its share (a2 was killed
+    // holding a cell, and what it measured went with it); a3, alone in its class, at the middle and end too.
+    const controls = await db.query<{ agent_id: string; positions: string[] }>(
+      `select agent_id, array_agg(position order by position) as positions from control_results
+        where run_id = 'fleet-1' group by agent_id`,
+    );
+    const positions = new Map(controls.rows.map((r) => [r.agent_id, r.positions]));
+    for (const id of new Set(rows.map((r) => r.agent_id)))
+      if (id !== 'a2') expect(positions.get(id), `${id}: ${JSON.stringify(controls.rows)}`).toContain('start');
+    expect(positions.get('a3')).toEqual(['end', 'middle', 'start']);
+    const factors = await db.query<{ agent_id: string; control_factor: number | null }>(
+      "select distinct agent_id, control_factor from results where run_id = 'fleet-1' and agent_id <> 'a2'",
+    );
+    expect(
+      factors.rows.every((r) => r.control_factor === 1),
+      JSON.stringify(factors.rows),
+    ).toBe(true);
     // a1 and a4 share a host: one of them had to wait for the other's lock.
     expect(daemons.a1!.stderr + daemons.a4!.stderr).toMatch(/waits for the host lock .* held by ortfleet agent a[14]/);
   }, 600_000);

@@ -1,7 +1,15 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { CELL_ATTEMPTS, type CellOutcome, type Logger, type Provenance } from '@ortfleet/core';
+import {
+  CELL_ATTEMPTS,
+  type CellOutcome,
+  type ControlMeasurement,
+  type ControlPosition,
+  type Logger,
+  type Provenance,
+} from '@ortfleet/core';
 import { prestartChild, runCellIsolated } from './cell/isolated';
 import type { AgentActivities, CellHeartbeat, CellJob, Phase } from '@ortfleet/contracts';
+import { ControlPositions, measureControl } from './control';
 import { acquireHostLock, type HostLock } from './host-lock';
 import { agentMetrics, type AgentMetrics } from './metrics';
 import { ModelUnavailable, type ModelCache } from './models/cache';
@@ -40,6 +48,22 @@ async function localModels(
 /** Agent activities, bound to this agent's identity, limits, model cache and host lock. */
 export function createAgentActivities(agent: AgentContext): AgentActivities {
   const metrics = agent.metrics ?? agentMetrics();
+  const controlPositions = new ControlPositions();
+  // A control that cannot run is logged and left out: the cell around it is measured regardless, and its
+  // night is judged without drift normalization (docs/regressions.md).
+  const controls = async (job: CellJob, positions: ControlPosition[], signal: AbortSignal) => {
+    const taken: ControlMeasurement[] = [];
+    for (const position of positions)
+      try {
+        const limits = { memoryLimitBytes: agent.memoryLimitBytes, signal };
+        taken.push(await measureControl(position, job.cell.params.hardwareClass, limits));
+      } catch (err) {
+        agent.logger?.warn(
+          `agent ${agent.agentId}: the ${position} control of run ${job.control?.runId} failed: ${(err as Error).message}`,
+        );
+      }
+    return taken;
+  };
   // The host lock as the last cell left it: held until the next cell's child is ready. A cell that comes in
   // meanwhile takes it over instead of waiting for it to be released and listening again.
   let handedOver: { lock: HostLock; childReady: Promise<void> } | undefined;
@@ -92,14 +116,26 @@ export function createAgentActivities(agent: AgentContext): AgentActivities {
       });
       const started = performance.now();
       let status: CellOutcome['status'] | undefined;
-      const stamp = (outcome: CellOutcome): CellOutcome => {
+      let taken: ControlMeasurement[] = [];
+      const stamp = async (outcome: CellOutcome): Promise<CellOutcome> => {
         status = outcome.status;
-        return { ...outcome, agentId: agent.agentId, provenance: agent.provenance };
+        const after = controlPositions.after(input);
+        if (after.length) enter('control');
+        taken.push(...(await controls(input, after, ctx.cancellationSignal)));
+        return {
+          ...outcome,
+          agentId: agent.agentId,
+          provenance: agent.provenance,
+          ...(taken.length && { controls: taken }),
+        };
       };
       try {
+        const before = controlPositions.before(input);
+        if (before.length) enter('control');
+        taken = await controls(input, before, ctx.cancellationSignal);
         enter('fetching-model');
         const files = await localModels(input, agent.models);
-        if ('failed' in files) return stamp({ status: 'failed', reason: files.failed });
+        if ('failed' in files) return await stamp({ status: 'failed', reason: files.failed });
         enter('starting');
         const outcome = await runCellIsolated(
           { kind: 'cell', ...input, ...files },
@@ -115,7 +151,7 @@ export function createAgentActivities(agent: AgentContext): AgentActivities {
             },
           },
         );
-        if (outcome.status !== 'crashed' || outcome.measurement) return stamp(outcome);
+        if (outcome.status !== 'crashed' || outcome.measurement) return await stamp(outcome);
         if (attempt < CELL_ATTEMPTS) {
           status = 'crashed';
           throw ApplicationFailure.retryable(
@@ -123,7 +159,7 @@ export function createAgentActivities(agent: AgentContext): AgentActivities {
             'CellCrashed',
           );
         }
-        return stamp({
+        return await stamp({
           ...outcome,
           reason: `crashed on attempt ${attempt} of ${CELL_ATTEMPTS}; last: ${outcome.reason}`,
         });

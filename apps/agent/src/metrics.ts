@@ -4,6 +4,7 @@ import type { Phase } from '@ortfleet/contracts';
 /** Every phase a cell reports, so that leaving one sets its series back to 0. */
 const PHASES: readonly (Phase | 'starting')[] = [
   'waiting-for-host',
+  'control',
   'fetching-model',
   'starting',
   'session',

@@ -13,11 +13,18 @@ export interface CellJob {
   measure: MeasureSpec;
   /** The spec's open-loop scenario, run after the timed loop; absent when the spec has none. */
   load?: LoadSpec;
+  /**
+   * The run's control workload (docs/regressions.md): the agent runs the control before its first cell of
+   * `runId` by itself, before this cell when `middle` (the cell is in the second half of its class's share)
+   * and after it when `end` (one of the share's last cells). Each position runs once per agent and run.
+   */
+  control?: { runId: string; middle: boolean; end: boolean };
 }
 
 /** Where a cell's child process is in measuring it. */
 export type Phase =
   | 'waiting-for-host'
+  | 'control'
   | 'fetching-model'
   | 'session'
   | 'first-inference'

@@ -1,5 +1,6 @@
 /** What an agent returns for a cell and what a run keeps of it. */
 import type { CellParams, CellStatus } from './cell';
+import type { ControlMeasurement } from './control';
 import type { Measurement } from './measurement';
 import type { ModelFacts } from './onnx/model-facts';
 import type { OperatorProfile } from './profile';
@@ -18,6 +19,8 @@ export interface CellOutcome {
   profile?: OperatorProfile;
   modelFacts?: ModelFacts;
   provenance?: Provenance;
+  /** The control measurements the agent took around this cell (see control.ts), when the job asked for them. */
+  controls?: ControlMeasurement[];
 }
 
 export interface CellResult extends CellOutcome {

@@ -4,6 +4,7 @@ export * from './cell';
 export * from './cell-result';
 export * from './compare';
 export * from './configuration';
+export * from './control';
 export * from './errors';
 export * from './fleet';
 export { formatChange } from './format';

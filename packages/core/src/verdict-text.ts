@@ -43,17 +43,35 @@ export function historyShortReason(results: number, minHistory: number): string 
 export function comparisonSummary(c: {
   p50Ms: number;
   baselineP50Ms: number;
+  /** The p50s are divided by the agents' control p50s (drift normalization): they are in controls, not ms. */
+  normalized?: boolean;
   ratio: number;
   confidence: number;
   interval: { low: number; high: number };
   pValue: number;
 }): string {
-  return `p50 ${formatMs(c.p50Ms)} vs baseline ${formatMs(c.baselineP50Ms)} (${formatChange(c.ratio)}; ${formatPercent(c.confidence)} interval ${formatChange(c.interval.low)} to ${formatChange(c.interval.high)}; Mann–Whitney p = ${c.pValue.toPrecision(2)})`;
+  const figure = c.normalized ? (x: number) => `${Number(x.toPrecision(4))} × the control` : formatMs;
+  return `p50 ${figure(c.p50Ms)} vs baseline ${figure(c.baselineP50Ms)} (${formatChange(c.ratio)}; ${formatPercent(c.confidence)} interval ${formatChange(c.interval.low)} to ${formatChange(c.interval.high)}; Mann–Whitney p = ${c.pValue.toPrecision(2)})`;
 }
 
 /** The baseline's own nights spread too far to judge a step against. */
 export function noiseReason(noise: number, maxNoise: number): string {
   return `baseline p50s vary by CV ${formatPercent(noise)}, above the limit of ${formatPercent(maxNoise)}`;
+}
+
+/** The three changes of a drift-normalized verdict: the model's raw change, its agent's control's, and the model's own. */
+export function normalizedReason(c: { rawRatio: number; controlRatio: number; ratio: number }): string {
+  return `drift-normalized: raw change ${formatChange(c.rawRatio)}, the control on its agent ${formatChange(c.controlRatio)}, normalized ${formatChange(c.ratio)}`;
+}
+
+/** A raw step that the control shows too: the machine moved, not the model. */
+export function machineDriftReason(controlRatio: number): string {
+  return `machine drift, not the model: the agent's control moved ${formatChange(controlRatio)} with it`;
+}
+
+/** The candidate's control moved within its own night: no speed factor to divide out. */
+export function controlUnstableReason(spread: number, maxSpread: number): string {
+  return `the agent's control moved by ${formatPercent(spread)} within the night, above the limit of ${formatPercent(maxSpread)}: no verdict`;
 }
 
 /** Why a shift that the summary shows is not called a step. */

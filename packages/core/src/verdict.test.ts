@@ -54,6 +54,7 @@ describe('JudgeOptionsSchema', () => {
       consecutive: 2,
       autoAcceptAfter: null,
       confidence: 0.99,
+      maxControlSpread: 0.1,
     });
   });
 
@@ -276,5 +277,61 @@ describe('judgeSeries', () => {
       { field: 'cpu.brand', baseline: 'AMD EPYC 7763', now: 'AMD EPYC 9454' },
       { field: 'hardwareClass', baseline: 'nvidia-l4', now: 'nvidia-l4-new' },
     ]);
+  });
+});
+
+describe('drift-normalized judging', () => {
+  /** A night measured on a machine running at `speed` (1.1: 10% slower), its control with it. */
+  const onMachine = (id: number, modelMs: number, speed: number, spread = 0.01): SeriesPoint =>
+    night(id, modelMs * speed, { control: { p50Ms: 1.5 * speed, spread } });
+  const history = [1, 0.99, 1.01, 1, 1.005].map((speed, i) => onMachine(i + 1, 10, speed));
+
+  it('divides out a machine that got 15% slower: unchanged, with raw, control and normalized changes', () => {
+    const j = judgeSeries(history, onMachine(6, 10, 1.15));
+    expect(j.verdict).toBe('unchanged');
+    expect(j.control!.rawRatio).toBeCloseTo(1.15, 1);
+    expect(j.control!.controlRatio).toBeCloseTo(1.15, 2);
+    expect(Math.abs(j.ratio! - 1)).toBeLessThan(0.02);
+    expect(j.reasons.join('\n')).toMatch(
+      /drift-normalized: raw change \+1[45]\.\d%, the control on its agent \+15\.0%/,
+    );
+    expect(j.reasons.join('\n')).toMatch(/machine drift, not the model: the agent's control moved \+15\.0%/);
+    // The same night without its controls is the regression the machine would have been blamed for.
+    const raw = judgeSeries(
+      history.map((p) => ({ ...p, control: null })),
+      { ...onMachine(6, 10, 1.15), control: null },
+    );
+    expect(raw.verdict).toBe('regression');
+  });
+
+  it('still finds a 10% step of the model on a machine that got 5% faster', () => {
+    const j = judgeSeries(history, onMachine(6, 11, 0.95));
+    expect(j.verdict).toBe('regression');
+    expect(j.ratio!).toBeCloseTo(1.1, 1);
+    expect(j.control!.rawRatio).toBeCloseTo(1.045, 1);
+    expect(j.reasons.join('\n')).not.toMatch(/machine drift/);
+  });
+
+  it('says unstable when the control moved within the night, whatever the model did', () => {
+    const j = judgeSeries(history, onMachine(6, 13, 1, 0.2));
+    expect(j.verdict).toBe('unstable');
+    expect(j.ratio).toBeNull();
+    expect(j.reasons[0]).toMatch(/control moved by 20% within the night, above the limit of 10%/);
+    // And that night stays out of the baseline of the nights after it.
+    const next = judgeSeries([...history, onMachine(6, 13, 1, 0.2)], onMachine(7, 10, 1));
+    expect(next.baseline!.resultIds).not.toContain(6);
+  });
+
+  it('judges as before when an older result has no control: no normalization, the same verdict', () => {
+    const mixed = [night(1, 10), ...history.slice(1)];
+    const candidate = onMachine(6, 10.2, 1);
+    const j = judgeSeries(mixed, candidate);
+    expect(j.control ?? null).toBeNull();
+    expect(j).toEqual(
+      judgeSeries(
+        mixed.map((p) => ({ ...p, control: null })),
+        { ...candidate, control: null },
+      ),
+    );
   });
 });

@@ -6,7 +6,10 @@ import { coefficientOfVariation, mannWhitneyU, medianOf, medianRatioInterval } f
 import type { EnvironmentDrift } from './drift';
 import {
   comparisonSummary,
+  controlUnstableReason,
   driftReason,
+  machineDriftReason,
+  normalizedReason,
   FLAGGED_UNSTABLE,
   flaggedBeyondEffectReason,
   historyShortReason,
@@ -50,6 +53,13 @@ export const JudgeOptionsSchema = z
         'Nights after which a persisting step becomes the baseline by itself; null: only when a person accepts it',
       ),
     confidence: z.number().gt(0).lt(1).default(0.99).describe('Confidence of the bootstrap interval of the p50 ratio'),
+    maxControlSpread: z
+      .number()
+      .positive()
+      .default(0.1)
+      .describe(
+        "(max − min) / median of an agent's control p50s within a night above which that night's verdicts are unstable",
+      ),
   })
   .refine((o) => o.minHistory <= o.lookback, { path: ['minHistory'], message: 'must be <= lookback' });
 
@@ -71,6 +81,8 @@ export interface SeriesPoint {
   modelSha256: string | null;
   /** A person (or auto-accept) made this result the start of a new baseline. */
   acceptedBaseline?: boolean;
+  /** The control night of the result's agent and run (docs/regressions.md); absent for results without one. */
+  control?: { p50Ms: number; spread: number } | null;
 }
 
 export const JUDGEMENT_VERDICTS = [
@@ -87,8 +99,13 @@ export interface Judgement {
   verdict: JudgementVerdict;
   /** The step has lasted `consecutive` nights, this one included (regression and improvement only). */
   confirmed: boolean;
-  /** Candidate p50 / median of the baseline p50s. */
+  /** Candidate p50 / median of the baseline p50s; drift-normalized when `control` is set. */
   ratio: number | null;
+  /**
+   * Set when the candidate and every baseline result have a control night: the p50s were divided by their
+   * agents' control p50s before judging. `rawRatio` is the ratio before that, `controlRatio` the control's own.
+   */
+  control?: { rawRatio: number; controlRatio: number } | null;
   /** Bootstrap interval of the ratio at `confidence`. */
   interval: { low: number; high: number } | null;
   /** Mann–Whitney U of the candidate's samples against the baseline's pooled samples. */
@@ -114,10 +131,28 @@ export function judgeSeries(
   if (!usable(candidate))
     throw new Error(`result ${candidate.resultId} cannot be judged: only valid results with samples and a p50 can`);
   const { baseline, step } = replay(history, opts);
-  const a = assess(candidate, baseline, opts, true);
   const newest = baseline[baseline.length - 1];
   const drift = newest ? environmentDrift(newest, candidate) : [];
+  const control = normalizes(candidate, baseline) ? controlRatios(candidate, baseline) : null;
+  const spread = candidate.control?.spread ?? 0;
+  const a: Assessment =
+    spread > opts.maxControlSpread
+      ? {
+          verdict: 'unstable',
+          ratio: null,
+          interval: null,
+          pValue: null,
+          reasons: [controlUnstableReason(spread, opts.maxControlSpread)],
+        }
+      : assess(candidate, baseline, opts, true);
   const reasons = [...a.reasons];
+  if (control && a.ratio !== null) {
+    reasons.push(normalizedReason({ ...control, ratio: a.ratio }));
+    const raw = assess(candidate, baseline, opts, false, false).verdict;
+    const step = (v: JudgementVerdict) => v === 'regression' || v === 'improvement';
+    if (step(raw) && !step(a.verdict) && Math.abs(control.controlRatio - 1) >= opts.minEffect)
+      reasons.push(machineDriftReason(control.controlRatio));
+  }
 
   let stepOut: Judgement['step'] = null;
   let confirmed = false;
@@ -135,6 +170,7 @@ export function judgeSeries(
     verdict: a.verdict,
     confirmed,
     ratio: a.ratio,
+    control: a.ratio === null ? null : control,
     interval: a.interval,
     pValue: a.pValue,
     baseline: newest
@@ -221,6 +257,8 @@ function replay(
     }
     // A result flagged unstable moved during its own loop: not a reference, and no evidence for or against a step.
     if (p.unstable === true) continue;
+    // Likewise a result whose agent's control moved within the night: there is no factor to divide out.
+    if ((p.control?.spread ?? 0) > opts.maxControlSpread) continue;
     const { verdict } = assess(p, inLine.slice(-opts.lookback), opts, false);
     if (verdict !== 'regression' && verdict !== 'improvement') {
       inLine.push(p);
@@ -240,8 +278,49 @@ function replay(
   return { baseline: inLine.slice(-opts.lookback), step };
 }
 
-/** The verdict of one result against a baseline; `full` computes the test and interval even when the ratio alone settles it. */
-function assess(p: SeriesPoint, baseline: readonly SeriesPoint[], opts: JudgeOptions, full: boolean): Assessment {
+/**
+ * The verdict of one result against a baseline; `full` computes the test and interval even when the ratio alone
+ * settles it. When `normalize` and every result has a control night, each result's p50 and samples are divided
+ * by its agent's control p50 first, so that a machine's drift between nights cancels out.
+ */
+function assess(
+  p: SeriesPoint,
+  baseline: readonly SeriesPoint[],
+  opts: JudgeOptions,
+  full: boolean,
+  normalize = true,
+): Assessment {
+  if (normalize && normalizes(p, baseline))
+    return judgeAgainst(perControl(p), baseline.map(perControl), opts, full, true);
+  return judgeAgainst(p, baseline, opts, full, false);
+}
+
+/** Whether the candidate and every baseline result have a control night to divide by. */
+function normalizes(p: SeriesPoint, baseline: readonly SeriesPoint[]): boolean {
+  return !!p.control && baseline.length > 0 && baseline.every((b) => !!b.control);
+}
+
+/** A result in units of its agent's control p50 that night. */
+function perControl(q: SeriesPoint): SeriesPoint {
+  const c = q.control!.p50Ms;
+  return { ...q, p50Ms: q.p50Ms / c, samplesMs: q.samplesMs.map((x) => x / c) };
+}
+
+/** The candidate's raw p50 ratio to the baseline's, and its control's ratio to theirs. */
+function controlRatios(p: SeriesPoint, baseline: readonly SeriesPoint[]): { rawRatio: number; controlRatio: number } {
+  return {
+    rawRatio: p.p50Ms / medianOf(baseline.map((b) => b.p50Ms)),
+    controlRatio: p.control!.p50Ms / medianOf(baseline.map((b) => b.control!.p50Ms)),
+  };
+}
+
+function judgeAgainst(
+  p: SeriesPoint,
+  baseline: readonly SeriesPoint[],
+  opts: JudgeOptions,
+  full: boolean,
+  normalized: boolean,
+): Assessment {
   const none = { ratio: null, interval: null, pValue: null };
   const flagged = p.unstable === true;
   if (baseline.length < opts.minHistory) {
@@ -270,6 +349,7 @@ function assess(p: SeriesPoint, baseline: readonly SeriesPoint[], opts: JudgeOpt
   const interval = { low: ci.low, high: ci.high };
   const stats = { ratio, interval, pValue: test.pTwoSided };
   const summary = comparisonSummary({
+    normalized,
     p50Ms: p.p50Ms,
     baselineP50Ms: baseP50,
     ratio,

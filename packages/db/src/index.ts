@@ -11,4 +11,5 @@ export * from './leaderboard/plan';
 export * from './tokens/queries';
 export { RUN_STATUSES } from './runs/table';
 export * from './judgements/queries';
+export * from './controls/queries';
 export { compareRuns, type CellComparison } from './judgements/compare-runs';

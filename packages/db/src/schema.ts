@@ -4,3 +4,4 @@ export { results } from './results/table';
 export { latestResults } from './leaderboard/table';
 export { apiTokens } from './tokens/table';
 export { acceptedBaselines, judgements } from './judgements/table';
+export { controlResults } from './controls/table';

@@ -1,7 +1,16 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arrivalSchedule, parseSlo, searchStep, summarizeTrial, type LoadTrial, type PeakRate } from '@ortfleet/core';
+import {
+  MAX_SEARCH_TRIALS,
+  SEARCH_TOLERANCE,
+  arrivalSchedule,
+  parseSlo,
+  searchStep,
+  summarizeTrial,
+  type LoadTrial,
+  type PeakRate,
+} from '@ortfleet/core';
 import { OCR_MODELS } from '../../../../test/support/env';
 import { runClosedLoop } from './closed-loop';
 import { generateInputPool } from './inputs';
@@ -70,34 +79,33 @@ describe('the open-loop server on a real model', () => {
     expect(others[Math.floor(others.length / 2)]!).toBeLessThan(20);
   }, 60_000);
 
-  it('finds the same peak rate within 15% when the search runs twice', async () => {
-    // Two searches step by step in turns (A's first trial, B's first, A's second, ...), so that the machine's
-    // drift over the minute they take hits both alike: what is compared is the search, not the shared machine
-    // from one minute to the next. A median bound, since a p99 at the knee moves with every hiccup.
+  it("searches to a 5% bracket between a passing and a failing trial, near the closed loop's capacity", async () => {
+    // How repeatable the peak is from one search to the next is a figure of this machine, not a property of the
+    // code: bench/search.ts measures it (docs/measurement.md). Here, the search's own promises: its answer is a
+    // rate that passed, the bracket's top a rate that failed, and the two within SEARCH_TOLERANCE.
     const slo = parseSlo('p50<=10');
-    const trials: LoadTrial[][] = [[], []];
-    const peaks: (PeakRate | undefined)[] = [undefined, undefined];
-    while (!peaks[0] || !peaks[1])
-      for (const i of [0, 1]) {
-        if (peaks[i]) continue;
-        const step = searchStep(trials[i]!, capacity);
-        if ('peak' in step) peaks[i] = step.peak;
-        else {
-          const arrivals = arrivalSchedule(step.next, 3000, 1);
-          const times = await server.trial(arrivals, 3000, slo);
-          trials[i]!.push(
-            summarizeTrial({ offeredQps: step.next, search: true, durationMs: 3000, arrivals, slo, ...times }),
-          );
-        }
+    const trials: LoadTrial[] = [];
+    let peak: PeakRate | undefined;
+    while (!peak) {
+      const step = searchStep(trials, capacity);
+      if ('peak' in step) peak = step.peak;
+      else {
+        const arrivals = arrivalSchedule(step.next, 3000, 1);
+        const times = await server.trial(arrivals, 3000, slo);
+        trials.push(summarizeTrial({ offeredQps: step.next, search: true, durationMs: 3000, arrivals, slo, ...times }));
       }
-    const [a, b] = [peaks[0].qps, peaks[1].qps];
-    expect(a).not.toBeNull();
-    // The searches' bracket is 5% wide and this machine's speed moves by about as much from one trial to the
-    // next (the run's median went from 1.44 to 1.27 ms between two trials): 10% held in most tries here, not all,
-    // so the test allows 15% (docs/measurement.md has the figures).
-    expect(Math.abs(a! / b! - 1), `${a} and ${b}`).toBeLessThan(0.15);
-    const [lo, hi] = peaks[0].bracket;
-    expect(lo).toBe(a);
-    expect(hi === null || hi > lo!).toBe(true);
+    }
+    const [lo, hi] = peak.bracket;
+    expect(peak.trials).toBe(trials.length);
+    expect(peak.qps).toBe(lo);
+    expect(trials.find((t) => t.offeredQps === lo)?.pass).toBe(true);
+    if (trials.length < MAX_SEARCH_TRIALS) {
+      expect(trials.find((t) => t.offeredQps === hi)?.pass).toBe(false);
+      expect(hi! / lo! - 1).toBeLessThanOrEqual(SEARCH_TOLERANCE + 1e-9);
+    }
+    // A median bound of 10 ms with requests of about 1.5 ms: the peak is where the queue saturates, near the
+    // closed loop's rate (loosely: this machine's speed moves by tens of percent under other tenants).
+    expect(lo! / capacity).toBeGreaterThan(0.4);
+    expect(lo! / capacity).toBeLessThan(2);
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { listAgents } from '@ortfleet/db';
+import { listAgents, machineDrift } from '@ortfleet/db';
 import type { DashboardDeps } from '../deps';
 import { apiRouter, json } from '../http';
 import { FleetBody } from './schemas';
@@ -7,7 +7,7 @@ import { FleetBody } from './schemas';
 const fleetRoute = createRoute({
   method: 'get',
   path: '/api/v1/fleet',
-  summary: 'Registered agents and their hardware classes',
+  summary: "Registered agents, their hardware classes and their machines' drift",
   tags: ['fleet'],
   responses: { 200: json(FleetBody, 'the fleet') },
 });
@@ -25,7 +25,7 @@ export function fleetApi(deps: DashboardDeps): OpenAPIHono {
       hardwareClass,
       agents: rows.filter((a) => a.hardwareClass === hardwareClass).map((a) => a.id),
     }));
-    return c.json({ agents, classes }, 200);
+    return c.json({ agents, classes, machineDrift: await machineDrift(deps.db) }, 200);
   });
   return api;
 }

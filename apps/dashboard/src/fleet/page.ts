@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { listAgents } from '@ortfleet/db';
+import { formatChange } from '@ortfleet/core';
+import { FACTOR_LOOKBACK, listAgents, machineDrift, type DriftNight } from '@ortfleet/db';
 import type { DashboardDeps } from '../deps';
 import { joined, pageFrame, table, type Html } from '../page-frame';
-import { bytes, when } from '../format';
+import { bytes, ms, pct, when } from '../format';
 
 type Agent = Awaited<ReturnType<typeof listAgents>>[number];
 
@@ -11,7 +12,7 @@ type Agent = Awaited<ReturnType<typeof listAgents>>[number];
 export function fleetPages(deps: DashboardDeps): Hono {
   const app = new Hono();
   app.get('/fleet', async (c) => {
-    const agents = await listAgents(deps.db);
+    const [agents, drift] = await Promise.all([listAgents(deps.db), machineDrift(deps.db)]);
     const classes = [...new Set(agents.map((a) => a.hardwareClass))].sort();
     const body = html`<p class="muted">Agents as they last registered; whether one is polling now is Temporal's to say.
 <a href="/api/v1/fleet">JSON</a></p>
@@ -37,10 +38,31 @@ ${table(
   `,
   agents.map(agentRow),
   'none',
+)}
+<h2>Machine drift</h2>
+<p class="muted">Each agent runs a pinned control (docs/regressions.md) at the start, middle and end of its share of a
+run. Speed: the night's control p50 against the agent's ${FACTOR_LOOKBACK} nights before it, which the nightly judge divides
+out; a change of ${formatChange(1 + DRIFT_SHOWN)} or more is the machine moving, not its models.</p>
+${table(
+  html`<tr><th>agent</th><th>hardware class</th><th>run</th><th>started (UTC)</th><th class="num">control p50</th>
+<th class="num">speed vs its history</th><th class="num">spread within the night</th></tr>`,
+  drift.map(driftRow),
+  'no control measured yet',
 )}`;
     return c.html(pageFrame('Fleet', body));
   });
   return app;
+}
+
+/** Speed factors this far from 1 are marked as the machine moving (the judge's default minimum effect). */
+const DRIFT_SHOWN = 0.05;
+
+function driftRow(n: DriftNight): Html {
+  const moved = Math.abs(n.factor - 1) >= DRIFT_SHOWN;
+  const mark = moved ? html` <strong>${n.factor > 1 ? 'slower' : 'faster'}</strong>` : '';
+  return html`<tr><td>${n.agentId}</td><td>${n.hardwareClass}</td><td><a href="/runs/${n.runId}">${n.runId}</a></td>
+<td>${when(n.recordedAt)}</td><td class="num">${ms(n.p50Ms)} ms</td><td class="num">${formatChange(n.factor)}${mark}</td>
+<td class="num">${pct(n.spread)}</td></tr>`;
 }
 
 const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 80)}…` : text);

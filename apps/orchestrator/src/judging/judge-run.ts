@@ -1,5 +1,16 @@
-import { describeConfiguration, judgeSeries, validateSpec, type Judgement } from '@ortfleet/core';
-import { getRun, listRunResults, recordJudgement, seriesHistory, seriesPoint, type Db } from '@ortfleet/db';
+import { describeConfiguration, judgeSeries, validateSpec, type Judgement, type SeriesPoint } from '@ortfleet/core';
+import {
+  controlKey,
+  getRun,
+  listControlNights,
+  listRunResults,
+  recordJudgement,
+  seriesHistory,
+  seriesPoint,
+  setControlFactors,
+  speedFactors,
+  type Db,
+} from '@ortfleet/db';
 
 /** A judged cell of a run, as an alert names it. */
 export interface JudgedCell {
@@ -13,18 +24,30 @@ export interface JudgedCell {
 
 /**
  * Judges every valid result of a finished run against its series' history with the spec's `judge` options,
- * and stores each judgement. Returns the regressions and improvements, for alerts.
+ * dividing out each night's control on its agent where every result has one (docs/regressions.md), and stores
+ * each judgement. Stamps the run's results with their agents' speed factors. Returns the regressions and
+ * improvements, for alerts.
  */
 export async function judgeRun(db: Db, runId: string): Promise<JudgedCell[]> {
   const run = await getRun(db, runId);
   if (!run) return [];
   const options = validateSpec(run.spec).judge;
+  const runResults = await listRunResults(db, runId);
+  const nights = await listControlNights(db);
+  await setControlFactors(db, runId, speedFactors(nights));
+  const byKey = new Map(nights.map((n) => [controlKey(n.runId, n.agentId), n]));
+  const withControl = (p: SeriesPoint | undefined, agentId: string | null): SeriesPoint | undefined => {
+    const night = agentId === null ? undefined : byKey.get(controlKey(p?.runId ?? '', agentId));
+    return p && night ? { ...p, control: { p50Ms: night.p50Ms, spread: night.spread } } : p;
+  };
   const steps: JudgedCell[] = [];
-  for (const r of await listRunResults(db, runId)) {
-    const candidate = seriesPoint(r);
+  for (const r of runResults) {
+    const candidate = withControl(seriesPoint(r), r.agentId);
     if (!candidate) continue;
     const rows = await seriesHistory(db, r.cellId, r.id);
-    const history = rows.map(({ row, accepted }) => seriesPoint(row, accepted)).filter((p) => p !== undefined);
+    const history = rows
+      .map(({ row, accepted }) => withControl(seriesPoint(row, accepted), row.agentId))
+      .filter((p) => p !== undefined);
     const judgement = judgeSeries(history, candidate, options);
     await recordJudgement(
       db,

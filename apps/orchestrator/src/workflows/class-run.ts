@@ -133,10 +133,18 @@ export async function classRun(input: ClassRunInput): Promise<StatusCounts> {
   })();
 
   let agentsGone = false;
-  const run = async (cell: Cell, queuedAhead: boolean) => {
+  const run = async (cell: Cell, index: number, queuedAhead: boolean) => {
     let outcome: CellOutcome;
+    // Every agent runs the control at the start, middle and end of its share (docs/regressions.md): the start
+    // before its first cell, the middle before its first cell of the second half, the end after one of the
+    // last cells (as many as agents poll, so that each normally takes one).
+    const control = {
+      runId,
+      middle: index >= Math.floor(cells.length / 2),
+      end: index >= cells.length - Math.max(1, liveAgents),
+    };
     try {
-      outcome = await (queuedAhead ? runCellQueuedAhead : runCell)(cellJob(spec, input.models, cell));
+      outcome = await (queuedAhead ? runCellQueuedAhead : runCell)({ ...cellJob(spec, input.models, cell), control });
     } catch (err) {
       outcome = failureOutcome(err, taskQueue, scheduleToStartMs);
       // Nobody took the cell: if nobody polls the class any more, the cells behind it would wait in vain.
@@ -159,7 +167,7 @@ export async function classRun(input: ClassRunInput): Promise<StatusCounts> {
     if (agentsGone) break;
     const queuedAhead = running >= Math.max(1, liveAgents);
     running++;
-    void run(cells[next++]!, queuedAhead);
+    void run(cells[next]!, next++, queuedAhead);
   }
   if (agentsGone && next < cells.length) {
     const reason = `no agent polling ${taskQueue} picked up a cell within ${scheduleToStartMs} ms, and none polls now`;

@@ -44,6 +44,8 @@ export async function recordJudgement(
       verdict: j.verdict,
       confirmed: j.confirmed,
       ratio: j.ratio,
+      rawRatio: j.control?.rawRatio,
+      controlRatio: j.control?.controlRatio,
       intervalLow: j.interval?.low,
       intervalHigh: j.interval?.high,
       pValue: j.pValue,

@@ -18,6 +18,9 @@ export const judgements = pgTable(
     verdict: text('verdict').$type<JudgementVerdict>().notNull(),
     confirmed: boolean('confirmed').notNull(),
     ratio: doublePrecision('ratio'),
+    /** With drift normalization: the p50 ratio before dividing out the agents' controls, and the controls' own ratio. */
+    rawRatio: doublePrecision('raw_ratio'),
+    controlRatio: doublePrecision('control_ratio'),
     intervalLow: doublePrecision('interval_low'),
     intervalHigh: doublePrecision('interval_high'),
     pValue: doublePrecision('p_value'),

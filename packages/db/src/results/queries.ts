@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { capacityAtSlo, formatSlo, isRankable, type CellResult } from '@ortfleet/core';
 import type { Db } from '../client';
+import { recordControls } from '../controls/queries';
 import { generationValues } from './generation';
 import { results } from './table';
 
@@ -92,6 +93,7 @@ export async function recordResults(
       .returning({ id: results.id });
     inserted += ids.length;
   }
+  await recordControls(db, runId, batch);
   return inserted;
 }
 

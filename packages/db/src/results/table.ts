@@ -77,6 +77,11 @@ export const results = pgTable(
     unstable: boolean('unstable'),
     /** ok, with parity passed or not computed: the results a ranking may use. */
     valid: boolean('valid').notNull().default(false),
+    /**
+     * The agent's speed factor that applied to this result: its control p50 that run over its earlier runs'
+     * (docs/regressions.md); set when the run is judged, null without controls.
+     */
+    controlFactor: doublePrecision('control_factor'),
     achievedGflops: doublePrecision('achieved_gflops'),
     energyPerInferenceJ: doublePrecision('energy_per_inference_j'),
     telemetry: jsonb('telemetry').$type<Telemetry>(),

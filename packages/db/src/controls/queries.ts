@@ -1,0 +1,113 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { controlNight, speedFactor, type CellResult, type ControlNight } from '@ortfleet/core';
+import type { Db } from '../client';
+import { results } from '../results/table';
+import { controlResults } from './table';
+
+/** Writes the control measurements that came back with a batch of results; a retried write is a no-op. */
+export async function recordControls(db: Db, runId: string, batch: readonly { result: CellResult }[]): Promise<void> {
+  const rows = batch.flatMap(({ result }) =>
+    (result.agentId ? (result.controls ?? []) : []).map((c) => ({
+      runId,
+      agentId: result.agentId!,
+      hardwareClass: result.params.hardwareClass,
+      position: c.position,
+      p50Ms: c.p50Ms,
+      samplesMs: c.samplesMs,
+      iterations: c.iterations,
+      modelSha256: c.modelSha256,
+      recordedAt: new Date(c.recordedAt),
+    })),
+  );
+  if (rows.length === 0) return;
+  await db
+    .insert(controlResults)
+    .values(rows)
+    .onConflictDoNothing({ target: [controlResults.runId, controlResults.agentId, controlResults.position] });
+}
+
+/** A night of an agent's controls, with when it started. */
+export interface StoredControlNight extends ControlNight {
+  hardwareClass: string;
+  recordedAt: string;
+}
+
+/** Every control night of the given agents (all agents when omitted), oldest first. */
+export async function listControlNights(db: Db, agentIds?: readonly string[]): Promise<StoredControlNight[]> {
+  if (agentIds?.length === 0) return [];
+  const rows = await db
+    .select({
+      runId: controlResults.runId,
+      agentId: controlResults.agentId,
+      hardwareClass: controlResults.hardwareClass,
+      p50Ms: controlResults.p50Ms,
+      recordedAt: controlResults.recordedAt,
+    })
+    .from(controlResults)
+    .where(agentIds ? inArray(controlResults.agentId, [...agentIds]) : undefined)
+    .orderBy(asc(controlResults.recordedAt));
+  const nights = new Map<string, { first: (typeof rows)[number]; p50s: number[] }>();
+  for (const r of rows) {
+    const key = controlKey(r.runId, r.agentId);
+    const night = nights.get(key) ?? { first: r, p50s: [] };
+    night.p50s.push(r.p50Ms);
+    nights.set(key, night);
+  }
+  return [...nights.values()].map(({ first, p50s }) => ({
+    ...controlNight(first.runId, first.agentId, p50s),
+    hardwareClass: first.hardwareClass,
+    recordedAt: first.recordedAt.toISOString(),
+  }));
+}
+
+/** The key of one agent's night in a run. */
+export function controlKey(runId: string, agentId: string): string {
+  return `${runId}\u0000${agentId}`;
+}
+
+/** How many earlier nights of an agent its speed factor compares with. */
+export const FACTOR_LOOKBACK = 7;
+
+/** Each night's speed factor: its control p50 over the median of the agent's FACTOR_LOOKBACK nights before it. */
+export function speedFactors(nights: readonly StoredControlNight[]): Map<string, number> {
+  const factors = new Map<string, number>();
+  const byAgent = new Map<string, number[]>();
+  for (const n of nights) {
+    const earlier = byAgent.get(n.agentId) ?? [];
+    factors.set(controlKey(n.runId, n.agentId), speedFactor(n.p50Ms, earlier.slice(-FACTOR_LOOKBACK)));
+    byAgent.set(n.agentId, [...earlier, n.p50Ms]);
+  }
+  return factors;
+}
+
+/** Stamps a run's results with the speed factor of the agent that measured each. */
+export async function setControlFactors(db: Db, runId: string, factors: ReadonlyMap<string, number>): Promise<void> {
+  for (const [key, factor] of factors) {
+    const [run, agentId] = key.split('\u0000') as [string, string];
+    if (run !== runId) continue;
+    await db
+      .update(results)
+      .set({ controlFactor: factor })
+      .where(and(eq(results.runId, runId), eq(results.agentId, agentId)));
+  }
+}
+
+/** A control night with its speed factor, as the fleet page shows it. */
+export interface DriftNight extends StoredControlNight {
+  factor: number;
+}
+
+/** Each agent's newest control nights (at most `perAgent`), newest first, with their speed factors. */
+export async function machineDrift(db: Db, perAgent = FACTOR_LOOKBACK): Promise<DriftNight[]> {
+  const nights = await listControlNights(db);
+  const factors = speedFactors(nights);
+  const shown = new Map<string, number>();
+  const out: DriftNight[] = [];
+  for (const n of [...nights].reverse()) {
+    const count = shown.get(n.agentId) ?? 0;
+    if (count >= perAgent) continue;
+    shown.set(n.agentId, count + 1);
+    out.push({ ...n, factor: factors.get(controlKey(n.runId, n.agentId))! });
+  }
+  return out;
+}
