@@ -32,13 +32,25 @@ describe('regressions API', () => {
       reasons: [],
     };
     await recordJudgement(db, at(results.items[0]), judgement);
-    await recordJudgement(db, at(results.items[1]), { ...judgement, verdict: 'unchanged', ratio: 1, drift: [] });
+    // A drift-normalized night: the raw change was the machine's.
+    const normalized = { rawRatio: 1.3, controlRatio: 1.3 };
+    await recordJudgement(db, at(results.items[1]), {
+      ...judgement,
+      verdict: 'unchanged',
+      ratio: 1,
+      control: normalized,
+      drift: [],
+    });
     const regressions = await fx.get('/api/v1/regressions');
     expect(regressions.body.items.map((j: { verdict: string; ratio: number }) => [j.verdict, j.ratio])).toEqual([
       ['regression', 1.2],
     ]);
     const both = await fx.get('/api/v1/regressions?verdict=regression,unchanged&hardwareClass=cpu-b');
     expect(both.body.items.map((j: { verdict: string }) => j.verdict)).toEqual(['unchanged', 'regression']);
+    expect(both.body.items[0]).toMatchObject(normalized);
+    expect(both.body.items[1]).toMatchObject({ rawRatio: null, controlRatio: null });
+    const unchanged = await (await fx.app.request('/regressions?verdict=unchanged')).text();
+    expect(unchanged).toContain('<td>raw +30.0%, control +30.0%</td>');
     expect((await fx.get('/api/v1/regressions?verdict=worse')).body.message).toMatch(/parameter 'verdict\[0\]'/);
     const page = await (await fx.app.request('/regressions')).text();
     expect(page).toContain('det on cpu-b');

@@ -30,6 +30,10 @@ export function regressionsPages(deps: DashboardDeps): Hono {
       r.ratio === null
         ? ''
         : `${formatChange(r.ratio)} [${formatChange(r.intervalLow ?? r.ratio)}, ${formatChange(r.intervalHigh ?? r.ratio)}]`;
+    const machine = (r: Row) =>
+      r.controlRatio === null || r.rawRatio === null
+        ? ''
+        : `raw ${formatChange(r.rawRatio)}, control ${formatChange(r.controlRatio)}`;
     const drift = (r: Row) => r.drift.map((d) => `${d.field} ${d.baseline ?? '?'} → ${d.now ?? '?'}`).join('; ');
     const history = (r: Row) => html`<a href="${href('/history', { cell: r.cellId })}">history</a>`;
     const both = href('/regressions', { verdict: 'regression,improvement' });
@@ -42,14 +46,14 @@ ${[...groups].map(
     html`<h2>${group}</h2>${table(
       joined`
         <tr><th>judged (UTC)</th><th>verdict</th><th>change of p50, 99% interval</th><th class="num">p</th>
-        <th>environment drift</th><th>run</th><th>details</th></tr>
+        <th>machine drift divided out</th><th>environment drift</th><th>run</th><th>details</th></tr>
       `,
       items.map(
         (r) =>
           joined`
             <tr><td>${when(r.judgedAt)}</td><td>${r.verdict}${r.confirmed ? ' (confirmed)' : ''}</td>
             <td>${effect(r)}</td><td class="num">${r.pValue?.toExponential(1) ?? ''}</td>
-            <td class="wrap">${drift(r)}</td><td><a href="/runs/${r.runId}">${r.runId}</a></td>
+            <td>${machine(r)}</td><td class="wrap">${drift(r)}</td><td><a href="/runs/${r.runId}">${r.runId}</a></td>
             <td><a href="/results/${r.resultId}">result</a> · ${history(r)}</td>
             </tr>
           `,

@@ -27,7 +27,18 @@ const JudgementBody = z
     hardwareClass: z.string(),
     verdict: z.enum(JUDGEMENT_VERDICTS),
     confirmed: z.boolean().openapi({ description: 'the step has lasted the nights `judge.consecutive` asks for' }),
-    ratio: z.number().nullable().openapi({ description: 'p50 / median p50 of the baseline' }),
+    ratio: z
+      .number()
+      .nullable()
+      .openapi({ description: 'p50 / median p50 of the baseline; drift-normalized when controlRatio is set' }),
+    rawRatio: z.number().nullable().openapi({
+      description:
+        "With drift normalization: the p50 ratio before dividing by the agents' controls (docs/regressions.md)",
+    }),
+    controlRatio: z.number().nullable().openapi({
+      description:
+        "With drift normalization: the agent's control p50 that night / the baseline nights' (above 1: the machine was slower)",
+    }),
     intervalLow: z.number().nullable(),
     intervalHigh: z.number().nullable(),
     pValue: z.number().nullable(),

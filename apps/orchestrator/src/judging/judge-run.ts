@@ -1,6 +1,5 @@
-import { describeConfiguration, judgeSeries, validateSpec, type Judgement, type SeriesPoint } from '@ortfleet/core';
+import { describeConfiguration, judgeSeries, validateSpec, type Judgement } from '@ortfleet/core';
 import {
-  controlKey,
   getRun,
   listControlNights,
   listRunResults,
@@ -9,6 +8,7 @@ import {
   seriesPoint,
   setControlFactors,
   speedFactors,
+  withControlOf,
   type Db,
 } from '@ortfleet/db';
 
@@ -33,13 +33,11 @@ export async function judgeRun(db: Db, runId: string): Promise<JudgedCell[]> {
   if (!run) return [];
   const options = validateSpec(run.spec).judge;
   const runResults = await listRunResults(db, runId);
-  const nights = await listControlNights(db);
+  // Every night of the run's agents: their speed factors, and the controls of the history their series ran on.
+  const agentIds = [...new Set(runResults.map((r) => r.agentId).filter((id) => id !== null))];
+  const nights = await listControlNights(db, { agentIds });
   await setControlFactors(db, runId, speedFactors(nights));
-  const byKey = new Map(nights.map((n) => [controlKey(n.runId, n.agentId), n]));
-  const withControl = (p: SeriesPoint | undefined, agentId: string | null): SeriesPoint | undefined => {
-    const night = agentId === null ? undefined : byKey.get(controlKey(p?.runId ?? '', agentId));
-    return p && night ? { ...p, control: { p50Ms: night.p50Ms, spread: night.spread } } : p;
-  };
+  const withControl = withControlOf(nights);
   const steps: JudgedCell[] = [];
   for (const r of runResults) {
     const candidate = withControl(seriesPoint(r), r.agentId);

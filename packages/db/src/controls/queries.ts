@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { controlNight, speedFactor, type CellResult, type ControlNight } from '@ortfleet/core';
+import { controlNight, speedFactor, type CellResult, type ControlNight, type SeriesPoint } from '@ortfleet/core';
 import type { Db } from '../client';
 import { results } from '../results/table';
 import { controlResults } from './table';
@@ -32,9 +32,12 @@ export interface StoredControlNight extends ControlNight {
   recordedAt: string;
 }
 
-/** Every control night of the given agents (all agents when omitted), oldest first. */
-export async function listControlNights(db: Db, agentIds?: readonly string[]): Promise<StoredControlNight[]> {
-  if (agentIds?.length === 0) return [];
+/** Every control night, or those of the given runs or agents, oldest first. */
+export async function listControlNights(
+  db: Db,
+  of: { runIds?: readonly string[]; agentIds?: readonly string[] } = {},
+): Promise<StoredControlNight[]> {
+  if (of.runIds?.length === 0 || of.agentIds?.length === 0) return [];
   const rows = await db
     .select({
       runId: controlResults.runId,
@@ -44,7 +47,12 @@ export async function listControlNights(db: Db, agentIds?: readonly string[]): P
       recordedAt: controlResults.recordedAt,
     })
     .from(controlResults)
-    .where(agentIds ? inArray(controlResults.agentId, [...agentIds]) : undefined)
+    .where(
+      and(
+        of.runIds ? inArray(controlResults.runId, [...of.runIds]) : undefined,
+        of.agentIds ? inArray(controlResults.agentId, [...of.agentIds]) : undefined,
+      ),
+    )
     .orderBy(asc(controlResults.recordedAt));
   const nights = new Map<string, { first: (typeof rows)[number]; p50s: number[] }>();
   for (const r of rows) {
@@ -110,4 +118,16 @@ export async function machineDrift(db: Db, perAgent = FACTOR_LOOKBACK): Promise<
     out.push({ ...n, factor: factors.get(controlKey(n.runId, n.agentId))! });
   }
   return out;
+}
+
+/** Puts a series point's control night (of its run and agent) on it, so the judge can divide it out. */
+export type WithControl = (p: SeriesPoint | undefined, agentId: string | null) => SeriesPoint | undefined;
+
+/** A WithControl over the given control nights. */
+export function withControlOf(nights: readonly ControlNight[]): WithControl {
+  const byKey = new Map(nights.map((n) => [controlKey(n.runId, n.agentId), n]));
+  return (p, agentId) => {
+    const night = p && agentId !== null ? byKey.get(controlKey(p.runId, agentId)) : undefined;
+    return p && night ? { ...p, control: { p50Ms: night.p50Ms, spread: night.spread } } : p;
+  };
 }

@@ -8,6 +8,7 @@ import {
   type JudgeOptionsInput,
 } from '@ortfleet/core';
 import type { Db } from '../client';
+import { listControlNights, withControlOf } from '../controls/queries';
 import { listRunResults } from '../results/queries';
 import { seriesPoint } from '../results/series-point';
 
@@ -26,7 +27,8 @@ export interface CellComparison {
 
 /**
  * Judges every cell the two runs share with the nightly rules (Mann–Whitney U on the samples, minimum effect,
- * bootstrap interval of the median ratio, environment drift), the baseline run standing in for the history.
+ * bootstrap interval of the median ratio, environment drift, drift normalization by the agents' controls), the
+ * baseline run standing in for the history.
  */
 export async function compareRuns(
   db: Db,
@@ -34,7 +36,12 @@ export async function compareRuns(
   candidateRun: string,
   options: JudgeOptionsInput = {},
 ): Promise<CellComparison[]> {
-  const [a, b] = await Promise.all([listRunResults(db, baselineRun), listRunResults(db, candidateRun)]);
+  const [a, b, nights] = await Promise.all([
+    listRunResults(db, baselineRun),
+    listRunResults(db, candidateRun),
+    listControlNights(db, { runIds: [baselineRun, candidateRun] }),
+  ]);
+  const withControl = withControlOf(nights);
   return pairConfigurations(a, b, (r) => r.cellId).map(({ key: cellId, baseline: base, candidate: cand }) => {
     const any = (cand ?? base)!;
     const label = `${any.model} on ${any.hardwareClass}: ${describeConfiguration({ ...any, generation: any.generation?.params })}`;
@@ -49,8 +56,8 @@ export async function compareRuns(
     const capacity = compareCapacity(base, cand);
     if (capacity) Object.assign(row, { capacity });
     // The baseline run was chosen by whoever compares: it is the baseline even if its loop was flagged unstable.
-    const basePoint = seriesPoint(base, true);
-    const candPoint = seriesPoint(cand);
+    const basePoint = withControl(seriesPoint(base, true), base.agentId);
+    const candPoint = withControl(seriesPoint(cand), cand.agentId);
     if (!basePoint || !candPoint) {
       const unusable = basePoint ? cand : base;
       return {
