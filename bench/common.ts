@@ -1,4 +1,5 @@
 /** What the bench scripts share: the real models they time, and cells built the way a spec builds them. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,4 +97,18 @@ export function ortPythonJob(model: BenchModel, cell: Cell, bench: ReturnType<ty
     sessionOptions: sessionOptionsFor(cell),
     concurrency: cell.params.concurrency ?? 1,
   };
+}
+
+/**
+ * A noisy neighbour on every core with real-time priority, busy for `share` of each millisecond, until killed
+ * (or ten minutes): the machine drift the drift benches plant (test/drift.test.ts says why real-time and why so
+ * fine-grained). Needs root or CAP_SYS_NICE for `chrt`.
+ */
+export function noisyNeighbour(share: number): ChildProcess[] {
+  if (share === 0) return [];
+  const loop = `const nap = new Int32Array(new SharedArrayBuffer(4)); const end = Date.now() + 600000;
+while (Date.now() < end) { const t = performance.now(); while (performance.now() - t < ${share}) {} Atomics.wait(nap, 0, 0, ${1 - share}); }`;
+  return cpus().map((_, core) =>
+    spawn('chrt', ['-f', '10', 'taskset', '-c', String(core), process.execPath, '-e', loop], { stdio: 'ignore' }),
+  );
 }

@@ -16,8 +16,7 @@
  *   pnpm exec tsx bench/detection.ts [--reruns K] [--seconds S] [--threads T] [--model PATH [--input NAME=D0,D1,...]]
  *                                     [--slower NAME=D0,D1,... ...|--slower none] [--load-max F] [--load-seed N]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCellIsolated } from '../apps/agent/src/cell/isolated';
 import { measureControl } from '../apps/agent/src/control';
@@ -31,7 +30,7 @@ import {
   type JudgementVerdict,
   type SeriesPoint,
 } from '../packages/core/src/index';
-import { DET, benchCells, machineLine, median, modelFromFlags, type BenchModel } from './common';
+import { DET, benchCells, machineLine, median, modelFromFlags, noisyNeighbour, type BenchModel } from './common';
 
 const { values } = parseArgs({
   options: {
@@ -83,19 +82,6 @@ console.log(
 );
 console.log(machineLine());
 
-/**
- * A noisy neighbour on every core with real-time priority, busy for `share` of each millisecond, until stopped
- * (test/drift.test.ts says why real-time and why so fine-grained). Needs root or CAP_SYS_NICE for `chrt`.
- */
-function neighbour(share: number): ChildProcess[] {
-  if (share === 0) return [];
-  const loop = `const nap = new Int32Array(new SharedArrayBuffer(4)); const end = Date.now() + 600000;
-while (Date.now() < end) { const t = performance.now(); while (performance.now() - t < ${share}) {} Atomics.wait(nap, 0, 0, ${1 - share}); }`;
-  return cpus().map((_, core) =>
-    spawn('chrt', ['-f', '10', 'taskset', '-c', String(core), process.execPath, '-e', loop], { stdio: 'ignore' }),
-  );
-}
-
 let nextId = 1;
 /**
  * One night: the cell run exactly as an agent runs it, profile pass included, as the series point it would
@@ -104,7 +90,7 @@ let nextId = 1;
 async function night(m: BenchModel): Promise<SeriesPoint & { load: number }> {
   const load = Math.round(loadRandom() * loadMax * 20) / 20;
   // The neighbour's loops start in a few ms; the controls' warm-up covers that.
-  const busy = neighbour(load);
+  const busy = noisyNeighbour(load);
   try {
     const limits = { memoryLimitBytes: Math.floor(0.75 * totalmem()) };
     const controls = [await measureControl('start', 'this-machine', limits)];

@@ -4,24 +4,59 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '@ortfleet/core';
+import type { Confirmation, RunSummary } from '@ortfleet/core';
 import { startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { writeChainModel } from './support/chain-model';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
 import { freshDatabase, OCR_MODELS, tempHome, temporalBinary } from './support/env';
 import { waitFor } from './support/wait';
 
-// Four real nights of one cell on one agent, over one Temporal dev server, worker and agent. During the
-// fourth, the machine itself is made slower (noisyNeighbour): the cell and the agent's control alike. Raw,
-// that night is a regression; divided by the control it is not, and the judgement says it was the machine.
-// The minimum effect is 25% and the control may spread by 50% within a night: this shared CI machine's
-// speed moves by up to 30% from one minute to the next (docs/regressions.md), the planted slowdown about 2×.
-describe('machine drift, on real runs', () => {
-  let server: DevServer;
-  let env: Record<string, string>;
-  let db: pg.Client;
-  const daemons: Daemon[] = [];
-  const runIds: string[] = [];
+// Real nights of one-cell specs on one agent, over one Temporal dev server, worker and agent. The minimum
+// effect is 25% (10% for the A/B) and the control may spread by 50% within a night: this shared CI machine's
+// speed moves by up to 30% from one minute to the next (docs/regressions.md).
+let server: DevServer;
+let env: Record<string, string>;
+let db: pg.Client;
+const daemons: Daemon[] = [];
 
+/** Runs a spec as one night and returns its run id. */
+async function night(spec: string, runId: string): Promise<string> {
+  const path = join(env.ORTFLEET_HOME!, `${runId}.yaml`);
+  writeFileSync(path, spec);
+  const res = await ortfleet(['run', path, '--json', '--run-id', runId], env);
+  expect(res.code, res.stderr).toBe(0);
+  return (JSON.parse(res.stdout) as RunSummary).runId;
+}
+
+beforeAll(async () => {
+  const home = tempHome();
+  server = await startDevServer({
+    binary: temporalBinary(),
+    dbFilename: join(home, 'temporal.db'),
+    namespace: 'default',
+  });
+  env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
+  db = new pg.Client({ connectionString: env.DATABASE_URL });
+  await db.connect();
+  daemons.push(startDaemon('worker', ['worker'], env), startDaemon('agent', ['agent', '--id', 'd1'], env));
+  await waitFor(
+    'the agent to register',
+    async () => (await db.query('select id from agents')).rows.length === 1,
+    120_000,
+  );
+}, 180_000);
+
+afterAll(async () => {
+  for (const d of daemons) if (d.child.exitCode === null) d.child.kill('SIGKILL');
+  await db?.end();
+  await server?.stop();
+});
+
+// During the fourth night the machine itself is made slower (noisyNeighbour): the cell and the agent's
+// control alike. Raw, that night is a regression; divided by the control it is not, and the judgement says it
+// was the machine.
+describe('machine drift, on real runs', () => {
+  const runIds: string[] = [];
   const spec = `name: drift
 models:
   - name: ppocr-cls
@@ -46,55 +81,26 @@ while (Date.now() < end) { const t = performance.now(); while (performance.now()
     );
   }
 
-  async function night(i: number): Promise<void> {
-    const res = await ortfleet(
-      ['run', join(env.ORTFLEET_HOME!, 'drift.yaml'), '--json', '--run-id', `night-${i}`],
-      env,
-    );
-    expect(res.code, res.stderr).toBe(0);
-    runIds.push((JSON.parse(res.stdout) as RunSummary).runId);
-  }
-
   beforeAll(async () => {
-    const home = tempHome();
-    writeFileSync(join(home, 'drift.yaml'), spec);
-    server = await startDevServer({
-      binary: temporalBinary(),
-      dbFilename: join(home, 'temporal.db'),
-      namespace: 'default',
-    });
-    env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
-    db = new pg.Client({ connectionString: env.DATABASE_URL });
-    await db.connect();
-    daemons.push(startDaemon('worker', ['worker'], env), startDaemon('agent', ['agent', '--id', 'd1'], env));
-    await waitFor(
-      'the agent to register',
-      async () => (await db.query('select id from agents')).rows.length === 1,
-      120_000,
-    );
-    for (let i = 1; i <= 3; i++) await night(i);
+    for (let i = 1; i <= 3; i++) runIds.push(await night(spec, `night-${i}`));
     const neighbour = noisyNeighbour();
     try {
-      await night(4);
+      runIds.push(await night(spec, 'night-4'));
     } finally {
       for (const p of neighbour) p.kill('SIGKILL');
     }
   }, 600_000);
 
-  afterAll(async () => {
-    for (const d of daemons) if (d.child.exitCode === null) d.child.kill('SIGKILL');
-    await db?.end();
-    await server?.stop();
-  });
-
   it("records the control at the start, middle and end of the agent's share of every run", async () => {
     const { rows } = await db.query<{ run_id: string; agent_id: string; positions: string[] }>(
       `select run_id, agent_id, array_agg(position order by position) as positions
-         from control_results group by run_id, agent_id order by run_id`,
+         from control_results where run_id = any($1) group by run_id, agent_id order by run_id`,
+      [runIds],
     );
     expect(rows).toEqual(runIds.map((run_id) => ({ run_id, agent_id: 'd1', positions: ['end', 'middle', 'start'] })));
     const { rows: factors } = await db.query<{ run_id: string; control_factor: number }>(
-      'select run_id, control_factor from results order by id',
+      'select run_id, control_factor from results where run_id = any($1) order by id',
+      [runIds],
     );
     expect(factors[0]!.control_factor).toBe(1);
     expect(factors[3]!.control_factor, JSON.stringify(factors)).toBeGreaterThan(1.5);
@@ -116,5 +122,56 @@ while (Date.now() < end) { const t = performance.now(); while (performance.now()
     expect(j!.verdict).not.toBe('regression');
     expect(j!.reasons.join('\n')).toMatch(/drift-normalized: raw change \+\d+.*the control on its agent \+\d+/);
     expect(j!.reasons.join('\n')).toMatch(/machine drift, not the model/);
+  });
+});
+
+// A model file replaced night by night at the same path, as a team ships new versions of a model: first by one
+// with other weights and the same cost (dismissed by the A/B), then by one with 50% more layers (confirmed the
+// same night, where the two-night rule would have waited a night more).
+describe('same-night A/B confirmation, on real runs', () => {
+  let model: string;
+  const spec = () => `name: ab
+models:
+  - { name: chain, file: ${model} }
+matrix: { ep: [cpu], batch: [1], intraOpThreads: [1] }
+measure: { warmup: 10, minIterations: 100, minDurationMs: 2000, maxDurationMs: 8000, cellTimeoutMs: 60000, profileIterations: 0 }
+judge: { minHistory: 1, lookback: 3, consecutive: 3, minEffect: 0.1, maxControlSpread: 0.5 }
+`;
+  const judgement = async (runId: string) =>
+    (
+      await db.query<{ verdict: string; confirmed: boolean; reasons: string[]; confirmation: Confirmation | null }>(
+        'select verdict, confirmed, reasons, confirmation from judgements where run_id = $1',
+        [runId],
+      )
+    ).rows[0]!;
+
+  beforeAll(async () => {
+    model = join(env.ORTFLEET_HOME!, 'chain.onnx');
+    writeChainModel(model, { layers: 20, seed: 1 });
+    await night(spec(), 'ab-1');
+    await night(spec(), 'ab-2');
+    writeChainModel(model, { layers: 20, seed: 2 });
+    await night(spec(), 'ab-3');
+    writeChainModel(model, { layers: 30, seed: 3 });
+    await night(spec(), 'ab-4');
+  }, 600_000);
+
+  it('dismisses a new model file that is not slower, with its pairs as evidence', async () => {
+    const j = await judgement('ab-3');
+    expect(j.confirmation, JSON.stringify(j)).not.toBeNull();
+    expect(j.confirmation!.outcome).toBe('dismissed');
+    expect(j.confirmation!.pairs).toHaveLength(6);
+    expect(Math.abs(j.confirmation!.medianRatio - 1)).toBeLessThan(0.05);
+    expect(j.verdict).not.toBe('regression');
+    expect(j.reasons.at(-1)).toMatch(/^dismissed by the same-night A\/B: 6 interleaved pairs on d1/);
+  });
+
+  it('confirms a new model file that is really slower on the night it arrives', async () => {
+    const j = await judgement('ab-4');
+    expect(j.confirmation?.outcome, JSON.stringify(j)).toBe('confirmed');
+    expect(j.confirmation!.medianRatio).toBeGreaterThan(1.3);
+    expect(j.confirmation!.slower).toBe(6);
+    expect(j).toMatchObject({ verdict: 'regression', confirmed: true });
+    expect(j.reasons.at(-1)).toMatch(/^confirmed the same night by A\/B: 6 interleaved pairs on d1/);
   });
 });

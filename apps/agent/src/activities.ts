@@ -8,11 +8,12 @@ import {
   type Provenance,
 } from '@ortfleet/core';
 import { prestartChild, runCellIsolated } from './cell/isolated';
-import type { AgentActivities, CellHeartbeat, CellJob, Phase } from '@ortfleet/contracts';
+import type { AgentActivities, CellHeartbeat, CellJob, PairsJob, PairsOutcome, Phase } from '@ortfleet/contracts';
 import { ControlPositions, measureControl } from './control';
 import { acquireHostLock, type HostLock } from './host-lock';
 import { agentMetrics, type AgentMetrics } from './metrics';
 import { ModelUnavailable, type ModelCache } from './models/cache';
+import { measurePairs } from './pairs';
 
 const HEARTBEAT_MS = 5_000;
 
@@ -181,6 +182,35 @@ export function createAgentActivities(agent: AgentContext): AgentActivities {
           handedOver = undefined;
           void lock.release();
         });
+      }
+    },
+
+    /**
+     * Runs a same-night A/B confirmation: the cell's previous and new model files in interleaved pairs, under
+     * the host lock like a cell, heartbeating the pairs done. A model file that cannot be had fails the activity.
+     */
+    async runPairs(input: PairsJob): Promise<PairsOutcome> {
+      const ctx = Context.current();
+      let pairs = 0;
+      const beat = () =>
+        ctx.heartbeat({ phase: 'timed-loop', cellId: input.cell.id, attempt: ctx.info.attempt, pairs });
+      beat();
+      const timer = setInterval(beat, HEARTBEAT_MS);
+      const lock = await takeHostLock(ctx.cancellationSignal, input.cell.id).catch((err: unknown) => {
+        clearInterval(timer);
+        throw err;
+      });
+      try {
+        return await measurePairs(input, { ...agent, signal: ctx.cancellationSignal }, (done) => {
+          pairs = done;
+          beat();
+        });
+      } catch (err) {
+        if (err instanceof ModelUnavailable) throw ApplicationFailure.nonRetryable(err.message, 'ModelUnavailable');
+        throw err;
+      } finally {
+        clearInterval(timer);
+        await lock.release();
       }
     },
   };

@@ -5,6 +5,7 @@ import type { Logger, MetricMeter } from '@ortfleet/core';
 import { openDatabase, type Database } from '@ortfleet/db';
 import {
   connectTemporal,
+  modelStoreOf,
   createOrchestratorWorker,
   watchRunsInFlight,
   workerMetrics,
@@ -51,6 +52,7 @@ export async function startStack(
         client: temporal.client,
         namespace: temporal.namespace,
         db: database.db,
+        modelStore: modelStoreOf(config),
       });
       stops.push(runInBackground(worker));
       if (meter) stops.push(watchRunsInFlight(temporal.client, workerMetrics(meter), logger));

@@ -2,7 +2,10 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import type { AlertTarget, RunAlert } from './judging/alert-message';
+import { settleConfirmation } from './judging/confirm';
 import { judgeRun, type JudgedCell } from './judging/judge-run';
+import type { ModelStoreTarget } from './models/publish';
+import type { PairsOutcome } from '@ortfleet/contracts';
 import { postAlert } from './judging/post-alert';
 import protos from '@temporalio/proto';
 import type { AgentRegistration, CellResult, EpAvailability, FleetClass } from '@ortfleet/core';
@@ -37,6 +40,8 @@ export function createOrchestratorActivities(deps: {
   client: Client;
   namespace: string;
   metrics?: WorkerMetrics;
+  /** Where the runs' model files are published: A/B confirmations look for previous files there. */
+  modelStore?: ModelStoreTarget;
 }) {
   const { db, client, namespace } = deps;
   const metrics = deps.metrics ?? workerMetrics(Runtime.instance().metricMeter);
@@ -125,7 +130,16 @@ export function createOrchestratorActivities(deps: {
 
     /** Judges the run's valid results against their series' history and stores the judgements. */
     async judgeRun(runId: string): Promise<JudgedCell[]> {
-      return judgeRun(db, runId);
+      return judgeRun(db, runId, deps.modelStore);
+    },
+
+    /** Stores the judgement a same-night A/B gave (or why it could not run), and returns it. */
+    async settleConfirmation(
+      judged: JudgedCell,
+      outcome: PairsOutcome | { failed: string },
+    ): Promise<JudgedCell['judgement']> {
+      if (!judged.confirm) return judged.judgement;
+      return settleConfirmation(db, { ...judged, confirm: judged.confirm }, outcome);
     },
 
     /** Posts a run's alert to one webhook (retried by Temporal). */

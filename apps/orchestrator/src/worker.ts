@@ -5,6 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { ORCHESTRATOR_QUEUE } from '@ortfleet/core';
 import type { Db } from '@ortfleet/db';
 import { createOrchestratorActivities } from './activities';
+import type { ModelStoreTarget } from './models/publish';
 
 // A build prebundles the workflows beside the bundle (scripts/build.ts), so a worker starts without webpack.
 const BUILT_WORKFLOWS = fileURLToPath(new URL('./workflows.js', import.meta.url));
@@ -18,12 +19,14 @@ export async function createOrchestratorWorker(deps: {
   client: Client;
   namespace: string;
   db: Db;
+  /** Where `ortfleet run` published the runs' model files: A/B confirmations look for previous files there. */
+  modelStore?: ModelStoreTarget;
 }): Promise<Worker> {
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: ORCHESTRATOR_QUEUE,
     ...WORKFLOWS,
-    activities: createOrchestratorActivities({ db: deps.db, client: deps.client, namespace: deps.namespace }),
+    activities: createOrchestratorActivities(deps),
   });
 }

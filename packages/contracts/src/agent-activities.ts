@@ -1,13 +1,14 @@
 import type { CellOutcome } from '@ortfleet/core';
-import type { CellJob, Phase } from './cell-job';
+import type { CellJob, PairsJob, PairsOutcome, Phase } from './cell-job';
 
 /** The activities an agent's worker serves on its hardware class's queue; the orchestrator's workflows call them. */
 export interface AgentActivities {
   runCell(job: CellJob): Promise<CellOutcome>;
+  runPairs(job: PairsJob): Promise<PairsOutcome>;
 }
 
 /** Activity names as Temporal records them (pending activities are found by these). */
-export const AGENT_ACTIVITY = { runCell: 'runCell' } as const satisfies Record<
+export const AGENT_ACTIVITY = { runCell: 'runCell', runPairs: 'runPairs' } as const satisfies Record<
   keyof AgentActivities,
   keyof AgentActivities
 >;

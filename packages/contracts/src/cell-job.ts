@@ -1,4 +1,4 @@
-import type { Cell, InputSpec, LoadSpec, MeasureSpec } from '@ortfleet/core';
+import type { Cell, InputSpec, LoadSpec, MeasureSpec, MeasuredPair, PairOrder } from '@ortfleet/core';
 
 /** One cell to measure: the model file of its precision, and the fp32 file that parity compares against. */
 export interface CellJob {
@@ -19,6 +19,27 @@ export interface CellJob {
    * and after it when `end` (one of the share's last cells). Each position runs once per agent and run.
    */
   control?: { runId: string; middle: boolean; end: boolean };
+}
+
+/**
+ * A same-night A/B confirmation (docs/regressions.md): the cell's previous model file (A) and its new one (B),
+ * each measured in its own child process, pair by pair in the given orders, on one agent under its host lock.
+ */
+export interface PairsJob {
+  cell: Cell;
+  previous: { modelPath: string; modelSha256: string };
+  current: { modelPath: string; modelSha256?: string };
+  inputs: Record<string, InputSpec>;
+  measure: MeasureSpec;
+  orders: PairOrder[];
+}
+
+/** What `runPairs` answers: the pairs it measured, by which agent; a side that did not end ok ends the pairs. */
+export interface PairsOutcome {
+  agentId: string;
+  pairs: MeasuredPair[];
+  /** Why fewer pairs than asked were measured. */
+  reason?: string;
 }
 
 /** Where a cell's child process is in measuring it. */

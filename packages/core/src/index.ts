@@ -4,6 +4,7 @@ export * from './cell';
 export * from './cell-result';
 export * from './compare';
 export * from './configuration';
+export * from './confirmation';
 export * from './control';
 export * from './errors';
 export * from './fleet';

@@ -74,6 +74,24 @@ export function controlUnstableReason(spread: number, maxSpread: number): string
   return `the agent's control moved by ${formatPercent(spread)} within the night, above the limit of ${formatPercent(maxSpread)}: no verdict`;
 }
 
+/** A same-night A/B confirmation's evidence, in words. */
+export function confirmationReason(c: {
+  outcome: 'confirmed' | 'dismissed';
+  agentId: string | null;
+  previousSha256: string;
+  pairs: unknown[];
+  medianRatio: number;
+  slower: number;
+  pValue: number;
+  minEffect: number;
+}): string {
+  const where = c.agentId ? ` on ${c.agentId}` : '';
+  const evidence = `${c.pairs.length} interleaved pairs${where} of the previous model file ${c.previousSha256.slice(0, 12)} and this one: median ${formatChange(c.medianRatio)}, ${c.slower} of ${c.pairs.length} slower (sign test p = ${c.pValue.toPrecision(2)})`;
+  return c.outcome === 'confirmed'
+    ? `confirmed the same night by A/B: ${evidence}`
+    : `dismissed by the same-night A/B: ${evidence}; a step needs every pair to agree and at least ${formatPercent(c.minEffect)}`;
+}
+
 /** Why a shift that the summary shows is not called a step. */
 export function unchangedReason(r: {
   withinEffect: boolean;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recordJudgement } from '@ortfleet/db';
+import { applyConfirmation, judgePairs } from '@ortfleet/core';
+import { recordConfirmation, recordJudgement } from '@ortfleet/db';
 import { historyPages } from '../history/page';
 import { resultsApi } from '../results/api';
 import { useApiFixture } from '../testing/api-fixture';
@@ -32,6 +33,11 @@ describe('regressions API', () => {
       reasons: [],
     };
     await recordJudgement(db, at(results.items[0]), judgement);
+    // The night's model file changed, and the same-night A/B confirmed the step.
+    const pairs = [1, 2, 3, 4, 5, 6].map((i) => ({ order: 'AB' as const, aP50Ms: 8, bP50Ms: 9.5 + i / 100 }));
+    const confirmation = judgePairs(pairs, 0.05, 'agent-7', 'b'.repeat(64));
+    const confirmed = applyConfirmation(judgement, confirmation, { resultId: results.items[0].id, recordedAt: 'c' });
+    await recordConfirmation(db, results.items[0].id, confirmed, confirmation);
     // A drift-normalized night: the raw change was the machine's.
     const normalized = { rawRatio: 1.3, controlRatio: 1.3 };
     await recordJudgement(db, at(results.items[1]), {
@@ -54,6 +60,11 @@ describe('regressions API', () => {
     expect((await fx.get('/api/v1/regressions?verdict=worse')).body.message).toMatch(/parameter 'verdict\[0\]'/);
     const page = await (await fx.app.request('/regressions')).text();
     expect(page).toContain('det on cpu-b');
+    expect(page).toContain('regression (confirmed) · A/B confirmed: +19.2%, 6 of 6 pairs slower');
+    expect(regressions.body.items[0]).toMatchObject({
+      confirmed: true,
+      confirmation: { outcome: 'confirmed', agentId: 'agent-7', slower: 6, pairs },
+    });
     expect(page).toContain('onnxruntimeVersion 1.29.0 → 1.30.0');
     // The history page marks the judged night on its chart and in its table.
     const history = await (await fx.app.request(`/history?cell=${results.items[0].cellId}`)).text();
@@ -61,6 +72,6 @@ describe('regressions API', () => {
       /<script type="application\/json" id="chart-history">(.*?)<\/script>/s.exec(history)![1]!,
     ) as { data: { datasets: { label: string; data: (number | null)[] }[] } };
     expect(data.data.datasets.find((d) => d.label === 'regression')!.data.filter((v) => v !== null)).toHaveLength(1);
-    expect(history).toContain('<span class="flag">regression</span>');
+    expect(history).toContain('<span class="flag">regression (confirmed)</span>');
   });
 });

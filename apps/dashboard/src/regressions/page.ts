@@ -34,6 +34,10 @@ export function regressionsPages(deps: DashboardDeps): Hono {
       r.controlRatio === null || r.rawRatio === null
         ? ''
         : `raw ${formatChange(r.rawRatio)}, control ${formatChange(r.controlRatio)}`;
+    const ab = (r: Row) =>
+      r.confirmation
+        ? ` · A/B ${r.confirmation.outcome}: ${formatChange(r.confirmation.medianRatio)}, ${r.confirmation.slower} of ${r.confirmation.pairs.length} pairs slower`
+        : '';
     const drift = (r: Row) => r.drift.map((d) => `${d.field} ${d.baseline ?? '?'} → ${d.now ?? '?'}`).join('; ');
     const history = (r: Row) => html`<a href="${href('/history', { cell: r.cellId })}">history</a>`;
     const both = href('/regressions', { verdict: 'regression,improvement' });
@@ -51,7 +55,7 @@ ${[...groups].map(
       items.map(
         (r) =>
           joined`
-            <tr><td>${when(r.judgedAt)}</td><td>${r.verdict}${r.confirmed ? ' (confirmed)' : ''}</td>
+            <tr><td>${when(r.judgedAt)}</td><td>${r.verdict}${r.confirmed ? ' (confirmed)' : ''}${ab(r)}</td>
             <td>${effect(r)}</td><td class="num">${r.pValue?.toExponential(1) ?? ''}</td>
             <td>${machine(r)}</td><td class="wrap">${drift(r)}</td><td><a href="/runs/${r.runId}">${r.runId}</a></td>
             <td><a href="/results/${r.resultId}">result</a> · ${history(r)}</td>

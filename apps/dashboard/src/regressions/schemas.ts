@@ -47,6 +47,21 @@ const JudgementBody = z
       .nullable(),
     drift: z.array(z.object({ field: z.string(), baseline: z.string().nullable(), now: z.string().nullable() })),
     reasons: z.array(z.string()),
+    confirmation: z
+      .object({
+        outcome: z.enum(['confirmed', 'dismissed']),
+        agentId: z.string().nullable(),
+        previousSha256: z.string().describe('The previous model file (A); the result measured the new one (B)'),
+        pairs: z.array(z.object({ order: z.enum(['AB', 'BA']), aP50Ms: z.number(), bP50Ms: z.number() })),
+        medianRatio: z.number().describe('Median over the pairs of B / A'),
+        slower: z.int().describe('Pairs with B slower than A'),
+        pValue: z.number().describe('Exact two-sided sign test'),
+        minEffect: z.number().describe('The smallest |medianRatio − 1| that confirms'),
+      })
+      .nullable()
+      .openapi({
+        description: 'The same-night A/B confirmation of a new model file, when one ran (docs/regressions.md)',
+      }),
     judgedAt: z.string(),
   })
   .openapi('Judgement');

@@ -1,8 +1,11 @@
 import { describeConfiguration, judgeSeries, validateSpec, type Judgement } from '@ortfleet/core';
+import type { ModelStoreTarget } from '../models/publish';
+import { changedModel, previousModelFile, type ConfirmationRequest } from './confirm';
 import {
   getRun,
   listControlNights,
   listRunResults,
+  recordConfirmation,
   recordJudgement,
   seriesHistory,
   seriesPoint,
@@ -20,15 +23,18 @@ export interface JudgedCell {
   judgement: Judgement;
   /** The run of the newest baseline result, for a compare link. */
   baselineRunId: string | null;
+  /** Set when the model file changed and its previous file can be run beside it: the run's A/B to schedule. */
+  confirm?: ConfirmationRequest;
 }
 
 /**
  * Judges every valid result of a finished run against its series' history with the spec's `judge` options,
  * dividing out each night's control on its agent where every result has one (docs/regressions.md), and stores
  * each judgement. Stamps the run's results with their agents' speed factors. Returns the regressions and
- * improvements, for alerts.
+ * improvements, for alerts, and the results whose model file changed and whose previous file `store` still
+ * has, with the A/B confirmation to schedule (docs/regressions.md).
  */
-export async function judgeRun(db: Db, runId: string): Promise<JudgedCell[]> {
+export async function judgeRun(db: Db, runId: string, store?: ModelStoreTarget): Promise<JudgedCell[]> {
   const run = await getRun(db, runId);
   if (!run) return [];
   const options = validateSpec(run.spec).judge;
@@ -46,21 +52,37 @@ export async function judgeRun(db: Db, runId: string): Promise<JudgedCell[]> {
     const history = rows
       .map(({ row, accepted }) => withControl(seriesPoint(row, accepted), row.agentId))
       .filter((p) => p !== undefined);
-    const judgement = judgeSeries(history, candidate, options);
+    let judgement = judgeSeries(history, candidate, options);
     await recordJudgement(
       db,
       { resultId: r.id, runId, cellId: r.cellId, model: r.model, hardwareClass: r.hardwareClass },
       judgement,
     );
-    if (judgement.verdict === 'regression' || judgement.verdict === 'improvement')
-      steps.push({
-        resultId: r.id,
-        cellId: r.cellId,
-        label: `${r.model} on ${r.hardwareClass}: ${describeConfiguration({ ...r, generation: r.generation?.params })}`,
-        judgement,
-        baselineRunId:
-          rows.find(({ row }) => row.id === Math.max(...(judgement.baseline?.resultIds ?? [])))?.row.runId ?? null,
-      });
+    const previousSha = changedModel(judgement);
+    const previous = previousSha === undefined ? undefined : await previousModelFile(store, previousSha);
+    if (typeof previous === 'string') {
+      judgement = { ...judgement, reasons: [...judgement.reasons, `no same-night A/B: ${previous}`] };
+      await recordConfirmation(db, r.id, judgement, null);
+    }
+    const confirm: ConfirmationRequest | undefined =
+      typeof previous === 'object'
+        ? {
+            hardwareClass: r.hardwareClass,
+            previous,
+            minEffect: options.minEffect,
+            recordedAt: r.recordedAt.toISOString(),
+          }
+        : undefined;
+    if (judgement.verdict !== 'regression' && judgement.verdict !== 'improvement' && !confirm) continue;
+    steps.push({
+      resultId: r.id,
+      cellId: r.cellId,
+      label: `${r.model} on ${r.hardwareClass}: ${describeConfiguration({ ...r, generation: r.generation?.params })}`,
+      judgement,
+      baselineRunId:
+        rows.find(({ row }) => row.id === Math.max(...(judgement.baseline?.resultIds ?? [])))?.row.runId ?? null,
+      ...(confirm && { confirm }),
+    });
   }
   return steps;
 }

@@ -13,7 +13,8 @@ import {
 } from '@ortfleet/core';
 import { failureOutcome } from './cell-failure';
 import { DEFAULT_SCHEDULE_TO_START_MS, progressQuery, runIdOf, type BenchmarkRunInput } from './run-input';
-import { cellJob, judgeAndAlert, orchestrator } from './run-steps';
+import { cellJob } from './cell-job';
+import { judgeAndAlert, orchestrator } from './run-steps';
 
 /**
  * A benchmark run as the first release ran it, all in one workflow. Kept unchanged so that runs started before

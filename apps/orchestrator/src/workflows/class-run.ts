@@ -15,7 +15,8 @@ import type { PersistedResult } from '../activities';
 import { takeBatch } from './batches';
 import { failureOutcome } from './cell-failure';
 import type { ModelFileRef } from './run-input';
-import { cellJob, orchestrator } from './run-steps';
+import { cellJob } from './cell-job';
+import { orchestrator } from './run-steps';
 
 /** One hardware class's share of a run: its cells, planned again from the snapshot the run planned with. */
 export interface ClassRunInput {

@@ -64,4 +64,12 @@ describe('replay', () => {
     expect([...scheduled(registration)]).toEqual(['registerAgent']);
     await Worker.runReplayHistory(WORKFLOWS, registration, 'register-agent-agent-1');
   }, 120_000);
+
+  // Recorded by workflows.test.ts: a run whose judging asked for a same-night A/B, run on the class's queue.
+  it('replays a run that confirmed a step with an A/B', async () => {
+    const run = history('benchmark-run-ab.json');
+    expect([...scheduled(run)]).toEqual(expect.arrayContaining(['judgeRun', 'runPairs', 'settleConfirmation']));
+    expect(patches(run)).toEqual(['sharded-run', 'ab-confirmation']);
+    await Worker.runReplayHistory(WORKFLOWS, run, 'mocked-ab');
+  }, 120_000);
 });

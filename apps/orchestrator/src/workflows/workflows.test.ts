@@ -5,9 +5,10 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentActivities, CellJob } from '@ortfleet/contracts';
+import type { AgentActivities, CellJob, PairsJob, PairsOutcome } from '@ortfleet/contracts';
 import {
   agentQueue,
+  expandMatrix,
   ORCHESTRATOR_QUEUE,
   validateSpec,
   type AgentRegistration,
@@ -59,7 +60,10 @@ beforeAll(async () => {
       Worker.create({
         connection: env.nativeConnection,
         taskQueue,
-        activities: { runCell: (job: CellJob) => current.agents[taskQueue]!.runCell(job) },
+        activities: {
+          runCell: (job: CellJob) => current.agents[taskQueue]!.runCell(job),
+          runPairs: (job: PairsJob) => current.agents[taskQueue]!.runPairs(job),
+        },
       }),
     ),
   ]);
@@ -112,10 +116,17 @@ interface MockOptions {
   fleet?: FleetClass[];
   /** What liveAgents answers (the shard asks after a cell found no agent, and every FLEET_REFRESH_MS). */
   liveAgents?: (taskQueue: string) => number;
+  /** What settleConfirmation answers: the judgement a same-night A/B gave. */
+  settled?: (judged: JudgedCell, outcome: PairsOutcome | { failed: string }) => Judgement;
 }
 
 /** Mocked orchestrator activities that record what the workflows asked of them. */
-function orchestratorMock({ judged = [], fleet = [x86], liveAgents = () => 1 }: MockOptions = {}) {
+function orchestratorMock({
+  judged = [],
+  fleet = [x86],
+  liveAgents = () => 1,
+  settled = (j) => j.judgement,
+}: MockOptions = {}) {
   const calls = {
     registered: [] as AgentRegistration[],
     persisted: [] as PersistedResult[],
@@ -123,6 +134,7 @@ function orchestratorMock({ judged = [], fleet = [x86], liveAgents = () => 1 }: 
     judged: 0,
     liveAgentsAsked: [] as string[],
     alerts: [] as RunAlert[],
+    settled: [] as { judged: JudgedCell; outcome: PairsOutcome | { failed: string } }[],
   };
   const activities: OrchestratorActivities = {
     async registerAgent(registration) {
@@ -154,19 +166,33 @@ function orchestratorMock({ judged = [], fleet = [x86], liveAgents = () => 1 }: 
     async finishRun(_runId, status) {
       calls.finished.push(status);
     },
+    async settleConfirmation(judged, outcome) {
+      calls.settled.push({ judged, outcome });
+      return settled(judged, outcome);
+    },
   };
   return { calls, activities };
 }
 
-/** An agent that answers every cell with `outcome(job)`. */
-function agentMock(outcome: (job: CellJob) => CellOutcome): { jobs: CellJob[]; activities: AgentActivities } {
+/** An agent that answers every cell with `outcome(job)`, and every A/B with B 10% slower than A. */
+function agentMock(outcome: (job: CellJob) => CellOutcome): {
+  jobs: CellJob[];
+  pairs: PairsJob[];
+  activities: AgentActivities;
+} {
   const jobs: CellJob[] = [];
+  const pairs: PairsJob[] = [];
   return {
     jobs,
+    pairs,
     activities: {
       async runCell(job) {
         jobs.push(job);
         return outcome(job);
+      },
+      async runPairs(job) {
+        pairs.push(job);
+        return { agentId: 'a1', pairs: job.orders.map((order) => ({ order, aP50Ms: 10, bP50Ms: 11 })) };
       },
     },
   };
@@ -254,6 +280,45 @@ describe('benchmarkRun with mocked activities', () => {
       expect(orchestrator.calls.judged).toBe(1);
       await expect(env.client.workflow.getHandle(`${runId}-alerts`).describe()).rejects.toThrow(WorkflowNotFoundError);
     }
+  });
+
+  it('confirms a step whose model file changed with an A/B on its class, and alerts only what the pairs confirm', async () => {
+    const run = input('mocked-ab', { targets: [{ url: 'http://hooks.invalid/x', format: 'json' }] });
+    const [cell] = expandMatrix(run.spec, CLASS);
+    const judgement = { verdict: 'regression', confirmed: false, ratio: 1.2, reasons: [] } as unknown as Judgement;
+    const previous = { modelPath: '/store/sha256/old.onnx', modelSha256: 'b'.repeat(64) };
+    const confirm = { hardwareClass: CLASS, previous, minEffect: 0.05, recordedAt: '2026-11-28T02:00:00Z' };
+    const step: JudgedCell = {
+      resultId: 9,
+      cellId: cell!.id,
+      label: 'add/cpu',
+      judgement,
+      baselineRunId: 'x',
+      confirm,
+    };
+    // The pairs dismiss it: the nightly step was not the model's.
+    const orchestrator = orchestratorMock({
+      judged: [step],
+      settled: (j) => ({ ...j.judgement, verdict: 'unchanged', confirmed: false }),
+    });
+    const agent = agentMock(ok);
+    await runWith(orchestrator.activities, { [x86.taskQueue]: agent.activities }, run);
+    expect(agent.pairs).toHaveLength(1);
+    expect(agent.pairs[0]!.cell.id).toBe(cell!.id);
+    expect(agent.pairs[0]).toMatchObject({
+      previous,
+      current: { modelPath: '/models/add.onnx', modelSha256: 'a'.repeat(64) },
+    });
+    expect(agent.pairs[0]!.orders).toHaveLength(6);
+    expect(agent.pairs[0]!.measure.profileIterations).toBe(0);
+    expect(orchestrator.calls.settled).toEqual([
+      {
+        judged: step,
+        outcome: { agentId: 'a1', pairs: agent.pairs[0]!.orders.map((order) => ({ order, aP50Ms: 10, bP50Ms: 11 })) },
+      },
+    ]);
+    await expect(env.client.workflow.getHandle('mocked-ab-alerts').describe()).rejects.toThrow(WorkflowNotFoundError);
+    await recordHistory('mocked-ab', 'benchmark-run-ab.json');
   });
 
   it('ends a cell whose agent fails on every attempt crashed, with the failure, next to the cells that ran', async () => {

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
-import type { Judgement } from '@ortfleet/core';
+import type { Confirmation, Judgement } from '@ortfleet/core';
 import type { Db } from '../client';
 import { anyOf } from '../results/search';
 import { results } from '../results/table';
@@ -90,4 +90,17 @@ export async function listJudgements(
     )
     .orderBy(desc(judgements.id))
     .limit(f.limit);
+}
+
+/** Replaces a result's judgement with the one its same-night A/B confirmation gave, keeping the evidence. */
+export async function recordConfirmation(
+  db: Db,
+  resultId: number,
+  j: Judgement,
+  confirmation: Confirmation | null,
+): Promise<void> {
+  await db
+    .update(judgements)
+    .set({ verdict: j.verdict, confirmed: j.confirmed, reasons: j.reasons, confirmation })
+    .where(eq(judgements.resultId, resultId));
 }

@@ -1,5 +1,5 @@
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
-import type { EnvironmentDrift, JudgementVerdict } from '@ortfleet/core';
+import type { Confirmation, EnvironmentDrift, JudgementVerdict } from '@ortfleet/core';
 import { results } from '../results/table';
 
 /** How each valid result was judged against its series' history when its run finished (docs/regressions.md). */
@@ -27,6 +27,8 @@ export const judgements = pgTable(
     baseline: jsonb('baseline').$type<{ resultIds: number[]; p50Ms: number; from: string; to: string }>(),
     drift: jsonb('drift').$type<EnvironmentDrift[]>().notNull(),
     reasons: jsonb('reasons').$type<string[]>().notNull(),
+    /** The same-night A/B confirmation's pairs and outcome, when the model file changed (docs/regressions.md). */
+    confirmation: jsonb('confirmation').$type<Confirmation>(),
     judgedAt: timestamp('judged_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('judgements_verdict_idx').on(t.verdict, t.id), index('judgements_cell_idx').on(t.cellId, t.id)],

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyConfirmation,
+  CONFIRMATION_PAIRS,
+  confirmationMeasure,
+  judgePairs,
+  pairOrders,
+  signTest,
+  type MeasuredPair,
+} from './confirmation';
+import type { Judgement } from './verdict';
+
+const pairs = (ratios: number[]): MeasuredPair[] =>
+  ratios.map((r, i) => ({ order: i % 2 ? 'BA' : 'AB', aP50Ms: 10, bP50Ms: 10 * r }));
+const SHA = 'f'.repeat(64);
+const nightly: Judgement = {
+  verdict: 'unchanged',
+  confirmed: false,
+  ratio: 1.03,
+  interval: { low: 0.99, high: 1.07 },
+  pValue: 0.01,
+  baseline: { resultIds: [1, 2, 3], p50Ms: 10, from: 'a', to: 'b' },
+  step: null,
+  drift: [{ field: 'modelSha256', baseline: SHA, now: 'e'.repeat(64) }],
+  reasons: ['p50 10.3 ms vs baseline 10 ms'],
+};
+const result = { resultId: 4, recordedAt: '2026-11-28T02:00:00Z' };
+
+describe('the sign test', () => {
+  it('is exact: 6 of 6 gives 2/64, 5 of 6 gives 14/64, 3 of 6 gives 1', () => {
+    expect(signTest(6, 6)).toBeCloseTo(2 / 64, 10);
+    expect(signTest(0, 6)).toBeCloseTo(2 / 64, 10);
+    expect(signTest(5, 6)).toBeCloseTo(14 / 64, 10);
+    expect(signTest(3, 6)).toBe(1);
+  });
+});
+
+describe('pairOrders', () => {
+  it('is seeded: the same seed gives the same orders, and both orders occur', () => {
+    const a = pairOrders(CONFIRMATION_PAIRS, 7);
+    expect(a).toEqual(pairOrders(CONFIRMATION_PAIRS, 7));
+    expect(a).toHaveLength(6);
+    const many = pairOrders(64, 1);
+    expect(many.filter((o) => o === 'AB').length).toBeGreaterThan(16);
+    expect(many.filter((o) => o === 'BA').length).toBeGreaterThan(16);
+  });
+});
+
+describe('judgePairs', () => {
+  it('confirms a step when every pair agrees and the median is at least half the minimum effect', () => {
+    const c = judgePairs(pairs([1.04, 1.05, 1.03, 1.06, 1.05, 1.04]), 0.05, 'a1', SHA);
+    expect(c).toMatchObject({ outcome: 'confirmed', slower: 6, minEffect: 0.025, agentId: 'a1' });
+    expect(c.medianRatio).toBeCloseTo(1.045, 6);
+    expect(judgePairs(pairs([0.9, 0.92, 0.91, 0.9, 0.93, 0.9]), 0.05, 'a1', SHA).outcome).toBe('confirmed');
+  });
+
+  it('dismisses pairs that disagree, and a consistent change smaller than half the minimum effect', () => {
+    expect(judgePairs(pairs([1.1, 1.1, 1.1, 1.1, 1.1, 0.99]), 0.05, 'a1', SHA).outcome).toBe('dismissed');
+    expect(judgePairs(pairs([1.01, 1.02, 1.01, 1.02, 1.01, 1.02]), 0.05, 'a1', SHA).outcome).toBe('dismissed');
+    expect(() => judgePairs([], 0.05, 'a1', SHA)).toThrow(/at least one/);
+  });
+});
+
+describe('applyConfirmation', () => {
+  it('makes a confirmed step a regression confirmed this night, whatever the nightly comparison said', () => {
+    const c = judgePairs(pairs([1.04, 1.05, 1.03, 1.06, 1.05, 1.04]), 0.05, 'a1', SHA);
+    const j = applyConfirmation(nightly, c, result);
+    expect(j).toMatchObject({ verdict: 'regression', confirmed: true, step: { since: result, nights: 1 } });
+    expect(j.reasons.at(-1)).toMatch(
+      /^confirmed the same night by A\/B: 6 interleaved pairs on a1 of the previous model file ffffffffffff and this one: median \+4\.5%, 6 of 6 slower \(sign test p = 0\.031\)$/,
+    );
+  });
+
+  it('makes a dismissed nightly step unchanged, with the evidence', () => {
+    const c = judgePairs(pairs([1.01, 0.99, 1.0, 1.02, 0.98, 1.0]), 0.05, 'a1', SHA);
+    const step = { ...nightly, verdict: 'regression' as const, step: { since: result, nights: 1 } };
+    const j = applyConfirmation(step, c, result);
+    expect(j).toMatchObject({ verdict: 'unchanged', confirmed: false, step: null });
+    expect(j.reasons.at(-1)).toMatch(
+      /^dismissed by the same-night A\/B: .*; a step needs every pair to agree and at least 2\.5%$/,
+    );
+  });
+});
+
+describe('confirmationMeasure', () => {
+  it("shortens the spec's loop to about two seconds a side, without a profile pass", () => {
+    const m = confirmationMeasure({
+      warmup: 10,
+      minIterations: 200,
+      minDurationMs: 10_000,
+      maxDurationMs: 60_000,
+      cellTimeoutMs: 600_000,
+      seed: 0,
+      profileIterations: 10,
+      parityMinCosine: 0.99,
+      parityMinTop1: 0.99,
+    });
+    expect(m).toMatchObject({
+      warmup: 10,
+      minIterations: 50,
+      minDurationMs: 2000,
+      maxDurationMs: 10_000,
+      profileIterations: 0,
+    });
+  });
+});

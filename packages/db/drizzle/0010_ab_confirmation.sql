@@ -1,0 +1,1 @@
+ALTER TABLE "judgements" ADD COLUMN "confirmation" jsonb;
