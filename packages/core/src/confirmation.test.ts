@@ -27,11 +27,12 @@ const nightly: Judgement = {
 const result = { resultId: 4, recordedAt: '2026-11-28T02:00:00Z' };
 
 describe('the sign test', () => {
-  it('is exact: 6 of 6 gives 2/64, 5 of 6 gives 14/64, 3 of 6 gives 1', () => {
-    expect(signTest(6, 6)).toBeCloseTo(2 / 64, 10);
-    expect(signTest(0, 6)).toBeCloseTo(2 / 64, 10);
-    expect(signTest(5, 6)).toBeCloseTo(14 / 64, 10);
-    expect(signTest(3, 6)).toBe(1);
+  it('is exact: 8 of 8 gives 2/256, 7 of 8 gives 18/256, 6 of 8 gives 74/256, 4 of 8 gives 1', () => {
+    expect(signTest(8, 8)).toBeCloseTo(2 / 256, 10);
+    expect(signTest(0, 8)).toBeCloseTo(2 / 256, 10);
+    expect(signTest(7, 8)).toBeCloseTo(18 / 256, 10);
+    expect(signTest(6, 8)).toBeCloseTo(74 / 256, 10);
+    expect(signTest(4, 8)).toBe(1);
   });
 });
 
@@ -39,7 +40,7 @@ describe('pairOrders', () => {
   it('is seeded: the same seed gives the same orders, and both orders occur', () => {
     const a = pairOrders(CONFIRMATION_PAIRS, 7);
     expect(a).toEqual(pairOrders(CONFIRMATION_PAIRS, 7));
-    expect(a).toHaveLength(6);
+    expect(a).toHaveLength(8);
     const many = pairOrders(64, 1);
     expect(many.filter((o) => o === 'AB').length).toBeGreaterThan(16);
     expect(many.filter((o) => o === 'BA').length).toBeGreaterThan(16);
@@ -47,37 +48,39 @@ describe('pairOrders', () => {
 });
 
 describe('judgePairs', () => {
-  it('confirms a step when every pair agrees and the median is at least half the minimum effect', () => {
-    const c = judgePairs(pairs([1.04, 1.05, 1.03, 1.06, 1.05, 1.04]), 0.05, 'a1', SHA);
-    expect(c).toMatchObject({ outcome: 'confirmed', slower: 6, minEffect: 0.025, agentId: 'a1' });
+  it('confirms a step when seven of eight pairs agree and the median is at least half the minimum effect', () => {
+    const c = judgePairs(pairs([1.04, 1.05, 1.03, 1.06, 1.05, 1.04, 0.99, 1.05]), 0.05, 'a1', SHA);
+    expect(c).toMatchObject({ outcome: 'confirmed', slower: 7, minEffect: 0.025, agentId: 'a1' });
     expect(c.medianRatio).toBeCloseTo(1.045, 6);
-    expect(judgePairs(pairs([0.9, 0.92, 0.91, 0.9, 0.93, 0.9]), 0.05, 'a1', SHA).outcome).toBe('confirmed');
+    expect(judgePairs(pairs([0.9, 0.92, 0.91, 0.9, 0.93, 0.9, 0.9, 0.9]), 0.05, 'a1', SHA).outcome).toBe('confirmed');
   });
 
   it('dismisses pairs that disagree, and a consistent change smaller than half the minimum effect', () => {
-    expect(judgePairs(pairs([1.1, 1.1, 1.1, 1.1, 1.1, 0.99]), 0.05, 'a1', SHA).outcome).toBe('dismissed');
-    expect(judgePairs(pairs([1.01, 1.02, 1.01, 1.02, 1.01, 1.02]), 0.05, 'a1', SHA).outcome).toBe('dismissed');
+    expect(judgePairs(pairs([1.1, 1.1, 1.1, 1.1, 1.1, 1.1, 0.99, 0.98]), 0.05, 'a1', SHA).outcome).toBe('dismissed');
+    expect(judgePairs(pairs([1.01, 1.02, 1.01, 1.02, 1.01, 1.02, 1.01, 1.02]), 0.05, 'a1', SHA).outcome).toBe(
+      'dismissed',
+    );
     expect(() => judgePairs([], 0.05, 'a1', SHA)).toThrow(/at least one/);
   });
 });
 
 describe('applyConfirmation', () => {
   it('makes a confirmed step a regression confirmed this night, whatever the nightly comparison said', () => {
-    const c = judgePairs(pairs([1.04, 1.05, 1.03, 1.06, 1.05, 1.04]), 0.05, 'a1', SHA);
+    const c = judgePairs(pairs([1.04, 1.05, 1.03, 1.06, 1.05, 1.04, 1.04, 1.05]), 0.05, 'a1', SHA);
     const j = applyConfirmation(nightly, c, result);
     expect(j).toMatchObject({ verdict: 'regression', confirmed: true, step: { since: result, nights: 1 } });
     expect(j.reasons.at(-1)).toMatch(
-      /^confirmed the same night by A\/B: 6 interleaved pairs on a1 of the previous model file ffffffffffff and this one: median \+4\.5%, 6 of 6 slower \(sign test p = 0\.031\)$/,
+      /^confirmed the same night by A\/B: 8 interleaved pairs on a1 of the previous model file ffffffffffff and this one: median \+4\.5%, 8 of 8 slower \(sign test p = 0\.0078\)$/,
     );
   });
 
   it('makes a dismissed nightly step unchanged, with the evidence', () => {
-    const c = judgePairs(pairs([1.01, 0.99, 1.0, 1.02, 0.98, 1.0]), 0.05, 'a1', SHA);
+    const c = judgePairs(pairs([1.01, 0.99, 1.0, 1.02, 0.98, 1.0, 1.01, 0.99]), 0.05, 'a1', SHA);
     const step = { ...nightly, verdict: 'regression' as const, step: { since: result, nights: 1 } };
     const j = applyConfirmation(step, c, result);
     expect(j).toMatchObject({ verdict: 'unchanged', confirmed: false, step: null });
     expect(j.reasons.at(-1)).toMatch(
-      /^dismissed by the same-night A\/B: .*; a step needs every pair to agree and at least 2\.5%$/,
+      /^dismissed by the same-night A\/B: .*; a step needs 7 of 8 pairs to agree and at least 2\.5%$/,
     );
   });
 });

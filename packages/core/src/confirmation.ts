@@ -9,10 +9,13 @@ import type { Judgement } from './verdict';
 import { confirmationReason } from './verdict-text';
 import { medianOf } from './significance';
 
-/** Pairs an A/B confirmation runs. Six that all agree give a two-sided sign-test p of 0.031. */
-export const CONFIRMATION_PAIRS = 6;
-/** The sign test's level. */
-export const CONFIRMATION_ALPHA = 0.05;
+/**
+ * Pairs an A/B confirmation runs. Of eight, seven that agree give a two-sided sign-test p of 0.070 and eight
+ * 0.0078: at CONFIRMATION_ALPHA one pair upset by a hiccup of the machine does not hide a step.
+ */
+export const CONFIRMATION_PAIRS = 8;
+/** The sign test's level; the median's distance from 1 (see judgePairs) is what keeps an unchanged file quiet. */
+export const CONFIRMATION_ALPHA = 0.1;
 
 export type PairOrder = 'AB' | 'BA';
 
@@ -60,8 +63,9 @@ export interface Confirmation {
 }
 
 /**
- * Judges the pairs: a step is confirmed when the pairs agree on its direction (sign test p ≤ CONFIRMATION_ALPHA)
- * and the median ratio is at least half the judge's minimum effect away from 1, and dismissed otherwise. Half:
+ * Judges the pairs: a step is confirmed when the pairs agree on its direction (sign test p ≤ CONFIRMATION_ALPHA:
+ * seven of eight) and the median ratio is at least half the judge's minimum effect away from 1, and dismissed
+ * otherwise. Half:
  * the minimum effect is sized for the noise between nights, which pairs minutes apart on one machine do not have,
  * and a change of the minimum effect itself must be found, not missed half the time.
  */
@@ -77,7 +81,7 @@ export function judgePairs(
   const slower = ratios.filter((r) => r > 1).length;
   const pValue = signTest(slower, pairs.length);
   const minEffect = judgeMinEffect / 2;
-  // With six pairs the test passes only when all agree, and then they agree with the median.
+  // With eight pairs the test passes when seven or eight agree, and then they agree with the median.
   const confirmed = pValue <= CONFIRMATION_ALPHA && Math.abs(medianRatio - 1) >= minEffect;
   return {
     outcome: confirmed ? 'confirmed' : 'dismissed',
@@ -89,6 +93,13 @@ export function judgePairs(
     pValue,
     minEffect,
   };
+}
+
+/** The fewest of n pairs that must agree for the sign test to pass at CONFIRMATION_ALPHA. */
+function agreeingNeeded(n: number): number {
+  let k = n;
+  while (k > 0 && signTest(k - 1, n) <= CONFIRMATION_ALPHA) k--;
+  return k;
 }
 
 /** Exact two-sided sign test: the chance of k or a more extreme count of n fair coin flips. */
@@ -115,7 +126,10 @@ export function applyConfirmation(
   c: Confirmation,
   result: { resultId: number; recordedAt: string },
 ): Judgement {
-  const reasons = [...j.reasons, confirmationReason(c)];
+  const reasons = [
+    ...j.reasons,
+    confirmationReason({ ...c, agreeing: `${agreeingNeeded(c.pairs.length)} of ${c.pairs.length}` }),
+  ];
   if (c.outcome === 'dismissed')
     return {
       ...j,

@@ -84,12 +84,14 @@ export function confirmationReason(c: {
   slower: number;
   pValue: number;
   minEffect: number;
+  /** In words: how many pairs must agree for the sign test to pass. */
+  agreeing: string;
 }): string {
   const where = c.agentId ? ` on ${c.agentId}` : '';
   const evidence = `${c.pairs.length} interleaved pairs${where} of the previous model file ${c.previousSha256.slice(0, 12)} and this one: median ${formatChange(c.medianRatio)}, ${c.slower} of ${c.pairs.length} slower (sign test p = ${c.pValue.toPrecision(2)})`;
   return c.outcome === 'confirmed'
     ? `confirmed the same night by A/B: ${evidence}`
-    : `dismissed by the same-night A/B: ${evidence}; a step needs every pair to agree and at least ${formatPercent(c.minEffect)}`;
+    : `dismissed by the same-night A/B: ${evidence}; a step needs ${c.agreeing} pairs to agree and at least ${formatPercent(c.minEffect)}`;
 }
 
 /** Why a shift that the summary shows is not called a step. */

@@ -34,7 +34,7 @@ describe('regressions API', () => {
     };
     await recordJudgement(db, at(results.items[0]), judgement);
     // The night's model file changed, and the same-night A/B confirmed the step.
-    const pairs = [1, 2, 3, 4, 5, 6].map((i) => ({ order: 'AB' as const, aP50Ms: 8, bP50Ms: 9.5 + i / 100 }));
+    const pairs = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ order: 'AB' as const, aP50Ms: 8, bP50Ms: 9.5 + i / 100 }));
     const confirmation = judgePairs(pairs, 0.05, 'agent-7', 'b'.repeat(64));
     const confirmed = applyConfirmation(judgement, confirmation, { resultId: results.items[0].id, recordedAt: 'c' });
     await recordConfirmation(db, results.items[0].id, confirmed, confirmation);
@@ -60,10 +60,10 @@ describe('regressions API', () => {
     expect((await fx.get('/api/v1/regressions?verdict=worse')).body.message).toMatch(/parameter 'verdict\[0\]'/);
     const page = await (await fx.app.request('/regressions')).text();
     expect(page).toContain('det on cpu-b');
-    expect(page).toContain('regression (confirmed) · A/B confirmed: +19.2%, 6 of 6 pairs slower');
+    expect(page).toContain('regression (confirmed) · A/B confirmed: +19.3%, 8 of 8 pairs slower');
     expect(regressions.body.items[0]).toMatchObject({
       confirmed: true,
-      confirmation: { outcome: 'confirmed', agentId: 'agent-7', slower: 6, pairs },
+      confirmation: { outcome: 'confirmed', agentId: 'agent-7', slower: 8, pairs },
     });
     expect(page).toContain('onnxruntimeVersion 1.29.0 → 1.30.0');
     // The history page marks the judged night on its chart and in its table.

@@ -309,7 +309,7 @@ describe('benchmarkRun with mocked activities', () => {
       previous,
       current: { modelPath: '/models/add.onnx', modelSha256: 'a'.repeat(64) },
     });
-    expect(agent.pairs[0]!.orders).toHaveLength(6);
+    expect(agent.pairs[0]!.orders).toHaveLength(8);
     expect(agent.pairs[0]!.measure.profileIterations).toBe(0);
     expect(orchestrator.calls.settled).toEqual([
       {
