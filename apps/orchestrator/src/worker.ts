@@ -5,7 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { ORCHESTRATOR_QUEUE } from '@ortfleet/core';
 import type { Db } from '@ortfleet/db';
 import { createOrchestratorActivities } from './activities';
-import type { ModelStoreTarget } from './models/publish';
+import type { ModelStoreTarget } from '@ortfleet/model-store';
 
 // A build prebundles the workflows beside the bundle (scripts/build.ts), so a worker starts without webpack.
 const BUILT_WORKFLOWS = fileURLToPath(new URL('./workflows.js', import.meta.url));

@@ -34,10 +34,19 @@ export function confirmationMeasure(measure: MeasureSpec): MeasureSpec {
   };
 }
 
-/** Which side runs first in each pair, seeded, so that neither always has the warmer (or cooler) machine. */
+/**
+ * Which side runs first in each pair: half the pairs AB and half BA (one more AB for an odd count), in a
+ * seeded order. Balanced, so that a machine drifting during the pairs favours A in as many pairs as it favours
+ * B, and cannot make them agree; shuffled, so that no rhythm of the machine lines up with the order.
+ */
 export function pairOrders(pairs: number, seed: number): PairOrder[] {
   const random = mulberry32(seed);
-  return Array.from({ length: pairs }, () => (random() < 0.5 ? 'AB' : 'BA'));
+  const orders: PairOrder[] = Array.from({ length: pairs }, (_, i) => (i < Math.ceil(pairs / 2) ? 'AB' : 'BA'));
+  for (let i = orders.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [orders[i], orders[j]] = [orders[j]!, orders[i]!];
+  }
+  return orders;
 }
 
 /** One pair as measured: the previous file's p50 (A) and the new one's (B). */

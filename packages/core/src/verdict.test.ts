@@ -316,6 +316,8 @@ describe('drift-normalized judging', () => {
     const j = judgeSeries(history, onMachine(6, 13, 1, 0.2));
     expect(j.verdict).toBe('unstable');
     expect(j.ratio).toBeNull();
+    // The raw and control changes are still there to read.
+    expect(j.control!.rawRatio).toBeCloseTo(1.3, 1);
     expect(j.reasons[0]).toMatch(/control moved by 20% within the night, above the limit of 10%/);
     // And that night stays out of the baseline of the nights after it.
     const next = judgeSeries([...history, onMachine(6, 13, 1, 0.2)], onMachine(7, 10, 1));

@@ -134,7 +134,8 @@ export function judgeSeries(
   const newest = baseline[baseline.length - 1];
   const drift = newest ? environmentDrift(newest, candidate) : [];
   const control = normalizes(candidate, baseline) ? controlRatios(candidate, baseline) : null;
-  const spread = candidate.control?.spread ?? 0;
+  // The control's spread matters where the judge divides by it; without normalization it judges as before.
+  const spread = control ? (candidate.control?.spread ?? 0) : 0;
   const a: Assessment =
     spread > opts.maxControlSpread
       ? {
@@ -170,7 +171,7 @@ export function judgeSeries(
     verdict: a.verdict,
     confirmed,
     ratio: a.ratio,
-    control: a.ratio === null ? null : control,
+    control,
     interval: a.interval,
     pValue: a.pValue,
     baseline: newest

@@ -11,6 +11,9 @@ export interface RemoteStore {
   token?: string;
 }
 
+/** Where a run's models go so agents can fetch them by hash: the store folder `ortfleet serve` serves, or a remote serve's upload API. */
+export type ModelStoreTarget = { dir: string } | RemoteStore;
+
 const authorization = (token?: string): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
 
 /** A file as a body stream (models can be larger than memory). */

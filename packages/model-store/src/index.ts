@@ -1,4 +1,11 @@
-export { checkModelStore, downloadModel, fileStream, uploadModel, type RemoteStore } from './client';
+export {
+  checkModelStore,
+  downloadModel,
+  fileStream,
+  uploadModel,
+  type ModelStoreTarget,
+  type RemoteStore,
+} from './client';
 export { hashFile, placeHashed, type PlaceChecks, type PlacedModel } from './hashing';
 export { modelPath, modelsDir, tmpDir } from './layout';
 export { MODEL_FILES_ROUTE, modelFileUrl } from './routes';

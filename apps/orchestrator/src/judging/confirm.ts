@@ -6,9 +6,7 @@ import { stat } from 'node:fs/promises';
 import { applyConfirmation, judgePairs, type Judgement } from '@ortfleet/core';
 import type { PairsOutcome } from '@ortfleet/contracts';
 import { recordConfirmation, type Db } from '@ortfleet/db';
-import { modelPath } from '@ortfleet/model-store';
-import type { ModelStoreTarget } from '../models/publish';
-import type { JudgedCell } from './judge-run';
+import { modelPath, type ModelStoreTarget } from '@ortfleet/model-store';
 
 /** What the run needs to schedule an A/B confirmation of one judged result. */
 export interface ConfirmationRequest {
@@ -49,7 +47,7 @@ export function changedModel(j: Judgement): string | undefined {
  */
 export async function settleConfirmation(
   db: Db,
-  judged: JudgedCell & { confirm: ConfirmationRequest },
+  judged: { resultId: number; judgement: Judgement; confirm: ConfirmationRequest },
   outcome: PairsOutcome | { failed: string },
 ): Promise<Judgement> {
   const { confirm } = judged;

@@ -1,5 +1,5 @@
 import { describeConfiguration, judgeSeries, validateSpec, type Judgement } from '@ortfleet/core';
-import type { ModelStoreTarget } from '../models/publish';
+import type { ModelStoreTarget } from '@ortfleet/model-store';
 import { changedModel, previousModelFile, type ConfirmationRequest } from './confirm';
 import {
   getRun,

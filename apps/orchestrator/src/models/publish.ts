@@ -1,12 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { OrtfleetError } from '@ortfleet/core';
-import { fileStream, modelPath, storeModel, uploadModel, type RemoteStore } from '@ortfleet/model-store';
+import { fileStream, modelPath, storeModel, uploadModel, type ModelStoreTarget } from '@ortfleet/model-store';
 import type { Config } from '../config';
 import type { LoadedSpec } from '../spec-file';
-
-/** Where a run's models go so agents can fetch them by hash: the store folder `ortfleet serve` serves, or a remote serve's upload API. */
-export type ModelStoreTarget = { dir: string } | RemoteStore;
 
 const MAX_MODEL_BYTES = 64 * 2 ** 30;
 
