@@ -71,7 +71,7 @@ export function machineDriftReason(controlRatio: number): string {
 
 /** The candidate's control moved within its own night: no speed factor to divide out. */
 export function controlUnstableReason(spread: number, maxSpread: number): string {
-  return `the agent's control moved by ${formatPercent(spread)} within the night, above the limit of ${formatPercent(maxSpread)}: no verdict`;
+  return `the agent's control moved by ${formatPercent(spread)} within the night, above the limit of ${formatPercent(maxSpread)}`;
 }
 
 /** A same-night A/B confirmation's evidence, in words. */

@@ -313,14 +313,20 @@ describe('drift-normalized judging', () => {
   });
 
   it('says unstable when the control moved within the night, whatever the model did', () => {
-    const j = judgeSeries(history, onMachine(6, 13, 1, 0.2));
+    const j = judgeSeries(history, onMachine(6, 12, 1, 0.2));
     expect(j.verdict).toBe('unstable');
     expect(j.ratio).toBeNull();
     // The raw and control changes are still there to read.
-    expect(j.control!.rawRatio).toBeCloseTo(1.3, 1);
+    expect(j.control!.rawRatio).toBeCloseTo(1.2, 1);
     expect(j.reasons[0]).toMatch(/control moved by 20% within the night, above the limit of 10%/);
-    // And that night stays out of the baseline of the nights after it.
-    const next = judgeSeries([...history, onMachine(6, 13, 1, 0.2)], onMachine(7, 10, 1));
+    // Unless the step is far beyond what the control's movement could explain.
+    const doubled = judgeSeries(history, onMachine(6, 20, 1, 0.2));
+    expect(doubled.verdict).toBe('regression');
+    expect(doubled.reasons.join('\n')).toMatch(
+      /control moved by 20% within the night, .*, but the whole interval is beyond it/,
+    );
+    // And an unstable night stays out of the baseline of the nights after it.
+    const next = judgeSeries([...history, onMachine(6, 12, 1, 0.2)], onMachine(7, 10, 1));
     expect(next.baseline!.resultIds).not.toContain(6);
   });
 

@@ -138,20 +138,16 @@ export function judgeSeries(
   const spread = control ? (candidate.control?.spread ?? 0) : 0;
   const a: Assessment =
     spread > opts.maxControlSpread
-      ? {
-          verdict: 'unstable',
-          ratio: null,
-          interval: null,
-          pValue: null,
-          reasons: [controlUnstableReason(spread, opts.maxControlSpread)],
-        }
+      ? unsteadyMachine(assess(candidate, baseline, opts, true), spread, opts)
       : assess(candidate, baseline, opts, true);
   const reasons = [...a.reasons];
   if (control && a.ratio !== null) {
     reasons.push(normalizedReason({ ...control, ratio: a.ratio }));
-    const raw = assess(candidate, baseline, opts, false, false).verdict;
-    const step = (v: JudgementVerdict) => v === 'regression' || v === 'improvement';
-    if (step(raw) && !step(a.verdict) && Math.abs(control.controlRatio - 1) >= opts.minEffect)
+    // The raw p50 moved beyond the minimum effect, and the control with it, but the model did not: the machine.
+    const moved = (r: number) => Math.abs(r - 1) >= opts.minEffect;
+    const sameWay = control.rawRatio > 1 === control.controlRatio > 1;
+    const step = a.verdict === 'regression' || a.verdict === 'improvement';
+    if (!step && moved(control.rawRatio) && moved(control.controlRatio) && sameWay)
       reasons.push(machineDriftReason(control.controlRatio));
   }
 
@@ -186,6 +182,22 @@ export function judgeSeries(
     drift,
     reasons,
   };
+}
+
+/**
+ * The verdict of a night whose control moved by `spread` within it: `unstable`, unless the step's whole
+ * interval lies beyond what the minimum effect and the control's own movement together could explain (a 2×
+ * slowdown is no guess however the machine wandered).
+ */
+function unsteadyMachine(a: Assessment, spread: number, opts: JudgeOptions): Assessment {
+  const why = controlUnstableReason(spread, opts.maxControlSpread);
+  const { interval } = a;
+  const beyond =
+    interval !== null &&
+    ((a.verdict === 'regression' && interval.low > (1 + opts.minEffect) * (1 + spread)) ||
+      (a.verdict === 'improvement' && interval.high < (1 - opts.minEffect) / (1 + spread)));
+  if (beyond) return { ...a, reasons: [...a.reasons, `${why}, but the whole interval is beyond it`] };
+  return { verdict: 'unstable', ratio: null, interval: null, pValue: null, reasons: [why] };
 }
 
 /** Environment fields that differ between two results of a series; a field unknown on either side is not compared. */
