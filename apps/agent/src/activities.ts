@@ -21,6 +21,8 @@ export interface AgentContext {
   agentId: string;
   memoryLimitBytes: number;
   provenance: Provenance;
+  /** Under an emulator (qemu-user): such an agent runs no control, whose speed would be the emulator's. */
+  emulated?: boolean;
   models: ModelCache;
   hostLockPort: number;
   logger?: Logger;
@@ -54,6 +56,7 @@ export function createAgentActivities(agent: AgentContext): AgentActivities {
   // night is judged without drift normalization (docs/regressions.md).
   const controls = async (job: CellJob, positions: ControlPosition[], signal: AbortSignal) => {
     const taken: ControlMeasurement[] = [];
+    if (agent.emulated) return taken;
     for (const position of positions)
       try {
         const limits = { memoryLimitBytes: agent.memoryLimitBytes, signal };

@@ -98,6 +98,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       agentId: opts.agentId,
       memoryLimitBytes: opts.memoryLimitBytes,
       provenance: await provenanceOf(probe),
+      emulated: probe.emulated,
       models: opts.models,
       hostLockPort: opts.hostLockPort,
       logger,

@@ -1,7 +1,17 @@
-import { condition, continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { AgentActivities } from '@ortfleet/contracts';
 import {
   CELL_ATTEMPTS,
+  CONTROL_MEASURE,
+  CONTROL_POSITIONS,
   planCells,
   validateSpec,
   type Cell,
@@ -92,8 +102,10 @@ export async function classRun(input: ClassRunInput): Promise<StatusCounts> {
   const cellOptions = {
     taskQueue,
     scheduleToStartTimeout: scheduleToStartMs,
-    // The agent enforces the cell timeout itself; this bound only catches an agent that stopped answering.
-    startToCloseTimeout: spec.measure.cellTimeoutMs + 120_000,
+    // The agent enforces the cell's and the controls' timeouts itself (a cell may carry all three controls);
+    // this bound only catches an agent that stopped answering.
+    startToCloseTimeout:
+      spec.measure.cellTimeoutMs + CONTROL_POSITIONS.length * CONTROL_MEASURE.cellTimeoutMs + 120_000,
     heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: CELL_ATTEMPTS },
   } as const;
@@ -144,14 +156,21 @@ export async function classRun(input: ClassRunInput): Promise<StatusCounts> {
       middle: index >= Math.floor(cells.length / 2),
       end: index >= cells.length - Math.max(1, liveAgents),
     };
+    const job = { ...cellJob(spec, input.models, cell), control };
     try {
-      outcome = await (queuedAhead ? runCellQueuedAhead : runCell)({ ...cellJob(spec, input.models, cell), control });
+      outcome = await (queuedAhead ? runCellQueuedAhead : runCell)(job);
     } catch (err) {
       outcome = failureOutcome(err, taskQueue, scheduleToStartMs);
       // Nobody took the cell: if nobody polls the class any more, the cells behind it would wait in vain.
       if (outcome.status === 'unschedulable') {
         liveAgents = await orchestrator.liveAgents(taskQueue);
         if (liveAgents === 0) agentsGone = true;
+        // Agents poll but were busy: a task queue is not first in, first out, so the cell queued ahead beside
+        // this one may have been taken first. This one now waits as long as a queued-ahead cell does.
+        else if (!queuedAhead && patched('busy-class-requeue'))
+          outcome = await runCellQueuedAhead(job).catch((e: unknown) =>
+            failureOutcome(e, taskQueue, 2 * scheduleToStartMs + cellOptions.startToCloseTimeout),
+          );
       }
     }
     settle(cell, outcome);

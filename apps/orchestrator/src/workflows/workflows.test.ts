@@ -379,6 +379,39 @@ describe('benchmarkRun with mocked activities', () => {
     await recordHistory(`mocked-6.${LATE_CLASS}`, 'class-run-unschedulable-v2.json');
   });
 
+  it('sends a cell again, queued ahead, when the class has agents but all were busy', async () => {
+    // Temporal reports two agents polling the class, but one is busy elsewhere (another run's cell): the two
+    // cells sent at once find one agent, which takes one cell at a time and spends longer on it than the other
+    // may wait to be picked up. The waiting cell is sent again rather than ended unschedulable.
+    const busy: FleetClass = { ...x86, hardwareClass: 'busy-test', taskQueue: agentQueue('busy-test'), liveAgents: 2 };
+    const orchestrator = orchestratorMock({ fleet: [busy], liveAgents: () => 2 });
+    const agent = agentMock(ok);
+    const slow: AgentActivities = {
+      ...agent.activities,
+      async runCell(job) {
+        await new Promise((resolve) => setTimeout(resolve, 1_500)); // the cell's work, longer than the wait allowed
+        return agent.activities.runCell(job);
+      },
+    };
+    const run = { ...input('mocked-busy', undefined, { ep: ['cpu'], batch: [1, 2, 3] }), scheduleToStartMs: 1_000 };
+    current.orchestrator = orchestrator.activities;
+    const oneAtATime = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: busy.taskQueue,
+      activities: slow,
+      maxConcurrentActivityTaskExecutions: 1,
+    });
+    const done = env.client.workflow.execute(benchmarkRun, {
+      taskQueue: ORCHESTRATOR_QUEUE,
+      workflowId: run.runId!,
+      args: [run],
+    });
+    const totals = await oneAtATime.runUntil(done);
+
+    expect(totals).toMatchObject({ byStatus: { ok: 3 }, status: 'completed' });
+    expect(agent.jobs.map((j) => j.cell.params.batch).sort()).toEqual([1, 2, 3]);
+  });
+
   it('runs one shard per live class on its own queue, and settles an absent class unschedulable', async () => {
     const orchestrator = orchestratorMock({ fleet: [x86, gpu] });
     const x86Agent = agentMock(ok);
