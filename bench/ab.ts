@@ -5,8 +5,9 @@
  * another version in the metadata (other bytes, the same work: a confirmation is a false alarm), and the same
  * first layers plus one (about 5% slower) or two more (about 10%). Each
  * trial runs under a share of a real-time noisy neighbour that a seeded schedule draws per trial from
- * [0, --load-max] (bench/common.ts), and runs the agent's own A/B (apps/agent/src/pairs.ts: 6 interleaved pairs
- * in seeded order, each side in its own child process) for each new file, judged as the run judges it.
+ * [0, --load-max] (bench/common.ts), and runs the agent's own A/B (apps/agent/src/pairs.ts: CONFIRMATION_PAIRS
+ * pairs in a seeded order, both files in one child process, alternating run by run) for each new file, judged as
+ * the run judges it.
  *
  *   pnpm exec tsx bench/ab.ts [--trials N] [--load-max F] [--load-seed N]
  */

@@ -194,9 +194,7 @@ export function createAgentActivities(agent: AgentContext): AgentActivities {
      */
     async runPairs(input: PairsJob): Promise<PairsOutcome> {
       const ctx = Context.current();
-      let pairs = 0;
-      const beat = () =>
-        ctx.heartbeat({ phase: 'timed-loop', cellId: input.cell.id, attempt: ctx.info.attempt, pairs });
+      const beat = () => ctx.heartbeat({ phase: 'timed-loop', cellId: input.cell.id, attempt: ctx.info.attempt });
       beat();
       const timer = setInterval(beat, HEARTBEAT_MS);
       const lock = await takeHostLock(ctx.cancellationSignal, input.cell.id).catch((err: unknown) => {
@@ -204,10 +202,7 @@ export function createAgentActivities(agent: AgentContext): AgentActivities {
         throw err;
       });
       try {
-        return await measurePairs(input, { ...agent, signal: ctx.cancellationSignal }, (done) => {
-          pairs = done;
-          beat();
-        });
+        return await measurePairs(input, { ...agent, signal: ctx.cancellationSignal });
       } catch (err) {
         if (err instanceof ModelUnavailable) throw ApplicationFailure.nonRetryable(err.message, 'ModelUnavailable');
         throw err;

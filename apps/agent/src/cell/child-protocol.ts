@@ -1,8 +1,8 @@
 import type { CellOutcome, EpAvailability } from '@ortfleet/core';
-import type { CellJob, Phase } from '@ortfleet/contracts';
+import type { CellJob, PairsJob, PairsOutcome, Phase } from '@ortfleet/contracts';
 
-/** What the agent asks a child process to do. */
-export type ChildJob = ({ kind: 'cell' } & CellJob) | { kind: 'probe-eps' };
+/** What the agent asks a child process to do (a pairs job's model paths are local files). */
+export type ChildJob = ({ kind: 'cell' } & CellJob) | ({ kind: 'pairs' } & PairsJob) | { kind: 'probe-eps' };
 
 /** What a child process sends back over IPC. */
 export type ChildMessage =
@@ -12,4 +12,5 @@ export type ChildMessage =
   /** The outcome as it stands after the timed loop, before the parity and profile passes. */
   | { type: 'measured'; outcome: CellOutcome }
   | { type: 'outcome'; outcome: CellOutcome }
-  | { type: 'eps'; eps: EpAvailability[] };
+  | { type: 'eps'; eps: EpAvailability[] }
+  | { type: 'pairs'; outcome: Omit<PairsOutcome, 'agentId'> };

@@ -1,10 +1,12 @@
 /**
- * Entry point of the child process the agent forks for each cell (and once for the EP probe). It receives
- * one job over IPC, reports phases and the outcome, then exits; a native crash here ends only this process.
+ * Entry point of the child process the agent forks for each cell, each A/B confirmation and once for the EP
+ * probe. It receives one job over IPC, reports phases and the outcome, then exits; a native crash here ends
+ * only this process.
  */
 import { probeEps } from '../probe/eps';
 import type { ChildJob, ChildMessage } from './child-protocol';
 import { measureCell } from './measure';
+import { measurePairsHere } from './measure-pairs';
 
 function send(message: ChildMessage): Promise<void> {
   return new Promise((resolve, reject) =>
@@ -27,7 +29,9 @@ process.once('message', (job: ChildJob) => {
           (phase) => void send({ type: 'phase', phase }),
           (outcome) => void send({ type: 'measured', outcome }),
         ).then((outcome) => send({ type: 'outcome', outcome }))
-      : probeEps().then((eps) => send({ type: 'eps', eps }));
+      : job.kind === 'pairs'
+        ? measurePairsHere(job).then((outcome) => send({ type: 'pairs', outcome }))
+        : probeEps().then((eps) => send({ type: 'eps', eps }));
   work.then(
     () => process.exit(0),
     (err: unknown) => {

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import {
   LatencyRecorder,
-  overrideFreeDimensions,
   readModelFacts,
   type CellOutcome,
   type ExecutionProvider,
@@ -15,6 +13,7 @@ import { BatchNotTakenError, generateInputPool } from './inputs';
 import type { CellJob, Phase } from '@ortfleet/contracts';
 import { measureGeneration } from './measure-generation';
 import { measureLoad } from './measure-load';
+import { modelSource } from './model-source';
 import { OpenLoopServer } from './open-loop';
 import { compareOutputs, referenceOutputs } from './parity';
 import { profilePass } from './profile';
@@ -26,26 +25,6 @@ const GPU_EPS: readonly ExecutionProvider[] = ['cuda', 'tensorrt', 'webgpu'];
 
 function msSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/**
- * The model as a session should see it: its path, or its bytes with the spec's free dimensions written in.
- * A model loaded from bytes finds its external data files (if any) through the folder config entry.
- */
-async function modelSource(
-  path: string,
-  options: ort.InferenceSession.SessionOptions,
-  freeDimensions: Record<string, number> | undefined,
-) {
-  if (!freeDimensions) return { model: path as string | Uint8Array, options };
-  const extra = {
-    ...(options.extra as Record<string, string> | undefined),
-    'session.model_external_initializers_file_folder_path': dirname(path),
-  };
-  return {
-    model: overrideFreeDimensions(await readFile(path), freeDimensions) as string | Uint8Array,
-    options: { ...options, extra },
-  };
 }
 
 async function modelFacts(path: string): Promise<ModelFacts | undefined> {

@@ -1,0 +1,86 @@
+import type * as ort from 'onnxruntime-node';
+import type { PairsJob, PairsOutcome } from '@ortfleet/contracts';
+import { LatencyRecorder, type MeasuredPair } from '@ortfleet/core';
+import { generateInputPool } from './inputs';
+import { modelSource } from './model-source';
+import { createSession, sessionOptionsFor } from './session-options';
+
+type Side = 'A' | 'B';
+
+/** One side of the comparison: its session and its seeded inputs. */
+interface Contender {
+  session: ort.InferenceSession;
+  pool: Record<string, ort.Tensor>[];
+  runs: number;
+}
+
+async function contender(job: PairsJob, modelPath: string): Promise<Contender> {
+  const source = await modelSource(modelPath, sessionOptionsFor(job.cell), job.cell.params.freeDimensions);
+  const session = await createSession(source.model, source.options);
+  return { session, pool: generateInputPool(session, job.inputs, job.cell.params.batch, job.measure.seed), runs: 0 };
+}
+
+/** One run of a side, timed from the call to the outputs back in CPU memory. */
+async function timedRun(side: Contender): Promise<number> {
+  const feeds = side.pool[side.runs++ % side.pool.length]!;
+  const t0 = process.hrtime.bigint();
+  await side.session.run(feeds);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+/**
+ * Measures a same-night A/B confirmation in this process (docs/regressions.md): the previous model file (A) and
+ * the new one (B) in a session each, with the cell's session options and seeded inputs, warmed up in turns, then
+ * one block a pair. Within a block the two alternate run by run in the pair's order (ABAB… or BABA…) until each
+ * side has the measure's minimum iterations and the block twice its minimum duration (at most twice its
+ * maximum); the pair is the two sides' p50s. Run by run, both files meet the machine as it is at that moment
+ * (a noisy neighbour, the core, the clock), which a process per side, seconds apart, does not (bench/ab.ts).
+ */
+export async function measurePairsHere(job: PairsJob): Promise<Omit<PairsOutcome, 'agentId'>> {
+  const pairs: MeasuredPair[] = [];
+  const sides: Partial<Record<Side, Contender>> = {};
+  try {
+    for (const [side, file] of [
+      ['A', job.previous.modelPath],
+      ['B', job.current.modelPath],
+    ] as const) {
+      try {
+        sides[side] = await contender(job, file);
+      } catch (err) {
+        return { pairs, reason: `${side} (${file}): session creation failed: ${(err as Error).message}` };
+      }
+    }
+    const { A, B } = sides as Record<Side, Contender>;
+    const { measure } = job;
+    for (let i = 0; i < measure.warmup; i++) for (const side of [A, B]) await timedRun(side);
+    for (const order of job.orders) {
+      const first = order === 'AB' ? A : B;
+      const second = order === 'AB' ? B : A;
+      const times = new Map([
+        [A, new LatencyRecorder()],
+        [B, new LatencyRecorder()],
+      ]);
+      const start = performance.now();
+      let elapsed = 0;
+      while (
+        (times.get(A)!.count < measure.minIterations ||
+          times.get(B)!.count < measure.minIterations ||
+          elapsed < 2 * measure.minDurationMs) &&
+        elapsed < 2 * measure.maxDurationMs
+      ) {
+        for (const side of [first, second]) times.get(side)!.record(await timedRun(side), performance.now() - start);
+        elapsed = performance.now() - start;
+      }
+      pairs.push({
+        order,
+        aP50Ms: times.get(A)!.finish().stats.p50Ms,
+        bP50Ms: times.get(B)!.finish().stats.p50Ms,
+      });
+    }
+    return { pairs };
+  } catch (err) {
+    return { pairs, reason: `a run failed: ${(err as Error).message}` };
+  } finally {
+    for (const side of Object.values(sides)) await side.session.release();
+  }
+}
