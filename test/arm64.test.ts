@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineProbe, RunSummary } from '@ortfleet/core';
-import { startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { type DevServer } from '../apps/orchestrator/src/dev-server';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
-import { freshDatabase, OCR_MODELS, REPO, tempHome, temporalBinary } from './support/env';
+import { OCR_MODELS, REPO } from './support/env';
+import { startTestStack } from './support/stack';
 import { waitFor } from './support/wait';
 
 const ARM64_NODE = join(REPO, 'scripts', 'arm64', 'node');
@@ -24,13 +25,7 @@ describe('an arm64 agent under qemu-user', () => {
   beforeAll(async () => {
     if (!existsSync(join(REPO, '.ortfleet', 'tools', 'arm64', 'node', 'bin', 'node')))
       throw new Error('no arm64 toolchain: run scripts/bootstrap.sh --with-arm64 (or scripts/arm64/setup.sh)');
-    const home = tempHome();
-    server = await startDevServer({
-      binary: temporalBinary(),
-      dbFilename: join(home, 'temporal.db'),
-      namespace: 'default',
-    });
-    env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
+    ({ server, env } = await startTestStack());
     db = new pg.Client({ connectionString: env.DATABASE_URL });
     await db.connect();
     daemons.push(startDaemon('worker', ['worker'], env));

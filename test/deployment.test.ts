@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '@ortfleet/core';
-import { startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { type DevServer } from '../apps/orchestrator/src/dev-server';
 import { writeClassifierSpec } from './support/specs';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
-import { freshDatabase, OCR_MODELS, tempHome, temporalBinary } from './support/env';
+import { OCR_MODELS } from './support/env';
+import { startTestStack } from './support/stack';
 import { waitFor } from './support/wait';
 
 /** A TCP port nothing listens on now. */
@@ -36,13 +37,7 @@ describe('ortfleet against a running Temporal and PostgreSQL', () => {
   }
 
   beforeAll(async () => {
-    const home = tempHome();
-    server = await startDevServer({
-      binary: temporalBinary(),
-      dbFilename: join(home, 'temporal.db'),
-      namespace: 'default',
-    });
-    env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
+    ({ server, env } = await startTestStack());
     daemon('worker', ['worker']);
     // The agent gets no DATABASE_URL: it registers through Temporal.
     daemon('agent', ['agent', '--id', 'remote-agent-1'], { DATABASE_URL: '' });

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Confirmation, RunSummary } from '@ortfleet/core';
-import { startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { type DevServer } from '../apps/orchestrator/src/dev-server';
 import { writeChainModel } from './support/chain-model';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
-import { freshDatabase, OCR_MODELS, tempHome, temporalBinary } from './support/env';
+import { OCR_MODELS } from './support/env';
+import { startTestStack } from './support/stack';
 import { waitFor } from './support/wait';
 
 // Real nights of one-cell specs on one agent, over one Temporal dev server, worker and agent. The minimum
@@ -39,13 +40,7 @@ async function acceptBaseline(runId: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const home = tempHome();
-  server = await startDevServer({
-    binary: temporalBinary(),
-    dbFilename: join(home, 'temporal.db'),
-    namespace: 'default',
-  });
-  env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
+  ({ server, env } = await startTestStack());
   db = new pg.Client({ connectionString: env.DATABASE_URL });
   await db.connect();
   daemons.push(startDaemon('worker', ['worker'], env), startDaemon('agent', ['agent', '--id', 'd1'], env));

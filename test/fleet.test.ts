@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '@ortfleet/core';
-import { freePort, startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { freePort, type DevServer } from '../apps/orchestrator/src/dev-server';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
-import { freshDatabase, OCR_MODELS, REPO, tempHome, temporalBinary } from './support/env';
+import { OCR_MODELS, REPO } from './support/env';
+import { startTestStack } from './support/stack';
 import { createHosts, type TestHosts } from './support/hosts';
 import { waitFor } from './support/wait';
 
@@ -60,15 +61,7 @@ describe('a fleet of agents on separate hosts', () => {
 
   beforeAll(async () => {
     hosts = createHosts(3);
-    home = tempHome();
-    server = await startDevServer({
-      binary: temporalBinary(),
-      dbFilename: join(home, 'temporal.db'),
-      namespace: 'default',
-      ip: '0.0.0.0',
-      host: hosts.gateway,
-    });
-    env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
+    ({ server, env, home } = await startTestStack({ ip: '0.0.0.0', host: hosts.gateway }));
     db = new pg.Client({ connectionString: env.DATABASE_URL });
     await db.connect();
     daemons.worker = startDaemon('worker', ['worker'], env);

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS, type RunSummary } from '@ortfleet/core';
-import { freePort, startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { freePort, type DevServer } from '../apps/orchestrator/src/dev-server';
 import { writeAddSpec } from './support/specs';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
-import { freshDatabase, tempHome, temporalBinary } from './support/env';
+import { startTestStack } from './support/stack';
 import { parsePrometheus, sampleSum, sampleValue, type MetricFamily } from './support/prometheus';
 import { waitFor } from './support/wait';
 
@@ -59,13 +59,7 @@ describe('Prometheus metrics and structured logs of the daemons', () => {
   const blockers: Server[] = [];
 
   beforeAll(async () => {
-    home = tempHome();
-    server = await startDevServer({
-      binary: temporalBinary(),
-      dbFilename: join(home, 'temporal.db'),
-      namespace: 'default',
-    });
-    env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
+    ({ server, env, home } = await startTestStack());
     for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
     const store = `http://127.0.0.1:${ports.dashboard}`;
     daemons.worker = startDaemon('worker', ['worker', '--metrics-port', String(ports.worker)], env);

@@ -5,9 +5,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORCHESTRATOR_QUEUE, type RunSummary } from '@ortfleet/core';
 import { openDatabase, type Database } from '@ortfleet/db';
-import { freePort, startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { freePort, type DevServer } from '../apps/orchestrator/src/dev-server';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
-import { freshDatabase, tempHome, temporalBinary } from './support/env';
+import { startTestStack } from './support/stack';
 import { writeTestModels } from './support/models';
 import { startSimulatedAgent, type SimulatedAgent, type SimulatedCell } from './support/simulated-fleet';
 import { waitFor } from './support/wait';
@@ -66,14 +66,7 @@ describe('fleet-scale runs', () => {
   };
 
   beforeAll(async () => {
-    home = tempHome();
-    server = await startDevServer({
-      binary: temporalBinary(),
-      dbFilename: join(home, 'temporal.db'),
-      namespace: 'default',
-      port: await freePort(),
-    });
-    env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
+    ({ server, env, home } = await startTestStack({ port: await freePort() }));
     database = await openDatabase({ databaseUrl: env.DATABASE_URL, home });
     pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
     client = new Client({ connection: await Connection.connect({ address: server.address }) });

@@ -2,10 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../apps/orchestrator/src/dev-server';
+import { type DevServer } from '../apps/orchestrator/src/dev-server';
 import type { ScheduleListItem, ScheduleView } from '../apps/orchestrator/src/schedules/describe';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
-import { freshDatabase, OCR_MODELS, tempHome, temporalBinary } from './support/env';
+import { OCR_MODELS } from './support/env';
+import { startTestStack } from './support/stack';
 import { waitFor } from './support/wait';
 
 // Schedules live on a Temporal server of their own here, as in a deployment: `ortfleet schedule` talks to it
@@ -37,13 +38,8 @@ describe('ortfleet schedule against a running Temporal', () => {
   };
 
   beforeAll(async () => {
-    const home = tempHome();
-    server = await startDevServer({
-      binary: temporalBinary(),
-      dbFilename: join(home, 'temporal.db'),
-      namespace: 'default',
-    });
-    env = { TEMPORAL_ADDRESS: server.address, DATABASE_URL: await freshDatabase(), ORTFLEET_HOME: home };
+    let home: string;
+    ({ server, env, home } = await startTestStack());
     spec = join(home, 'nightly.yaml');
     // A run long enough (a 10 s timed loop) that a second trigger surely comes while it is still going.
     writeFileSync(
