@@ -139,6 +139,12 @@ describe('ModelCache', () => {
     );
   });
 
+  it('prepares one cache folder for several agents starting at once', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'ortfleet-cache-')), 'cache');
+    const agents = Array.from({ length: 8 }, () => new ModelCache({ dir, maxBytes: 1 }));
+    await expect(Promise.all(agents.map((c) => c.prepare()))).resolves.toHaveLength(8);
+  });
+
   it('fails cleanly when the disk under the cache fills up', async (ctx) => {
     const mount = mkdtempSync(join(tmpdir(), 'ortfleet-full-'));
     try {

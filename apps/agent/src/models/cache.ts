@@ -58,7 +58,8 @@ export class ModelCache {
       await mkdir(tmp, { recursive: true });
       await access(tmp, constants.W_OK);
       await rm(tmp, { recursive: true, force: true });
-      await mkdir(tmp);
+      // Recursive: agents of one host share the cache and may start together, each clearing and making it.
+      await mkdir(tmp, { recursive: true });
     } catch (err) {
       throw new ModelUnavailable(
         `model cache ${this.opts.dir} is not writable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
