@@ -56,10 +56,9 @@ export class ModelCache {
       const tmp = tmpDir(this.opts.dir);
       await mkdir(modelsDir(this.opts.dir), { recursive: true });
       await mkdir(tmp, { recursive: true });
+      // Not cleared: agents of one host share the cache and may start together, and each download's file in
+      // tmp has a name of its own (pid and random), so another agent's partial download is never reused.
       await access(tmp, constants.W_OK);
-      await rm(tmp, { recursive: true, force: true });
-      // Recursive: agents of one host share the cache and may start together, each clearing and making it.
-      await mkdir(tmp, { recursive: true });
     } catch (err) {
       throw new ModelUnavailable(
         `model cache ${this.opts.dir} is not writable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
