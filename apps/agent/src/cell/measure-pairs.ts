@@ -50,32 +50,24 @@ export async function measurePairsHere(job: PairsJob): Promise<Omit<PairsOutcome
         return { pairs, reason: `${side} (${file}): session creation failed: ${(err as Error).message}` };
       }
     }
-    const { A, B } = sides as Record<Side, Contender>;
+    const both = sides as Record<Side, Contender>;
     const { measure } = job;
-    for (let i = 0; i < measure.warmup; i++) for (const side of [A, B]) await timedRun(side);
+    for (let i = 0; i < measure.warmup; i++) for (const side of [both.A, both.B]) await timedRun(side);
     for (const order of job.orders) {
-      const first = order === 'AB' ? A : B;
-      const second = order === 'AB' ? B : A;
-      const times = new Map([
-        [A, new LatencyRecorder()],
-        [B, new LatencyRecorder()],
-      ]);
+      const turns: Side[] = order === 'AB' ? ['A', 'B'] : ['B', 'A'];
+      const times = { A: new LatencyRecorder(), B: new LatencyRecorder() };
       const start = performance.now();
       let elapsed = 0;
       while (
-        (times.get(A)!.count < measure.minIterations ||
-          times.get(B)!.count < measure.minIterations ||
+        (times.A.count < measure.minIterations ||
+          times.B.count < measure.minIterations ||
           elapsed < 2 * measure.minDurationMs) &&
         elapsed < 2 * measure.maxDurationMs
       ) {
-        for (const side of [first, second]) times.get(side)!.record(await timedRun(side), performance.now() - start);
+        for (const side of turns) times[side].record(await timedRun(both[side]), performance.now() - start);
         elapsed = performance.now() - start;
       }
-      pairs.push({
-        order,
-        aP50Ms: times.get(A)!.finish().stats.p50Ms,
-        bP50Ms: times.get(B)!.finish().stats.p50Ms,
-      });
+      pairs.push({ order, aP50Ms: times.A.finish().stats.p50Ms, bP50Ms: times.B.finish().stats.p50Ms });
     }
     return { pairs };
   } catch (err) {
