@@ -20,7 +20,9 @@ import { totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCellIsolated } from '../apps/agent/src/cell/isolated';
 import { measureControl } from '../apps/agent/src/control';
+import { findShippedFile } from '../apps/agent/src/shipped-file';
 import {
+  CONTROL_MODEL_FILE,
   JudgeOptionsSchema,
   controlNight,
   judgeSeries,
@@ -64,11 +66,15 @@ const REAL_NIGHTS = 2;
 
 const defaults = JudgeOptionsSchema.parse({});
 // minEffect is the knob that decides whether a step of about its own size is seen; the other rows show its price.
-const variants: { label: string; options: JudgeOptionsInput; normalize: boolean }[] = [
-  { label: `raw, defaults (minEffect ${pct(defaults.minEffect)})`, options: {}, normalize: false },
-  { label: `normalized, defaults`, options: {}, normalize: true },
-  { label: 'normalized, minEffect 3%', options: { minEffect: 0.03 }, normalize: true },
+type Normalization = 'raw' | 'night' | 'interleaved';
+const variants: { label: string; options: JudgeOptionsInput; normalize: Normalization }[] = [
+  { label: `raw, defaults (minEffect ${pct(defaults.minEffect)})`, options: {}, normalize: 'raw' },
+  { label: `night control, defaults`, options: {}, normalize: 'night' },
+  { label: `interleaved control, defaults`, options: {}, normalize: 'interleaved' },
+  { label: 'interleaved control, minEffect 3%', options: { minEffect: 0.03 }, normalize: 'interleaved' },
 ];
+const controlModelPath = findShippedFile(CONTROL_MODEL_FILE);
+if (!controlModelPath) throw new Error(`the control model ${CONTROL_MODEL_FILE} is not installed`);
 const PLANTED = [1.05, 1.1];
 /** The machine-wide slowdown planted on a night: its cell and its control alike. */
 const MACHINE_SLOWER = 1.15;
@@ -116,6 +122,7 @@ async function cellNight(m: BenchModel): Promise<SeriesPoint> {
     modelPath: m.path,
     inputs: bench.inputs,
     measure: bench.measure,
+    interleavedControl: { modelPath: controlModelPath! },
   };
   const outcome = await runCellIsolated(job, {
     timeoutMs: bench.measure.cellTimeoutMs,
@@ -135,6 +142,7 @@ async function cellNight(m: BenchModel): Promise<SeriesPoint> {
     provenance: outcome.provenance ?? null,
     hardwareClass: 'this-machine',
     modelSha256: null,
+    interleavedControl: me.interleavedControl ?? null,
   };
 }
 
@@ -142,7 +150,8 @@ function describe(p: SeriesPoint & { load: number }): string {
   const c = p.control!;
   return (
     `load ${pct(p.load).padStart(3)}  p50 ${p.p50Ms.toFixed(3)} ms (${p.samplesMs.length} samples${p.unstable ? ', flagged unstable' : ''})` +
-    `  control ${c.p50Ms.toFixed(3)} ms, spread ${pct(c.spread, 1)}`
+    `  control ${c.p50Ms.toFixed(3)} ms, spread ${pct(c.spread, 1)}` +
+    (p.interleavedControl ? `  interleaved ratio ${p.interleavedControl.ratio.toFixed(4)}` : '')
   );
 }
 
@@ -163,16 +172,30 @@ for (const m of slower) {
 
 /** The night's result with every latency scaled by `factor`: a slowdown of exactly that size on real noise. */
 function planted(p: SeriesPoint, factor: number): SeriesPoint {
-  return { ...p, p50Ms: p.p50Ms * factor, samplesMs: p.samplesMs.map((ms) => ms * factor) };
+  const i = p.interleavedControl;
+  return {
+    ...p,
+    p50Ms: p.p50Ms * factor,
+    samplesMs: p.samplesMs.map((ms) => ms * factor),
+    interleavedControl: i ? { ...i, ratio: i.ratio * factor } : null,
+  };
 }
 
 /** The night on a machine `factor` slower: its cell and its control alike. */
 function machineSlower(p: SeriesPoint, factor: number): SeriesPoint {
-  return { ...planted(p, factor), control: { ...p.control!, p50Ms: p.control!.p50Ms * factor } };
+  const i = p.interleavedControl;
+  return {
+    ...planted(p, factor),
+    control: { ...p.control!, p50Ms: p.control!.p50Ms * factor },
+    interleavedControl: i ? { ...i, controlP50Ms: i.controlP50Ms * factor } : null,
+  };
 }
 
-/** The night as the judge sees it without controls. */
-const raw = (p: SeriesPoint): SeriesPoint => ({ ...p, control: null });
+/** The night as the judge sees it with only the controls of `normalize`. */
+function judged(p: SeriesPoint, normalize: Normalization): SeriesPoint {
+  if (normalize === 'raw') return { ...p, control: null, interleavedControl: null };
+  return normalize === 'night' ? { ...p, interleavedControl: null } : p;
+}
 
 interface Figures {
   verdicts: Record<JudgementVerdict, number>;
@@ -185,10 +208,9 @@ interface Figures {
   machine: Judgement[];
 }
 
-function figures(options: JudgeOptionsInput, normalize: boolean): Figures {
+function figures(options: JudgeOptionsInput, normalize: Normalization): Figures {
   const { minHistory } = JudgeOptionsSchema.parse(options);
-  const judged = (p: SeriesPoint) => (normalize ? p : raw(p));
-  const points = measured.map(judged);
+  const points = measured.map((p) => judged(p, normalize));
   const verdicts = { regression: 0, improvement: 0, unchanged: 0, unstable: 0, 'insufficient history': 0 };
   let falseConfirmed = 0;
   let falseUnconfirmed = 0;
@@ -217,7 +239,9 @@ function figures(options: JudgeOptionsInput, normalize: boolean): Figures {
   }
   const machine: Judgement[] = [];
   for (let i = minHistory; i < points.length; i++)
-    machine.push(judgeSeries(points.slice(0, i), judged(machineSlower(measured[i]!, MACHINE_SLOWER)), options));
+    machine.push(
+      judgeSeries(points.slice(0, i), judged(machineSlower(measured[i]!, MACHINE_SLOWER), normalize), options),
+    );
   return { verdicts, falseConfirmed, falseUnconfirmed, planted: plantedOut, unchangedRatios, machine };
 }
 
@@ -265,7 +289,7 @@ const rows: string[][] = [];
 let defaultFigures: Figures | undefined;
 for (const v of variants) {
   const f = figures(v.options, v.normalize);
-  if (v.normalize) defaultFigures ??= f;
+  if (v.normalize === 'interleaved') defaultFigures ??= f;
   const detected = (factor: number, nightIndex: 0 | 1) => {
     const js = f.planted.get(factor)![nightIndex];
     return share(js.filter((j) => j.verdict === 'regression' && (nightIndex === 0 || j.confirmed)).length, js.length);
@@ -289,7 +313,7 @@ for (const r of [header, ...rows])
 const d = defaultFigures!;
 console.log();
 console.log(
-  `unchanged reruns, normalized, defaults: ${Object.entries(d.verdicts)
+  `unchanged reruns, interleaved control, defaults: ${Object.entries(d.verdicts)
     .map(([verdict, n]) => `${n} ${verdict}`)
     .join(', ')}`,
 );
@@ -316,7 +340,7 @@ for (const factor of PLANTED) {
 if (real.length > 0) {
   console.log();
   console.log(
-    `real slowdowns, ${REAL_NIGHTS} nights each after the ${reruns} reruns, judged drift-normalized with the defaults against them:`,
+    `real slowdowns, ${REAL_NIGHTS} nights each after the ${reruns} reruns, judged with the defaults against them:`,
   );
   for (const { model: m, nights } of real) {
     const history = [...measured];

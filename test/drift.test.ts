@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Confirmation, RunSummary } from '@ortfleet/core';
+import type { Confirmation, InterleavedControl, RunSummary } from '@ortfleet/core';
 import { type DevServer } from '../apps/orchestrator/src/dev-server';
 import { writeChainModel } from './support/chain-model';
 import { ortfleet, startDaemon, type Daemon } from './support/cli';
@@ -111,6 +111,19 @@ while (Date.now() < end) { const t = performance.now(); while (performance.now()
     );
     expect(factors[0]!.control_factor).toBe(1);
     expect(factors[3]!.control_factor, JSON.stringify(factors)).toBeGreaterThan(1.5);
+    // And beside every cell, in its process, run by run after its timed loop.
+    const { rows: beside } = await db.query<{ interleaved_control: InterleavedControl | null }>(
+      'select interleaved_control from results where run_id = any($1) order by id',
+      [runIds],
+    );
+    expect(beside).toHaveLength(4);
+    for (const { interleaved_control: c } of beside) {
+      expect(c, JSON.stringify(beside)).not.toBeNull();
+      expect(c!.runs).toBeGreaterThanOrEqual(100);
+      expect(c!.durationMs).toBeGreaterThanOrEqual(2000);
+      // The same model at the same batch as the control: about 1, whatever the machine did.
+      expect(Math.abs(c!.ratio - 1), JSON.stringify(c)).toBeLessThan(0.25);
+    }
   });
 
   it('judges the slowed night as machine drift, not a regression: raw, control and normalized changes', async () => {
@@ -120,19 +133,24 @@ while (Date.now() < end) { const t = performance.now(); while (performance.now()
       raw_ratio: number;
       control_ratio: number;
       reasons: string[];
-    }>("select verdict, ratio, raw_ratio, control_ratio, reasons from judgements where run_id = 'night-4'");
+      control_source: string;
+    }>(
+      "select verdict, ratio, raw_ratio, control_ratio, reasons, control_source from judgements where run_id = 'night-4'",
+    );
     const [j] = rows;
     expect(j!.raw_ratio, JSON.stringify(j)).not.toBeNull();
     expect(j!.raw_ratio).toBeGreaterThan(1.5);
     expect(j!.control_ratio).toBeGreaterThan(1.5);
     expect(Math.abs(j!.ratio - 1)).toBeLessThan(0.25);
     expect(j!.verdict).not.toBe('regression');
-    expect(j!.reasons.join('\n')).toMatch(/drift-normalized: raw change \+\d+.*the control on its agent \+\d+/);
+    expect(j!.control_source).toBe('interleaved');
+    expect(j!.reasons.join('\n')).toMatch(/drift-normalized: raw change \+\d+.*the control run beside the cell \+\d+/);
     expect(j!.reasons.join('\n')).toMatch(/machine drift, not the model/);
   });
   it('judges results without a control night as before: raw, where the same runs with controls are normalized', async () => {
-    // night-3 as if recorded before controls existed: its control rows go.
+    // night-3 as if recorded before controls existed: its control rows and interleaved controls go.
     await db.query("delete from control_results where run_id = 'night-3'");
+    await db.query("update results set interleaved_control = null where run_id = 'night-3'");
     type Compared = { cells: { judgement: { verdict: string; control?: unknown; ratio: number } }[] };
     const compare = async (a: string) => {
       const res = await ortfleet(['compare', a, 'night-4', '--json', '--min-effect', '0.25'], env);

@@ -9,7 +9,7 @@ import {
 } from '@ortfleet/core';
 import { prestartChild, runCellIsolated } from './cell/isolated';
 import type { AgentActivities, CellHeartbeat, CellJob, PairsJob, PairsOutcome, Phase } from '@ortfleet/contracts';
-import { ControlPositions, measureControl } from './control';
+import { ControlPositions, interleavedControlFor, measureControl } from './control';
 import { acquireHostLock, type HostLock } from './host-lock';
 import { agentMetrics, type AgentMetrics } from './metrics';
 import { ModelUnavailable, type ModelCache } from './models/cache';
@@ -141,8 +141,10 @@ export function createAgentActivities(agent: AgentContext): AgentActivities {
         const files = await localModels(input, agent.models);
         if ('failed' in files) return await stamp({ status: 'failed', reason: files.failed });
         enter('starting');
+        // An emulated machine's speed is the emulator's: no control, interleaved or not.
+        const interleavedControl = agent.emulated ? undefined : await interleavedControlFor(input);
         const outcome = await runCellIsolated(
-          { kind: 'cell', ...input, ...files },
+          { kind: 'cell', ...input, ...files, ...(interleavedControl && { interleavedControl }) },
           {
             timeoutMs: input.measure.cellTimeoutMs,
             memoryLimitBytes: agent.memoryLimitBytes,

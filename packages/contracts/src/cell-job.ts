@@ -19,11 +19,16 @@ export interface CellJob {
    * and after it when `end` (one of the share's last cells). Each position runs once per agent and run.
    */
   control?: { runId: string; middle: boolean; end: boolean };
+  /**
+   * The control model on this agent, set by the agent for a cell that interleaves it (a single-stream cell on
+   * the CPU EP): the child runs it beside the cell after the timed loop.
+   */
+  interleavedControl?: { modelPath: string };
 }
 
 /**
  * A same-night A/B confirmation (docs/regressions.md): the cell's previous model file (A) and its new one (B),
- * each measured in its own child process, pair by pair in the given orders, on one agent under its host lock.
+ * measured in one child process, pair by pair in the given orders, on one agent under its host lock.
  */
 export interface PairsJob {
   cell: Cell;

@@ -30,7 +30,7 @@ export * from './ranking';
 export * from './result-summary';
 export * from './routing';
 export * from './run';
-export { mannWhitneyU, medianRatioInterval } from './significance';
+export { mannWhitneyU, medianOf, medianRatioInterval } from './significance';
 export * from './spec';
 export * from './stats';
 export * from './verdict';

@@ -1,4 +1,5 @@
 /** What an agent measured over a cell's timed loop. */
+import type { InterleavedControl } from './control';
 import type { GenerationFigures } from './generation';
 import type { LatencyStats } from './latency-stats';
 import type { LoadFigures } from './load-figures';
@@ -66,6 +67,11 @@ export interface Measurement {
   generation?: GenerationFigures;
   /** The open-loop scenario's trials and peak rate, when the spec has `load:` (measured after the timed loop). */
   load?: LoadFigures;
+  /**
+   * The control run beside the cell after its timed loop (docs/regressions.md, "Machine drift"); single-stream
+   * cells on the CPU EP of agents that run controls.
+   */
+  interleavedControl?: InterleavedControl;
 }
 
 /**

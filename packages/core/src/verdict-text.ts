@@ -60,8 +60,14 @@ export function noiseReason(noise: number, maxNoise: number): string {
 }
 
 /** The three changes of a drift-normalized verdict: the model's raw change, its agent's control's, and the model's own. */
-export function normalizedReason(c: { rawRatio: number; controlRatio: number; ratio: number }): string {
-  return `drift-normalized: raw change ${formatChange(c.rawRatio)}, the control on its agent ${formatChange(c.controlRatio)}, normalized ${formatChange(c.ratio)}`;
+export function normalizedReason(c: {
+  source: 'interleaved' | 'night';
+  rawRatio: number;
+  controlRatio: number;
+  ratio: number;
+}): string {
+  const control = c.source === 'interleaved' ? 'the control run beside the cell' : 'the control on its agent';
+  return `drift-normalized: raw change ${formatChange(c.rawRatio)}, ${control} ${formatChange(c.controlRatio)}, normalized ${formatChange(c.ratio)}`;
 }
 
 /** A raw step that the control shows too: the machine moved, not the model. */

@@ -343,3 +343,64 @@ describe('drift-normalized judging', () => {
     );
   });
 });
+
+describe('judging by the control interleaved with each cell', () => {
+  /**
+   * A night whose timed loop ran on a machine at `loopSpeed` and whose interleaved block (cell and control run
+   * by run) ran at `blockSpeed`: the interleaved ratio is the model's own speed over the control's, whatever
+   * either speed was. The night's control is on the machine of another moment, at `nightSpeed`.
+   */
+  const interleaved = (id: number, modelMs: number, loopSpeed: number, blockSpeed: number, nightSpeed = 1) =>
+    night(id, modelMs * loopSpeed, {
+      control: { p50Ms: 1.5 * nightSpeed, spread: 0.01 },
+      interleavedControl: { ratio: modelMs / 1.5, controlP50Ms: 1.5 * blockSpeed },
+    });
+  const history = [1, 0.99, 1.01, 1, 1.005].map((speed, i) => interleaved(i + 1, 10, speed, speed));
+
+  it("divides by the interleaved control before the night's: a loop 15% slower than the night's control is not a step", () => {
+    const j = judgeSeries(history, interleaved(6, 10, 1.15, 1.12, 1));
+    expect(j.verdict).toBe('unchanged');
+    expect(j.control).toMatchObject({ source: 'interleaved' });
+    expect(j.control!.controlRatio).toBeCloseTo(1.12, 2);
+    expect(Math.abs(j.ratio! - 1)).toBeLessThan(0.01);
+    expect(j.reasons.join('\n')).toMatch(/the control run beside the cell \+12\.0%, normalized/);
+    // By the night's control alone, the same night is a regression.
+    const night = judgeSeries(
+      history.map((p) => ({ ...p, interleavedControl: null })),
+      { ...interleaved(6, 10, 1.15, 1.12, 1), interleavedControl: null },
+    );
+    expect(night.control).toMatchObject({ source: 'night' });
+    expect(night.verdict).toBe('regression');
+  });
+
+  it('finds a 5% step of the model on a machine that moved', () => {
+    const j = judgeSeries(history, interleaved(6, 10.5, 0.9, 0.93, 1.1));
+    expect(j.verdict).toBe('regression');
+    expect(j.ratio!).toBeCloseTo(1.05, 2);
+  });
+
+  it("ignores the night's spread: the interleaved control moved with the cell", () => {
+    const candidate = interleaved(6, 10, 1, 1);
+    const j = judgeSeries(history, { ...candidate, control: { p50Ms: 1.5, spread: 0.3 } });
+    expect(j.verdict).toBe('unchanged');
+  });
+
+  it('judges a loop flagged unstable by its interleaved level, and keeps it in later baselines', () => {
+    const flagged = { ...interleaved(6, 10.55, 1, 1), unstable: true };
+    expect(judgeSeries(history, flagged).verdict).toBe('regression');
+    const next = judgeSeries(
+      [...history, { ...interleaved(6, 10, 1.2, 1.2), unstable: true }],
+      interleaved(7, 10, 1, 1),
+    );
+    expect(next.baseline!.resultIds).toContain(6);
+    // Without the interleaved control, the same loop is no evidence.
+    const bare = (p: SeriesPoint) => ({ ...p, interleavedControl: null });
+    expect(judgeSeries(history.map(bare), bare(flagged)).verdict).toBe('unstable');
+  });
+
+  it("falls back to the night's control when a baseline result has no interleaved control", () => {
+    const mixed = [{ ...history[0]!, interleavedControl: null }, ...history.slice(1)];
+    const j = judgeSeries(mixed, interleaved(6, 10, 1, 1));
+    expect(j.control).toMatchObject({ source: 'night' });
+  });
+});

@@ -83,7 +83,15 @@ export interface SeriesPoint {
   acceptedBaseline?: boolean;
   /** The control night of the result's agent and run (docs/regressions.md); absent for results without one. */
   control?: { p50Ms: number; spread: number } | null;
+  /** The control run beside the cell in its own process (docs/regressions.md); absent for results without one. */
+  interleavedControl?: { ratio: number; controlP50Ms: number } | null;
 }
+
+/**
+ * What a judgement divided the p50s by: the control interleaved with each cell where the candidate and its
+ * whole baseline have one, else each result's agent's control night where they all have one.
+ */
+export type ControlSource = 'interleaved' | 'night';
 
 export const JUDGEMENT_VERDICTS = [
   'regression',
@@ -102,10 +110,10 @@ export interface Judgement {
   /** Candidate p50 / median of the baseline p50s; drift-normalized when `control` is set. */
   ratio: number | null;
   /**
-   * Set when the candidate and every baseline result have a control night: the p50s were divided by their
-   * agents' control p50s before judging. `rawRatio` is the ratio before that, `controlRatio` the control's own.
+   * Set when the candidate and every baseline result have a control (ControlSource): the p50s were divided by
+   * their controls' p50s before judging. `rawRatio` is the ratio before that, `controlRatio` the control's own.
    */
-  control?: { rawRatio: number; controlRatio: number } | null;
+  control?: { source: ControlSource; rawRatio: number; controlRatio: number } | null;
   /** Bootstrap interval of the ratio at `confidence`. */
   interval: { low: number; high: number } | null;
   /** Mann–Whitney U of the candidate's samples against the baseline's pooled samples. */
@@ -133,9 +141,11 @@ export function judgeSeries(
   const { baseline, step } = replay(history, opts);
   const newest = baseline[baseline.length - 1];
   const drift = newest ? environmentDrift(newest, candidate) : [];
-  const control = normalizes(candidate, baseline) ? controlRatios(candidate, baseline) : null;
-  // The control's spread matters where the judge divides by it; without normalization it judges as before.
-  const spread = control ? (candidate.control?.spread ?? 0) : 0;
+  const source = controlSource(candidate, baseline);
+  const control = source ? controlRatios(source, candidate, baseline) : null;
+  // The night's spread matters where the judge divides by the night's control; an interleaved control moved
+  // with the cell, run by run, and the night's wandering divides out with it.
+  const spread = source === 'night' ? (candidate.control?.spread ?? 0) : 0;
   const a: Assessment =
     spread > opts.maxControlSpread
       ? unsteadyMachine(assess(candidate, baseline, opts, true), spread, opts)
@@ -268,10 +278,11 @@ function replay(
       inLine.push(p);
       continue;
     }
-    // A result flagged unstable moved during its own loop: not a reference, and no evidence for or against a step.
-    if (p.unstable === true) continue;
+    // A result flagged unstable moved during its own loop: not a reference, and no evidence for or against a
+    // step; unless its level comes from its interleaved control, which moved with it run by run.
+    if (p.unstable === true && !p.interleavedControl) continue;
     // Likewise a result whose agent's control moved within the night: there is no factor to divide out.
-    if ((p.control?.spread ?? 0) > opts.maxControlSpread) continue;
+    if (!p.interleavedControl && (p.control?.spread ?? 0) > opts.maxControlSpread) continue;
     const { verdict } = assess(p, inLine.slice(-opts.lookback), opts, false);
     if (verdict !== 'regression' && verdict !== 'improvement') {
       inLine.push(p);
@@ -293,8 +304,8 @@ function replay(
 
 /**
  * The verdict of one result against a baseline; `full` computes the test and interval even when the ratio alone
- * settles it. When `normalize` and every result has a control night, each result's p50 and samples are divided
- * by its agent's control p50 first, so that a machine's drift between nights cancels out.
+ * settles it. When `normalize` and every result has a control (ControlSource), each result's p50 and samples are
+ * divided by its control's p50 first, so that a machine's drift between nights cancels out.
  */
 function assess(
   p: SeriesPoint,
@@ -303,27 +314,50 @@ function assess(
   full: boolean,
   normalize = true,
 ): Assessment {
-  if (normalize && normalizes(p, baseline))
-    return judgeAgainst(perControl(p), baseline.map(perControl), opts, full, true);
-  return judgeAgainst(p, baseline, opts, full, false);
+  const source = normalize ? controlSource(p, baseline) : null;
+  if (source) {
+    const inUnits = (q: SeriesPoint) => perControl(source, q);
+    return judgeAgainst(inUnits(p), baseline.map(inUnits), opts, full, source);
+  }
+  return judgeAgainst(p, baseline, opts, full, null);
 }
 
-/** Whether the candidate and every baseline result have a control night to divide by. */
-function normalizes(p: SeriesPoint, baseline: readonly SeriesPoint[]): boolean {
-  return !!p.control && baseline.length > 0 && baseline.every((b) => !!b.control);
+/** What the candidate and its baseline can all be divided by, if anything. */
+function controlSource(p: SeriesPoint, baseline: readonly SeriesPoint[]): ControlSource | null {
+  if (baseline.length === 0) return null;
+  const all = (has: (q: SeriesPoint) => boolean) => has(p) && baseline.every(has);
+  if (all((q) => !!q.interleavedControl)) return 'interleaved';
+  if (all((q) => !!q.control)) return 'night';
+  return null;
 }
 
-/** A result in units of its agent's control p50 that night. */
-function perControl(q: SeriesPoint): SeriesPoint {
-  const c = q.control!.p50Ms;
+/**
+ * The p50 of a result's control. An interleaved control's is scaled to the timed loop's level (p50 / the
+ * interleaved ratio), so that the result in its units has the interleaved ratio as its p50 and the timed
+ * loop's samples as its spread.
+ */
+function controlP50(source: ControlSource, q: SeriesPoint): number {
+  return source === 'interleaved' ? q.p50Ms / q.interleavedControl!.ratio : q.control!.p50Ms;
+}
+
+/** A result in units of its control. */
+function perControl(source: ControlSource, q: SeriesPoint): SeriesPoint {
+  const c = controlP50(source, q);
   return { ...q, p50Ms: q.p50Ms / c, samplesMs: q.samplesMs.map((x) => x / c) };
 }
 
-/** The candidate's raw p50 ratio to the baseline's, and its control's ratio to theirs. */
-function controlRatios(p: SeriesPoint, baseline: readonly SeriesPoint[]): { rawRatio: number; controlRatio: number } {
+/** The candidate's raw p50 ratio to the baseline's, and its control's ratio to theirs, as measured. */
+function controlRatios(
+  source: ControlSource,
+  p: SeriesPoint,
+  baseline: readonly SeriesPoint[],
+): { source: ControlSource; rawRatio: number; controlRatio: number } {
+  const measured = (q: SeriesPoint) =>
+    source === 'interleaved' ? q.interleavedControl!.controlP50Ms : q.control!.p50Ms;
   return {
+    source,
     rawRatio: p.p50Ms / medianOf(baseline.map((b) => b.p50Ms)),
-    controlRatio: p.control!.p50Ms / medianOf(baseline.map((b) => b.control!.p50Ms)),
+    controlRatio: measured(p) / medianOf(baseline.map(measured)),
   };
 }
 
@@ -332,10 +366,11 @@ function judgeAgainst(
   baseline: readonly SeriesPoint[],
   opts: JudgeOptions,
   full: boolean,
-  normalized: boolean,
+  source: ControlSource | null,
 ): Assessment {
   const none = { ratio: null, interval: null, pValue: null };
-  const flagged = p.unstable === true;
+  // A loop that moved (flagged unstable) says nothing of a level measured beside the control, run by run.
+  const flagged = p.unstable === true && source !== 'interleaved';
   if (baseline.length < opts.minHistory) {
     const reasons = [historyShortReason(baseline.length, opts.minHistory)];
     if (flagged) return { verdict: 'unstable', ...none, reasons: [FLAGGED_UNSTABLE, ...reasons] };
@@ -362,7 +397,7 @@ function judgeAgainst(
   const interval = { low: ci.low, high: ci.high };
   const stats = { ratio, interval, pValue: test.pTwoSided };
   const summary = comparisonSummary({
-    normalized,
+    normalized: source !== null,
     p50Ms: p.p50Ms,
     baselineP50Ms: baseP50,
     ratio,

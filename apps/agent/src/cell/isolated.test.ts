@@ -95,6 +95,28 @@ describe('runCellIsolated', () => {
     expect(m.note).toMatch(/parity not computed/);
   });
 
+  it('runs the control beside the cell after its timed loop when asked: the cell in units of the control', async () => {
+    const cls = join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
+    const withControl = (modelPath: string) => ({
+      ...job(cls, { batch: 16 }, { x: { shape: ['batch', 3, 48, 192] } }),
+      interleavedControl: { modelPath },
+    });
+    const outcome = await runCellIsolated(withControl(cls), limits);
+    const c = outcome.measurement!.interleavedControl!;
+    expect(c, JSON.stringify(outcome.measurement?.note)).toBeDefined();
+    expect(c.runs).toBeGreaterThanOrEqual(measure.minIterations);
+    expect(c.durationMs).toBeGreaterThanOrEqual(measure.minDurationMs);
+    // The control is this model at batch 8: batch 16 is about twice its work.
+    expect(c.ratio).toBeGreaterThan(1.4);
+    expect(c.ratio).toBeLessThan(2.8);
+    expect(c.cellP50Ms / c.controlP50Ms).toBeGreaterThan(1.4);
+    // A control that cannot run leaves the measurement as it was, and says why.
+    const missing = await runCellIsolated(withControl(join(tempHome(), 'no-control.onnx')), limits);
+    expect(missing.status).toBe('ok');
+    expect(missing.measurement!.interleavedControl).toBeUndefined();
+    expect(missing.measurement!.note).toMatch(/control not interleaved: .*no-control\.onnx/);
+  });
+
   it('compares a fp16 variant with the fp32 CPU reference: small but real differences, parity ok', async () => {
     const outcome = await runCellIsolated(
       job(models.matmulFp16, { precision: 'fp16', batch: 16 }, {}, models.matmulFp32),

@@ -1,32 +1,8 @@
-import type * as ort from 'onnxruntime-node';
 import type { PairsJob, PairsOutcome } from '@ortfleet/contracts';
 import { LatencyRecorder, type MeasuredPair } from '@ortfleet/core';
-import { generateInputPool } from './inputs';
-import { modelSource } from './model-source';
-import { createSession, sessionOptionsFor } from './session-options';
+import { openContender, timedRun, type Contender } from './contender';
 
 type Side = 'A' | 'B';
-
-/** One side of the comparison: its session and its seeded inputs. */
-interface Contender {
-  session: ort.InferenceSession;
-  pool: Record<string, ort.Tensor>[];
-  runs: number;
-}
-
-async function contender(job: PairsJob, modelPath: string): Promise<Contender> {
-  const source = await modelSource(modelPath, sessionOptionsFor(job.cell), job.cell.params.freeDimensions);
-  const session = await createSession(source.model, source.options);
-  return { session, pool: generateInputPool(session, job.inputs, job.cell.params.batch, job.measure.seed), runs: 0 };
-}
-
-/** One run of a side, timed from the call to the outputs back in CPU memory. */
-async function timedRun(side: Contender): Promise<number> {
-  const feeds = side.pool[side.runs++ % side.pool.length]!;
-  const t0 = process.hrtime.bigint();
-  await side.session.run(feeds);
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
 
 /**
  * Measures a same-night A/B confirmation in this process (docs/regressions.md): the previous model file (A) and
@@ -45,7 +21,7 @@ export async function measurePairsHere(job: PairsJob): Promise<Omit<PairsOutcome
       ['B', job.current.modelPath],
     ] as const) {
       try {
-        sides[side] = await contender(job, file);
+        sides[side] = await openContender(file, job.cell, job.inputs, job.measure.seed);
       } catch (err) {
         return { pairs, reason: `${side} (${file}): session creation failed: ${(err as Error).message}` };
       }

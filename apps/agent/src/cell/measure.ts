@@ -11,6 +11,7 @@ import {
 import { runClosedLoop } from './closed-loop';
 import { BatchNotTakenError, generateInputPool } from './inputs';
 import type { CellJob, Phase } from '@ortfleet/contracts';
+import { measureInterleavedControl } from './interleaved-control';
 import { measureGeneration } from './measure-generation';
 import { measureLoad } from './measure-load';
 import { modelSource } from './model-source';
@@ -42,12 +43,14 @@ async function modelFacts(path: string): Promise<ModelFacts | undefined> {
  * 2. warm-up, then the timed loop until both minIterations and minDurationMs are reached (or maxDurationMs),
  *    with telemetry sampled over the loop only. Each iteration awaits `session.run`, whose outputs are copied
  *    back to CPU memory, so work on an accelerator is finished before the clock stops;
- * 3. parity: the outputs on the first seeded input set against the fp32 model on the CPU EP;
- * 4. the per-operator profile, in a new session of its own, since profiling slows a session down.
+ * 3. the control interleaved with the cell, when the agent asks for it (measureInterleavedControl);
+ * 4. the open-loop load scenario, when the spec has one;
+ * 5. parity: the outputs on the first seeded input set against the fp32 model on the CPU EP;
+ * 6. the per-operator profile, in a new session of its own, since profiling slows a session down.
  * At a concurrency above 1, pass 2 is the closed loop of runClosedLoop: worker threads with a session each,
  * warmed up apiece, then timed together; this session serves the cold start and the parity pass.
  * A decoder's cell (`generate` in the spec) is measured by measureGeneration instead.
- * `onMeasured` gets the outcome as it stands after pass 2, so that a death in pass 3 or 4 cannot take the
+ * `onMeasured` gets the outcome as it stands after pass 2 (and again after 3 and 4), so that a death later cannot take the
  * measurement with it; a failure there is noted on the result and does not void it.
  */
 export async function measureCell(
@@ -177,6 +180,21 @@ export async function measureCell(
   const withNotes = (o: CellOutcome): CellOutcome =>
     notes.length > 0 ? { ...o, measurement: { ...o.measurement!, note: notes.join('; ') } } : o;
   onMeasured(withNotes(outcome));
+
+  if (job.interleavedControl && concurrency === 1) {
+    onPhase('control');
+    try {
+      outcome.measurement!.interleavedControl = await measureInterleavedControl(
+        { session, pool, runs: iterations },
+        job.interleavedControl.modelPath,
+        p.hardwareClass,
+        measure,
+      );
+      onMeasured(withNotes(outcome));
+    } catch (err) {
+      notes.push(`control not interleaved: ${(err as Error).message}`);
+    }
+  }
 
   if (job.load) {
     onPhase('load');

@@ -39,7 +39,7 @@ describe('regressions API', () => {
     const confirmed = applyConfirmation(judgement, confirmation, { resultId: results.items[0].id, recordedAt: 'c' });
     await recordConfirmation(db, results.items[0].id, confirmed, confirmation);
     // A drift-normalized night: the raw change was the machine's.
-    const normalized = { rawRatio: 1.3, controlRatio: 1.3 };
+    const normalized = { source: 'night' as const, rawRatio: 1.3, controlRatio: 1.3 };
     await recordJudgement(db, at(results.items[1]), {
       ...judgement,
       verdict: 'unchanged',
@@ -53,8 +53,8 @@ describe('regressions API', () => {
     ]);
     const both = await fx.get('/api/v1/regressions?verdict=regression,unchanged&hardwareClass=cpu-b');
     expect(both.body.items.map((j: { verdict: string }) => j.verdict)).toEqual(['unchanged', 'regression']);
-    expect(both.body.items[0]).toMatchObject(normalized);
-    expect(both.body.items[1]).toMatchObject({ rawRatio: null, controlRatio: null });
+    expect(both.body.items[0]).toMatchObject({ controlSource: 'night', rawRatio: 1.3, controlRatio: 1.3 });
+    expect(both.body.items[1]).toMatchObject({ controlSource: null, rawRatio: null, controlRatio: null });
     const unchanged = await (await fx.app.request('/regressions?verdict=unchanged')).text();
     expect(unchanged).toContain('<td>raw +30.0%, control +30.0%</td>');
     expect((await fx.get('/api/v1/regressions?verdict=worse')).body.message).toMatch(/parameter 'verdict\[0\]'/);

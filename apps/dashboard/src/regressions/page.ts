@@ -33,7 +33,7 @@ export function regressionsPages(deps: DashboardDeps): Hono {
     const machine = (r: Row) =>
       r.controlRatio === null || r.rawRatio === null
         ? ''
-        : `raw ${formatChange(r.rawRatio)}, control ${formatChange(r.controlRatio)}`;
+        : `raw ${formatChange(r.rawRatio)}, ${r.controlSource === 'interleaved' ? 'interleaved control' : 'control'} ${formatChange(r.controlRatio)}`;
     const ab = (r: Row) =>
       r.confirmation
         ? ` · A/B ${r.confirmation.outcome}: ${formatChange(r.confirmation.medianRatio)}, ${r.confirmation.slower} of ${r.confirmation.pairs.length} pairs slower`

@@ -31,6 +31,10 @@ const JudgementBody = z
       .number()
       .nullable()
       .openapi({ description: 'p50 / median p50 of the baseline; drift-normalized when controlRatio is set' }),
+    controlSource: z.enum(['interleaved', 'night']).nullable().openapi({
+      description:
+        "With drift normalization, what the p50s were divided by: 'interleaved', the control run beside each cell in its process; 'night', its agent's control that night; null without normalization (docs/regressions.md)",
+    }),
     rawRatio: z.number().nullable().openapi({
       description:
         "With drift normalization: the p50 ratio before dividing by the agents' controls (docs/regressions.md)",

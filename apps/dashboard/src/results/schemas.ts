@@ -165,6 +165,23 @@ export const ResultDetailBody = ResultSummaryBody.extend({
     description:
       "the spec's load: scenario: SLO, servers, seed, every trial (offered and achieved rate, latency from arrival and from dispatch, queue depth, pass, ten slices) and the searched peak with its bracket",
   }),
+  controlFactor: figure.openapi({
+    description:
+      "the agent's speed factor that run: its control p50 over its earlier runs' (above 1: slower); set when the run is judged",
+  }),
+  interleavedControl: z
+    .object({
+      cellP50Ms: z.number(),
+      controlP50Ms: z.number(),
+      ratio: z.number(),
+      runs: z.number().int(),
+      durationMs: z.number(),
+    })
+    .nullable()
+    .openapi({
+      description:
+        'single-stream CPU cells: the control run beside the cell in its process after the timed loop, run by run; ratio = median over pairs of a cell run / the control run after it (docs/regressions.md)',
+    }),
 }).openapi('ResultDetail');
 
 export const ResultPage = z

@@ -44,6 +44,7 @@ export async function recordJudgement(
       verdict: j.verdict,
       confirmed: j.confirmed,
       ratio: j.ratio,
+      controlSource: j.control?.source,
       rawRatio: j.control?.rawRatio,
       controlRatio: j.control?.controlRatio,
       intervalLow: j.interval?.low,

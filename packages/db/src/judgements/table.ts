@@ -1,5 +1,5 @@
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
-import type { Confirmation, EnvironmentDrift, JudgementVerdict } from '@ortfleet/core';
+import type { Confirmation, ControlSource, EnvironmentDrift, JudgementVerdict } from '@ortfleet/core';
 import { results } from '../results/table';
 
 /** How each valid result was judged against its series' history when its run finished (docs/regressions.md). */
@@ -18,7 +18,11 @@ export const judgements = pgTable(
     verdict: text('verdict').$type<JudgementVerdict>().notNull(),
     confirmed: boolean('confirmed').notNull(),
     ratio: doublePrecision('ratio'),
-    /** With drift normalization: the p50 ratio before dividing out the agents' controls, and the controls' own ratio. */
+    /**
+     * With drift normalization: which control the p50s were divided by (migration 0011 sets 'night' on the
+     * judgements before it), the p50 ratio before dividing, and the controls' own ratio.
+     */
+    controlSource: text('control_source').$type<ControlSource>(),
     rawRatio: doublePrecision('raw_ratio'),
     controlRatio: doublePrecision('control_ratio'),
     intervalLow: doublePrecision('interval_low'),

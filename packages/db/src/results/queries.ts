@@ -56,6 +56,7 @@ function resultValues(runId: string, r: CellResult, modelSha256?: string): typeo
     meanInFlight: m?.concurrency?.meanInFlight,
     requestsPerS: m?.concurrency?.requestsPerS,
     load: m?.load,
+    interleavedControl: m?.interleavedControl,
     slo: m?.load?.slo ? formatSlo(m.load.slo) : undefined,
     capacityQps: m?.load ? capacityAtSlo(m.load) : undefined,
   };

@@ -18,5 +18,6 @@ export function seriesPoint(r: ResultRow, acceptedBaseline = false): SeriesPoint
     hardwareClass: r.hardwareClass,
     modelSha256: r.modelSha256,
     acceptedBaseline,
+    interleavedControl: r.interleavedControl,
   };
 }

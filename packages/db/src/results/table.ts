@@ -14,6 +14,7 @@ import {
   CELL_STATUSES,
   EXECUTION_MODES,
   type StoredGeneration,
+  type InterleavedControl,
   type LatencyHistogram,
   type LatencyWindow,
   type LoadFigures,
@@ -82,6 +83,8 @@ export const results = pgTable(
      * (docs/regressions.md); set when the run is judged, null without controls.
      */
     controlFactor: doublePrecision('control_factor'),
+    /** The control run beside the cell in its own process (migration 0011); null for cells without one. */
+    interleavedControl: jsonb('interleaved_control').$type<InterleavedControl>(),
     achievedGflops: doublePrecision('achieved_gflops'),
     energyPerInferenceJ: doublePrecision('energy_per_inference_j'),
     telemetry: jsonb('telemetry').$type<Telemetry>(),

@@ -1,0 +1,61 @@
+import {
+  CONTROL_INPUTS,
+  CONTROL_MEASURE,
+  LatencyRecorder,
+  controlCell,
+  medianOf,
+  type InterleavedControl,
+  type MeasureSpec,
+} from '@ortfleet/core';
+import { openContender, timedRun, type Contender } from './contender';
+
+/** Runs of each side before the interleaved runs are timed: the control's session is new. */
+const WARMUP = 5;
+
+/**
+ * Runs the pinned control beside a cell whose timed loop is done, in the cell's process (docs/regressions.md,
+ * "Machine drift"): a session on the control model, a few warm-up runs of each, then the two alternate run by
+ * run by the timed loop's rule (each side `minIterations` and `minDurationMs` passed, at most `maxDurationMs`).
+ * Run by run, both meet the machine as it is at that moment (the core, the clock, a noisy neighbour's phase),
+ * which a control in a process of its own, minutes apart, does not. The ratio is the median over pairs of a
+ * cell run over the control run after it: the cell's speed in units of the machine's at that moment. Over
+ * nights of a noisy machine it is steadier than the two sides' p50s over each other (bench/detection.ts).
+ */
+export async function measureInterleavedControl(
+  cell: Contender,
+  controlModelPath: string,
+  hardwareClass: string,
+  measure: MeasureSpec,
+): Promise<InterleavedControl> {
+  const control = await openContender(
+    controlModelPath,
+    controlCell(hardwareClass),
+    CONTROL_INPUTS,
+    CONTROL_MEASURE.seed,
+  );
+  try {
+    const { minIterations, minDurationMs, maxDurationMs } = measure;
+    for (let i = 0; i < WARMUP; i++) for (const side of [cell, control]) await timedRun(side);
+    const times = { cell: new LatencyRecorder(), control: new LatencyRecorder() };
+    const ratios: number[] = [];
+    const start = performance.now();
+    let elapsed = 0;
+    while ((ratios.length < minIterations || elapsed < minDurationMs) && elapsed < maxDurationMs) {
+      const cellMs = await timedRun(cell);
+      times.cell.record(cellMs, performance.now() - start);
+      const controlMs = await timedRun(control);
+      times.control.record(controlMs, performance.now() - start);
+      ratios.push(cellMs / controlMs);
+      elapsed = performance.now() - start;
+    }
+    return {
+      cellP50Ms: times.cell.finish().stats.p50Ms,
+      controlP50Ms: times.control.finish().stats.p50Ms,
+      ratio: medianOf(ratios),
+      runs: ratios.length,
+      durationMs: elapsed,
+    };
+  } finally {
+    await control.session.release();
+  }
+}
