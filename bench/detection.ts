@@ -72,6 +72,7 @@ const variants: { label: string; options: JudgeOptionsInput; normalize: Normaliz
   { label: `night control, defaults`, options: {}, normalize: 'night' },
   { label: `interleaved control, defaults`, options: {}, normalize: 'interleaved' },
   { label: 'interleaved control, minEffect 3%', options: { minEffect: 0.03 }, normalize: 'interleaved' },
+  { label: 'interleaved control, minEffect 2.5%', options: { minEffect: 0.025 }, normalize: 'interleaved' },
 ];
 const controlModelPath = findShippedFile(CONTROL_MODEL_FILE);
 if (!controlModelPath) throw new Error(`the control model ${CONTROL_MODEL_FILE} is not installed`);

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { controlKey, createRun, listRunResults, recordResult, setControlFactors } from '@ortfleet/db';
+import { measured } from '../testing/api-fixture';
 import { recordServedModel } from '../testing/load-results';
-import { charts, EVIL, section, usePagesFixture } from '../testing/pages-fixture';
+import { charts, EVIL, gpu, section, usePagesFixture } from '../testing/pages-fixture';
 import { resultPages } from './page';
 
 const fx = usePagesFixture(resultPages);
@@ -52,6 +54,21 @@ describe('result page', () => {
     expect(
       (found['chart-histogram']!.data.datasets[0] as unknown as { data: number[] }).data.reduce((s, v) => s + v, 0),
     ).toBe(120);
+  });
+
+  it("shows the control beside the cell and its agent's speed factor, where they were measured", async () => {
+    const db = fx.database.db;
+    await createRun(db, { id: 'drift-page', name: 's', spec: {} });
+    const interleavedControl = { cellP50Ms: 20, controlP50Ms: 8, ratio: 2.4871, runs: 180, durationMs: 5012 };
+    const result = measured({ ...gpu, hardwareClass: 'cpu-a', ep: 'cpu' }, 20, { agentId: 'a1' });
+    await recordResult(db, 'drift-page', { ...result, measurement: { ...result.measurement!, interleavedControl } });
+    await setControlFactors(db, 'drift-page', new Map([[controlKey('drift-page', 'a1'), 1.083]]));
+    const [row] = await listRunResults(db, 'drift-page');
+    const body = section(await fx.page(`/results/${row!.id}`), 'Machine drift');
+    expect(body).toContain('cell / control 2.4871 (median of 180 pairs run by run over 5.0 s; p50s 20.0');
+    expect(body).toContain('1.083 (its control p50 over its earlier runs');
+    // A result measured without controls has no such section.
+    expect(await fx.page(`/results/${fx.ids['run-1:gpu-a/fp16/1']}`)).not.toContain('<h2>Machine drift');
   });
 
   it('shows parity per output, and a failed cell without measurement sections', async () => {

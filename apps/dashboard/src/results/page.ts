@@ -41,7 +41,7 @@ export function resultPages(deps: DashboardDeps): Hono {
     if (!r) throw new NotFound(`no result ${id}`);
     const decoder = r.generation ? generation(r.generation, r.batch) : '';
     const measured = joined`
-      ${header(r)}${coldStart(r)}${decoder}${stats(r)}${charts(r)}${windows(r.windows, r.unstable)}
+      ${header(r)}${coldStart(r)}${decoder}${stats(r)}${charts(r)}${windows(r.windows, r.unstable)}${machine(r)}
       ${r.load ? openLoop(r.load) : ''}
     `;
     const profiled = r.profile ? profile(r.profile, r.ep, r.achievedGflops) : '';
@@ -116,6 +116,29 @@ function coldStart(r: Result): Html {
     ['session creation', r.sessionCreateMs === null ? null : `${ms(r.sessionCreateMs)} ms`],
     ['first inference', r.firstInferenceMs === null ? null : `${ms(r.firstInferenceMs)} ms`],
   ])}`;
+}
+
+/** The machine's speed around this cell: the control beside it, run by run, and its agent's factor that run. */
+function machine(r: Result): Html {
+  const c = r.interleavedControl;
+  if (!c && r.controlFactor === null) return html``;
+  return html`<h2>Machine drift</h2>
+<p class="muted">The pinned control workload measures the machine, so that the nightly judge can divide a
+machine's drift out of its models' results (docs/regressions.md, "Machine drift").</p>
+${facts([
+  [
+    'control beside the cell',
+    c
+      ? `cell / control ${num(c.ratio, 4)} (median of ${num(c.runs, 0)} pairs run by run over ${num(c.durationMs / 1000, 1)} s; p50s ${ms(c.cellP50Ms)} ms and ${ms(c.controlP50Ms)} ms)`
+      : null,
+  ],
+  [
+    "agent's speed factor that run",
+    r.controlFactor === null
+      ? null
+      : `${num(r.controlFactor, 3)} (its control p50 over its earlier runs'; above 1: slower)`,
+  ],
+])}`;
 }
 
 /**
