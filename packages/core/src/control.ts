@@ -34,17 +34,6 @@ export const CONTROL_MEASURE: MeasureSpec = {
   parityMinTop1: 0.99,
 };
 
-/** What a cell's interleaved control measured: the cell's speed in units of the control's, run beside it. */
-export interface InterleavedControl {
-  cellP50Ms: number;
-  controlP50Ms: number;
-  /** Median over the pairs of a cell run / the control run right after it. */
-  ratio: number;
-  /** Pairs: runs of each side. */
-  runs: number;
-  durationMs: number;
-}
-
 /** The control cell on a hardware class: CPU EP, fp32, batch CONTROL_BATCH, one intra-op thread, graph optimization `all`. */
 export function controlCell(hardwareClass: string): Cell {
   const params = {

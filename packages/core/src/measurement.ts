@@ -1,5 +1,4 @@
 /** What an agent measured over a cell's timed loop. */
-import type { InterleavedControl } from './control';
 import type { GenerationFigures } from './generation';
 import type { LatencyStats } from './latency-stats';
 import type { LoadFigures } from './load-figures';
@@ -87,4 +86,15 @@ export interface ConcurrencyFigures {
   meanInFlight: number;
   /** Requests completed per second (throughput is items per second: × batch). */
   requestsPerS: number;
+}
+
+/** What a cell's interleaved control measured: the cell's speed in units of the control's, run beside it. */
+export interface InterleavedControl {
+  cellP50Ms: number;
+  controlP50Ms: number;
+  /** Median over the pairs of a cell run / the control run right after it. */
+  ratio: number;
+  /** Pairs: runs of each side. */
+  runs: number;
+  durationMs: number;
 }

@@ -50,8 +50,8 @@ async function modelFacts(path: string): Promise<ModelFacts | undefined> {
  * At a concurrency above 1, pass 2 is the closed loop of runClosedLoop: worker threads with a session each,
  * warmed up apiece, then timed together; this session serves the cold start and the parity pass.
  * A decoder's cell (`generate` in the spec) is measured by measureGeneration instead.
- * `onMeasured` gets the outcome as it stands after pass 2 (and again after 3 and 4), so that a death later cannot take the
- * measurement with it; a failure there is noted on the result and does not void it.
+ * `onMeasured` gets the outcome as it stands after pass 2 (and again after 3 and 4), so that a death later
+ * cannot take the measurement with it; a failure there is noted on the result and does not void it.
  */
 export async function measureCell(
   job: CellJob,
