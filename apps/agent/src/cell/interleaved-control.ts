@@ -1,7 +1,6 @@
 import {
   CONTROL_INPUTS,
   CONTROL_MEASURE,
-  LatencyRecorder,
   controlCell,
   medianOf,
   type InterleavedControl,
@@ -36,21 +35,21 @@ export async function measureInterleavedControl(
   try {
     const { minIterations, minDurationMs, maxDurationMs } = measure;
     for (let i = 0; i < WARMUP; i++) for (const side of [cell, control]) await timedRun(side);
-    const times = { cell: new LatencyRecorder(), control: new LatencyRecorder() };
+    const times = { cell: [] as number[], control: [] as number[] };
     const ratios: number[] = [];
     const start = performance.now();
     let elapsed = 0;
     while ((ratios.length < minIterations || elapsed < minDurationMs) && elapsed < maxDurationMs) {
       const cellMs = await timedRun(cell);
-      times.cell.record(cellMs, performance.now() - start);
       const controlMs = await timedRun(control);
-      times.control.record(controlMs, performance.now() - start);
+      times.cell.push(cellMs);
+      times.control.push(controlMs);
       ratios.push(cellMs / controlMs);
       elapsed = performance.now() - start;
     }
     return {
-      cellP50Ms: times.cell.finish().stats.p50Ms,
-      controlP50Ms: times.control.finish().stats.p50Ms,
+      cellP50Ms: medianOf(times.cell),
+      controlP50Ms: medianOf(times.control),
       ratio: medianOf(ratios),
       runs: ratios.length,
       durationMs: elapsed,
