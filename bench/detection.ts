@@ -15,7 +15,12 @@
  *
  *   pnpm exec tsx bench/detection.ts [--reruns K] [--seconds S] [--threads T] [--model PATH [--input NAME=D0,D1,...]]
  *                                     [--slower NAME=D0,D1,... ...|--slower none] [--load-max F] [--load-seed N]
+ *                                     [--save FILE | --replay FILE]
+ *
+ * --save writes the measured nights to FILE (JSON); --replay judges the nights of such a file again without
+ * measuring, so that a change to the judge is compared on the very same reruns.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runCellIsolated } from '../apps/agent/src/cell/isolated';
@@ -44,6 +49,8 @@ const { values } = parseArgs({
     slower: { type: 'string', multiple: true },
     'load-max': { type: 'string' },
     'load-seed': { type: 'string' },
+    save: { type: 'string' },
+    replay: { type: 'string' },
   },
 });
 const model = modelFromFlags(values.model, values.input ?? []) ?? DET;
@@ -65,14 +72,14 @@ const slower: BenchModel[] = slowerFlags
 const REAL_NIGHTS = 2;
 
 const defaults = JudgeOptionsSchema.parse({});
-// minEffect is the knob that decides whether a step of about its own size is seen; the other rows show its price.
+// minEffect sets the step size the judge is to find (its threshold comes lower on a steady baseline); the 3% row shows
+// the price of a smaller one.
 type Normalization = 'raw' | 'night' | 'interleaved';
 const variants: { label: string; options: JudgeOptionsInput; normalize: Normalization }[] = [
   { label: `raw, defaults (minEffect ${pct(defaults.minEffect)})`, options: {}, normalize: 'raw' },
   { label: `night control, defaults`, options: {}, normalize: 'night' },
   { label: `interleaved control, defaults`, options: {}, normalize: 'interleaved' },
   { label: 'interleaved control, minEffect 3%', options: { minEffect: 0.03 }, normalize: 'interleaved' },
-  { label: 'interleaved control, minEffect 2.5%', options: { minEffect: 0.025 }, normalize: 'interleaved' },
 ];
 const controlModelPath = findShippedFile(CONTROL_MODEL_FILE);
 if (!controlModelPath) throw new Error(`the control model ${CONTROL_MODEL_FILE} is not installed`);
@@ -156,19 +163,31 @@ function describe(p: SeriesPoint & { load: number }): string {
   );
 }
 
-const measured: (SeriesPoint & { load: number })[] = [];
-for (let i = 0; i < reruns; i++) {
-  measured.push(await night(model));
-  console.log(`rerun ${String(i + 1).padStart(2)}/${reruns}  ${describe(measured[i]!)}`);
+type Night = SeriesPoint & { load: number };
+interface Saved {
+  measured: Night[];
+  real: { shapes: string; nights: Night[] }[];
 }
-const real: { model: BenchModel; nights: (SeriesPoint & { load: number })[] }[] = [];
-for (const m of slower) {
-  const nights: (SeriesPoint & { load: number })[] = [];
-  for (let n = 0; n < REAL_NIGHTS; n++) {
-    nights.push(await night(m));
-    console.log(`larger ${shapes(m)} night ${n + 1}  ${describe(nights[n]!)}`);
+const saved: Saved = values.replay ? (JSON.parse(readFileSync(values.replay, 'utf8')) as Saved) : await measureNights();
+const { measured } = saved;
+if (values.replay) console.log(`replaying ${measured.length} reruns from ${values.replay}`);
+if (values.save) writeFileSync(values.save, JSON.stringify(saved));
+
+async function measureNights(): Promise<Saved> {
+  const out: Saved = { measured: [], real: [] };
+  for (let i = 0; i < reruns; i++) {
+    out.measured.push(await night(model));
+    console.log(`rerun ${String(i + 1).padStart(2)}/${reruns}  ${describe(out.measured[i]!)}`);
   }
-  real.push({ model: m, nights });
+  for (const m of slower) {
+    const nights: Night[] = [];
+    for (let n = 0; n < REAL_NIGHTS; n++) {
+      nights.push(await night(m));
+      console.log(`larger ${shapes(m)} night ${n + 1}  ${describe(nights[n]!)}`);
+    }
+    out.real.push({ shapes: shapes(m), nights });
+  }
+  return out;
 }
 
 /** The night's result with every latency scaled by `factor`: a slowdown of exactly that size on real noise. */
@@ -265,12 +284,12 @@ const p50s = measured.map((p) => p.p50Ms);
 const steps = p50s.slice(1).map((x, i) => Math.abs(x / p50s[i]! - 1));
 console.log();
 console.log(
-  `p50 over ${reruns} reruns: median ${median(p50s).toFixed(3)} ms, max/min − 1 ${pct(Math.max(...p50s) / Math.min(...p50s) - 1, 1)}, ` +
+  `p50 over ${measured.length} reruns: median ${median(p50s).toFixed(3)} ms, max/min − 1 ${pct(Math.max(...p50s) / Math.min(...p50s) - 1, 1)}, ` +
     `CV ${pct(cv(p50s), 1)}, median change from the rerun before ${pct(median(steps), 1)}; ` +
-    `${measured.filter((p) => p.unstable).length} of ${reruns} flagged unstable by the agent`,
+    `${measured.filter((p) => p.unstable).length} of ${measured.length} flagged unstable by the agent`,
 );
 console.log(
-  `planted slowdowns scale the measured samples and p50 of real reruns ${defaults.minHistory + 1}..${reruns} (confirmed: that rerun and the next), ` +
+  `planted slowdowns scale the measured samples and p50 of real reruns ${defaults.minHistory + 1}..${measured.length} (confirmed: that rerun and the next), ` +
     'judged against the real reruns before them: the noise is real, the effect exact',
 );
 console.log();
@@ -297,7 +316,7 @@ for (const v of variants) {
   };
   rows.push([
     v.label,
-    String(reruns),
+    String(measured.length),
     `${f.falseConfirmed} / ${f.falseUnconfirmed}`,
     String(f.verdicts.unstable),
     detected(1.05, 0),
@@ -338,17 +357,17 @@ for (const factor of PLANTED) {
   );
 }
 
-if (real.length > 0) {
+if (saved.real.length > 0) {
   console.log();
   console.log(
-    `real slowdowns, ${REAL_NIGHTS} nights each after the ${reruns} reruns, judged with the defaults against them:`,
+    `real slowdowns, ${REAL_NIGHTS} nights each after the ${measured.length} reruns, judged with the defaults against them:`,
   );
-  for (const { model: m, nights } of real) {
+  for (const { shapes: inputShapes, nights } of saved.real) {
     const history = [...measured];
     for (const [n, p] of nights.entries()) {
       const j = judgeSeries(history, p);
       console.log(
-        `  ${shapes(m).padEnd(16)} night ${n + 1}  load ${pct(p.load)}  p50 ${p.p50Ms.toFixed(3)} ms  ${j.ratio === null ? '' : `${(j.ratio - 1) * 100 >= 0 ? '+' : ''}${((j.ratio - 1) * 100).toFixed(1)}%  `}` +
+        `  ${inputShapes.padEnd(16)} night ${n + 1}  load ${pct(p.load)}  p50 ${p.p50Ms.toFixed(3)} ms  ${j.ratio === null ? '' : `${(j.ratio - 1) * 100 >= 0 ? '+' : ''}${((j.ratio - 1) * 100).toFixed(1)}%  `}` +
           `${j.verdict}${j.verdict === 'regression' || j.verdict === 'improvement' ? (j.confirmed ? ', confirmed' : ', not confirmed') : ''}`,
       );
       history.push(p);

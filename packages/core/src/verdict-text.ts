@@ -104,12 +104,29 @@ export function confirmationReason(c: {
 export function unchangedReason(r: {
   withinEffect: boolean;
   significant: boolean;
+  threshold: number;
   minEffect: number;
   alpha: number;
 }): string {
-  if (r.withinEffect) return `change below the minimum effect of ${formatPercent(r.minEffect)}`;
+  if (r.withinEffect)
+    return r.threshold < r.minEffect - 1e-9
+      ? `change below ${formatPercent(r.threshold)}, the step threshold this steady a baseline gives the minimum effect of ${formatPercent(r.minEffect)}`
+      : `change below the minimum effect of ${formatPercent(r.minEffect)}`;
   if (!r.significant) return `Mann–Whitney p is not below ${r.alpha}`;
   return 'the interval of the ratio includes no change, or the test and the ratio disagree on the direction';
+}
+
+/** Why a change below the minimum effect is a step: the baseline is steady enough to lower the threshold. */
+export function loweredThresholdReason(r: {
+  threshold: number;
+  minEffect: number;
+  noise: number;
+  nights: number;
+}): string {
+  return (
+    `a step: beyond ${formatPercent(r.threshold)}, the step threshold that a baseline this steady ` +
+    `(${r.nights} nights, CV ${formatPercent(r.noise)}) gives the minimum effect of ${formatPercent(r.minEffect)}`
+  );
 }
 
 function formatMs(ms: number): string {

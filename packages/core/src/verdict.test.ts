@@ -101,8 +101,21 @@ describe('judgeSeries', () => {
     const j = judgeSeries(nights([10, 10, 10, 10, 10]), night(6, 10.2));
     expect(j.verdict).toBe('unchanged');
     expect(j.pValue).toBeLessThan(1e-10);
-    expect(j.reasons.join('\n')).toMatch(/below the minimum effect of 5%/);
+    expect(j.reasons.join('\n')).toMatch(/change below [\d.]+%, the step threshold .* minimum effect of 5%/);
     expect(judgeSeries(nights([10, 10, 10, 10, 10]), night(6, 10.2), { minEffect: 0.01 }).verdict).toBe('regression');
+  });
+
+  it('counts a 4% step on a baseline steady enough to lower the threshold, not on one that is not', () => {
+    // Nights with CV about 1%: the threshold comes down to about 3.1% (docs/regressions.md, "The step threshold").
+    const steady = nights([10, 10.1, 9.9, 10.15, 9.85, 10.05, 9.95]);
+    const j = judgeSeries(steady, night(8, 10.4));
+    expect(j.verdict).toBe('regression');
+    expect(j.reasons.join('\n')).toMatch(/a step: beyond 3\.\d+%, the step threshold .*7 nights.*minimum effect of 5%/);
+    // Nights with CV about 2.5%: the threshold stays at minEffect, and 4% is not a step.
+    const wide = nights([10, 10.25, 9.75, 10.35, 9.65, 10.1, 9.9]);
+    const k = judgeSeries(wide, night(8, 10.4));
+    expect(k.verdict).toBe('unchanged');
+    expect(k.reasons.join('\n')).toMatch(/change below the minimum effect of 5%/);
   });
 
   it('calls a shift unchanged when the baseline nights themselves spread that far', () => {

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { BadInputError } from './errors';
 import type { Provenance } from './provenance';
 import { coefficientOfVariation, mannWhitneyU, medianOf, medianRatioInterval } from './significance';
+import { stepThreshold } from './step-threshold';
 import type { EnvironmentDrift } from './drift';
 import {
   comparisonSummary,
   controlUnstableReason,
+  loweredThresholdReason,
   driftReason,
   machineDriftReason,
   normalizedReason,
@@ -31,7 +33,9 @@ export const JudgeOptionsSchema = z
       .min(0)
       .lt(1)
       .default(0.05)
-      .describe('Smallest relative change of the p50 that counts (0.05 = 5%)'),
+      .describe(
+        'Relative change of the p50 that counts (0.05 = 5%); smaller changes count where the baseline is steady enough for a step of this size to be found 19 nights in 20 (docs/regressions.md, "The step threshold")',
+      ),
     alpha: z
       .number()
       .gt(0)
@@ -381,7 +385,8 @@ function judgeAgainst(
   const ratio = p.p50Ms / baseP50;
   const noise = coefficientOfVariation(p50s);
   const noisy = noise > opts.maxNoise;
-  const withinEffect = Math.abs(ratio - 1) < opts.minEffect - 1e-9;
+  const { threshold } = stepThreshold(opts.minEffect, noise, baseline.length);
+  const withinEffect = Math.abs(ratio - 1) < threshold - 1e-9;
   if (!full && (noisy || withinEffect))
     return { verdict: noisy ? 'unstable' : 'unchanged', ratio, interval: null, pValue: null, reasons: [] };
 
@@ -420,9 +425,14 @@ function judgeAgainst(
       return { verdict: 'improvement', ...stats, reasons: [summary, flaggedBeyondEffectReason] };
     return { verdict: 'unstable', ...stats, reasons: [FLAGGED_UNSTABLE, summary] };
   }
-  if (slower) return { verdict: 'regression', ...stats, reasons: [summary] };
-  if (faster) return { verdict: 'improvement', ...stats, reasons: [summary] };
-  const why = unchangedReason({ withinEffect, significant, minEffect: opts.minEffect, alpha: opts.alpha });
+  // A step smaller than minEffect counts only through a steady baseline's lowered threshold: say so.
+  const stepReasons =
+    Math.abs(ratio - 1) < opts.minEffect - 1e-9
+      ? [summary, loweredThresholdReason({ threshold, minEffect: opts.minEffect, noise, nights: baseline.length })]
+      : [summary];
+  if (slower) return { verdict: 'regression', ...stats, reasons: stepReasons };
+  if (faster) return { verdict: 'improvement', ...stats, reasons: stepReasons };
+  const why = unchangedReason({ withinEffect, significant, threshold, minEffect: opts.minEffect, alpha: opts.alpha });
   return { verdict: 'unchanged', ...stats, reasons: [summary, why] };
 }
 

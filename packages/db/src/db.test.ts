@@ -1,8 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { cellId, LatencyRecorder, type CellParams, type CellResult, type Parity } from '@ortfleet/core';
+import {
+  cellId,
+  LatencyRecorder,
+  type CellParams,
+  type CellResult,
+  type Parity,
+  type SeriesPoint,
+} from '@ortfleet/core';
 import { freshDatabase, hasPostgres, openTestDatabase, tempHome } from '../../../test/support/env';
 import { openDatabase, type Database } from './client';
 import { createRun, getRun } from './runs/queries';
+import { controlNightsByRun, listControlNights, recordControls } from './controls/queries';
 import { listRunResults, recordResult } from './results/queries';
 
 const params: CellParams = {
@@ -56,6 +64,22 @@ const result: CellResult = {
     achievedGflops: 12.5,
   },
 };
+
+/** A series point of a run, as judging builds it, without a control yet. */
+function seriesPointOf(runId: string): SeriesPoint {
+  return {
+    resultId: 1,
+    runId,
+    recordedAt: '2026-01-01T00:00:00Z',
+    p50Ms: 12,
+    samplesMs: [12],
+    valid: true,
+    unstable: false,
+    provenance: null,
+    hardwareClass: 'h',
+    modelSha256: null,
+  };
+}
 
 const opened: Database[] = [];
 afterAll(async () => {
@@ -120,6 +144,50 @@ describe.each(hasPostgres() ? engines : engines.slice(1))('database on %s', (_, 
     expect(await listRunResults(database.db, 'r3')).toEqual([
       expect.objectContaining({ status: 'ok', valid: false, parity: expect.objectContaining({ ok: false }) }),
     ]);
+  });
+
+  it('reads only the newest control nights per agent, or the nights of the runs asked for', async () => {
+    const database = await open();
+    opened.push(database);
+    const { db } = database;
+    // Ten nights on agent a1 and two on a2, each night's three controls a minute apart, one night a day.
+    const night = (day: number, agentId: string, p50Ms: number): { result: CellResult } => ({
+      result: {
+        ...result,
+        agentId,
+        controls: (['start', 'middle', 'end'] as const).map((position, i) => ({
+          position,
+          p50Ms: p50Ms + i * 0.1,
+          samplesMs: [p50Ms],
+          iterations: 1,
+          modelSha256: 'c0',
+          recordedAt: new Date(Date.UTC(2026, 0, day, 2, i)).toISOString(),
+        })),
+      },
+    });
+    for (let day = 1; day <= 10; day++) {
+      await createRun(db, { id: `n${day}`, name: 'n', spec: {} });
+      await recordControls(db, `n${day}`, [night(day, 'a1', 10 + day)]);
+      if (day > 8) await recordControls(db, `n${day}`, [night(day, 'a2', 20 + day)]);
+    }
+    const newest = await listControlNights(db, { newestPerAgent: 3 });
+    expect(newest.map((n) => `${n.runId}/${n.agentId}`).sort()).toEqual([
+      'n10/a1',
+      'n10/a2',
+      'n8/a1',
+      'n9/a1',
+      'n9/a2',
+    ]);
+    // Every one of a night's three controls is read, not only those of the newest rows.
+    expect(newest.find((n) => n.runId === 'n10' && n.agentId === 'a1')?.p50Ms).toBeCloseTo(20.1, 9);
+    expect((await listControlNights(db, { agentIds: ['a2'], newestPerAgent: 1 })).map((n) => n.runId)).toEqual(['n10']);
+
+    const byRun = controlNightsByRun(db, ['a1']);
+    await byRun.load(['n2', 'n4', 'n2']);
+    const point = (runId: string) => ({ ...seriesPointOf(runId) });
+    expect(byRun.withControl(point('n2'), 'a1')?.control?.p50Ms).toBeCloseTo(12.1, 9);
+    expect(byRun.withControl(point('n3'), 'a1')?.control).toBeUndefined();
+    expect(byRun.withControl(point('n4'), 'a2')?.control).toBeUndefined();
   });
 
   it('keeps a failed cell with its reason and no figures', async () => {

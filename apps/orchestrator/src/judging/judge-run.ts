@@ -2,6 +2,8 @@ import { describeConfiguration, judgeSeries, validateSpec, type Judgement } from
 import type { ModelStoreTarget } from '@ortfleet/model-store';
 import { changedModel, previousModelFile, type ConfirmationRequest } from './confirm';
 import {
+  controlNightsByRun,
+  FACTOR_LOOKBACK,
   getRun,
   listControlNights,
   listRunResults,
@@ -11,7 +13,6 @@ import {
   seriesPoint,
   setControlFactors,
   speedFactors,
-  withControlOf,
   type Db,
 } from '@ortfleet/db';
 
@@ -39,16 +40,24 @@ export async function judgeRun(db: Db, runId: string, store?: ModelStoreTarget):
   if (!run) return [];
   const options = validateSpec(run.spec).judge;
   const runResults = await listRunResults(db, runId);
-  // Every night of the run's agents: their speed factors, and the controls of the history their series ran on.
   const agentIds = [...new Set(runResults.map((r) => r.agentId).filter((id) => id !== null))];
-  const nights = await listControlNights(db, { agentIds });
-  await setControlFactors(db, runId, speedFactors(nights));
-  const withControl = withControlOf(nights);
+  // The run's agents' newest nights give this run's speed factors: FACTOR_LOOKBACK before it, and as many
+  // again for runs that recorded nights on the same agents since.
+  await setControlFactors(
+    db,
+    runId,
+    speedFactors(await listControlNights(db, { agentIds, newestPerAgent: 2 * FACTOR_LOOKBACK + 1 })),
+  );
+  // The controls of the nights the series' histories ran on, read as the histories are.
+  const nights = controlNightsByRun(db, agentIds);
+  const { withControl } = nights;
+  await nights.load([runId]);
   const steps: JudgedCell[] = [];
   for (const r of runResults) {
     const candidate = withControl(seriesPoint(r), r.agentId);
     if (!candidate) continue;
     const rows = await seriesHistory(db, r.cellId, r.id);
+    await nights.load(rows.map(({ row }) => row.runId));
     const history = rows
       .map(({ row, accepted }) => withControl(seriesPoint(row, accepted), row.agentId))
       .filter((p) => p !== undefined);

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { controlNight, speedFactor, type CellResult, type ControlNight, type SeriesPoint } from '@ortfleet/core';
 import type { Db } from '../client';
 import { results } from '../results/table';
@@ -32,28 +32,38 @@ export interface StoredControlNight extends ControlNight {
   recordedAt: string;
 }
 
-/** Every control night, or those of the given runs or agents, oldest first. */
+/**
+ * Every control night, or those of the given runs or agents, oldest first; with `newestPerAgent`, only each
+ * agent's newest that many nights, so that the rows read stay bounded however long the fleet has run.
+ */
 export async function listControlNights(
   db: Db,
-  of: { runIds?: readonly string[]; agentIds?: readonly string[] } = {},
+  of: { runIds?: readonly string[]; agentIds?: readonly string[]; newestPerAgent?: number } = {},
 ): Promise<StoredControlNight[]> {
   if (of.runIds?.length === 0 || of.agentIds?.length === 0) return [];
-  const rows = await db
-    .select({
-      runId: controlResults.runId,
-      agentId: controlResults.agentId,
-      hardwareClass: controlResults.hardwareClass,
-      p50Ms: controlResults.p50Ms,
-      recordedAt: controlResults.recordedAt,
-    })
-    .from(controlResults)
-    .where(
-      and(
-        of.runIds ? inArray(controlResults.runId, [...of.runIds]) : undefined,
-        of.agentIds ? inArray(controlResults.agentId, [...of.agentIds]) : undefined,
-      ),
-    )
-    .orderBy(asc(controlResults.recordedAt));
+  const which = and(
+    of.runIds ? inArray(controlResults.runId, [...of.runIds]) : undefined,
+    of.agentIds ? inArray(controlResults.agentId, [...of.agentIds]) : undefined,
+  );
+  const columns = {
+    runId: controlResults.runId,
+    agentId: controlResults.agentId,
+    hardwareClass: controlResults.hardwareClass,
+    p50Ms: controlResults.p50Ms,
+    recordedAt: controlResults.recordedAt,
+  };
+  const rows =
+    of.newestPerAgent === undefined
+      ? await db.select(columns).from(controlResults).where(which).orderBy(asc(controlResults.recordedAt))
+      : await db
+          .select(columns)
+          .from(controlResults)
+          .innerJoin(
+            newestNights(db, which),
+            and(eq(controlResults.runId, sql`newest.run_id`), eq(controlResults.agentId, sql`newest.agent_id`)),
+          )
+          .where(sql`newest.rank <= ${of.newestPerAgent}`)
+          .orderBy(asc(controlResults.recordedAt));
   const nights = new Map<string, { first: (typeof rows)[number]; p50s: number[] }>();
   for (const r of rows) {
     const key = controlKey(r.runId, r.agentId);
@@ -66,6 +76,22 @@ export async function listControlNights(
     hardwareClass: first.hardwareClass,
     recordedAt: first.recordedAt.toISOString(),
   }));
+}
+
+/** Each (run, agent) night with its rank among the agent's nights, newest first. */
+function newestNights(db: Db, which: SQL | undefined) {
+  return db
+    .select({
+      runId: sql<string>`${controlResults.runId}`.as('run_id'),
+      agentId: sql<string>`${controlResults.agentId}`.as('agent_id'),
+      rank: sql<number>`row_number() over (partition by ${controlResults.agentId} order by min(${controlResults.recordedAt}) desc)`.as(
+        'rank',
+      ),
+    })
+    .from(controlResults)
+    .where(which)
+    .groupBy(controlResults.runId, controlResults.agentId)
+    .as('newest');
 }
 
 /** The key of one agent's night in a run. */
@@ -107,7 +133,8 @@ export interface DriftNight extends StoredControlNight {
 
 /** Each agent's newest control nights (at most `perAgent`), newest first, with their speed factors. */
 export async function machineDrift(db: Db, perAgent = FACTOR_LOOKBACK): Promise<DriftNight[]> {
-  const nights = await listControlNights(db);
+  // The nights shown and the FACTOR_LOOKBACK nights before the oldest of them, for its speed factor.
+  const nights = await listControlNights(db, { newestPerAgent: perAgent + FACTOR_LOOKBACK });
   const factors = speedFactors(nights);
   const shown = new Map<string, number>();
   const out: DriftNight[] = [];
@@ -125,9 +152,31 @@ export type WithControl = (p: SeriesPoint | undefined, agentId: string | null) =
 
 /** A WithControl over the given control nights. */
 export function withControlOf(nights: readonly ControlNight[]): WithControl {
-  const byKey = new Map(nights.map((n) => [controlKey(n.runId, n.agentId), n]));
+  return withControlBy(new Map(nights.map((n) => [controlKey(n.runId, n.agentId), n])));
+}
+
+function withControlBy(byKey: ReadonlyMap<string, ControlNight>): WithControl {
   return (p, agentId) => {
     const night = p && agentId !== null ? byKey.get(controlKey(p.runId, agentId)) : undefined;
     return p && night ? { ...p, control: { p50Ms: night.p50Ms, spread: night.spread } } : p;
+  };
+}
+
+/**
+ * A WithControl that reads the control nights of runs as a caller meets them (`load` before `withControl`),
+ * each run once: judging a run reads the nights its series' histories ran on, not every night ever recorded.
+ */
+export function controlNightsByRun(db: Db, agentIds: readonly string[]) {
+  const byKey = new Map<string, ControlNight>();
+  const loaded = new Set<string>();
+  return {
+    async load(runIds: Iterable<string>): Promise<void> {
+      const missing = [...new Set(runIds)].filter((id) => !loaded.has(id));
+      if (missing.length === 0) return;
+      for (const n of await listControlNights(db, { runIds: missing, agentIds }))
+        byKey.set(controlKey(n.runId, n.agentId), n);
+      for (const id of missing) loaded.add(id);
+    },
+    withControl: withControlBy(byKey),
   };
 }
