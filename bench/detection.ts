@@ -15,10 +15,14 @@
  *
  *   pnpm exec tsx bench/detection.ts [--reruns K] [--seconds S] [--threads T] [--model PATH [--input NAME=D0,D1,...]]
  *                                     [--slower NAME=D0,D1,... ...|--slower none] [--load-max F] [--load-seed N]
- *                                     [--save FILE | --replay FILE]
+ *                                     [--save FILE | --replay FILE] [--rerun]
  *
- * --save writes the measured nights to FILE (JSON); --replay judges the nights of such a file again without
- * measuring, so that a change to the judge is compared on the very same reruns.
+ * --seconds is each timed loop's length and the interleaved control's after it (default 10, as an agent's
+ * measure.minDurationMs). --save writes the measured nights to FILE (JSON); --replay judges the nights of such
+ * a file again without measuring, so that a change to the judge is compared on the very same reruns. --rerun
+ * runs each night's cell a second time, in another process under the same load, after the end control: how far
+ * two processes of one night agree, against how far nights do, says whether a same-night rerun would steady
+ * a night's interleaved ratio (the nights are judged by their first process only).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
@@ -50,12 +54,14 @@ const { values } = parseArgs({
     'load-max': { type: 'string' },
     'load-seed': { type: 'string' },
     save: { type: 'string' },
+    rerun: { type: 'boolean' },
     replay: { type: 'string' },
   },
 });
 const model = modelFromFlags(values.model, values.input ?? []) ?? DET;
 const reruns = Number(values.reruns ?? 16);
-const seconds = Number(values.seconds ?? 5);
+// An agent's timed loop lasts the spec's measure.minDurationMs, 10 s unless the spec says otherwise.
+const seconds = Number(values.seconds ?? 10);
 const threads = Number(values.threads ?? 1);
 const loadMax = Number(values['load-max'] ?? 0.2);
 const loadRandom = mulberry32(Number(values['load-seed'] ?? 1));
@@ -101,7 +107,7 @@ let nextId = 1;
  * One night: the cell run exactly as an agent runs it, profile pass included, as the series point it would
  * store, with the agent's controls around it, under the night's share of background load.
  */
-async function night(m: BenchModel): Promise<SeriesPoint & { load: number }> {
+async function night(m: BenchModel): Promise<Night> {
   const load = Math.round(loadRandom() * loadMax * 20) / 20;
   // The neighbour's loops start in a few ms; the controls' warm-up covers that.
   const busy = noisyNeighbour(load);
@@ -111,12 +117,13 @@ async function night(m: BenchModel): Promise<SeriesPoint & { load: number }> {
     controls.push(await measureControl('middle', 'this-machine', limits));
     const point = await cellNight(m);
     controls.push(await measureControl('end', 'this-machine', limits));
+    const rerun = values.rerun ? (await cellNight(m)).interleavedControl : undefined;
     const c = controlNight(
       point.runId,
       'bench',
       controls.map((x) => x.p50Ms),
     );
-    return { ...point, control: { p50Ms: c.p50Ms, spread: c.spread }, load };
+    return { ...point, control: { p50Ms: c.p50Ms, spread: c.spread }, load, ...(rerun && { rerun }) };
   } finally {
     for (const p of busy) p.kill('SIGKILL');
   }
@@ -154,16 +161,18 @@ async function cellNight(m: BenchModel): Promise<SeriesPoint> {
   };
 }
 
-function describe(p: SeriesPoint & { load: number }): string {
+function describe(p: Night): string {
   const c = p.control!;
   return (
     `load ${pct(p.load).padStart(3)}  p50 ${p.p50Ms.toFixed(3)} ms (${p.samplesMs.length} samples${p.unstable ? ', flagged unstable' : ''})` +
     `  control ${c.p50Ms.toFixed(3)} ms, spread ${pct(c.spread, 1)}` +
-    (p.interleavedControl ? `  interleaved ratio ${p.interleavedControl.ratio.toFixed(4)}` : '')
+    (p.interleavedControl ? `  interleaved ratio ${p.interleavedControl.ratio.toFixed(4)}` : '') +
+    (p.rerun ? `, rerun ${p.rerun.ratio.toFixed(4)}` : '')
   );
 }
 
-type Night = SeriesPoint & { load: number };
+/** A night as measured: its neighbour's share, and with --rerun the interleaved control of its second process. */
+type Night = SeriesPoint & { load: number; rerun?: SeriesPoint['interleavedControl'] };
 interface Saved {
   measured: Night[];
   real: { shapes: string; nights: Night[] }[];
@@ -373,4 +382,24 @@ if (saved.real.length > 0) {
       history.push(p);
     }
   }
+}
+
+// Two processes of one night against nights: what a same-night rerun could steady.
+const twice = measured.filter((p) => p.rerun && p.interleavedControl);
+if (twice.length > 1) {
+  const log = (x: number) => Math.log(x);
+  const within = twice.map((p) => Math.abs(log(p.rerun!.ratio) - log(p.interleavedControl!.ratio)));
+  const firsts = twice.map((p) => log(p.interleavedControl!.ratio));
+  const across = firsts.slice(1).map((x, i) => Math.abs(x - firsts[i]!));
+  const means = twice.map((p) => (log(p.rerun!.ratio) + log(p.interleavedControl!.ratio)) / 2);
+  const sd = (xs: number[]) => {
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+  };
+  console.log();
+  console.log(
+    `interleaved ratio, two processes a night (${twice.length} nights): |difference| within a night median ${pct(median(within), 2)}, ` +
+      `between consecutive nights' first processes median ${pct(median(across), 2)}; ` +
+      `SD over nights of one process ${pct(sd(firsts), 2)}, of the mean of two ${pct(sd(means), 2)}`,
+  );
 }
