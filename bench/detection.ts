@@ -97,10 +97,13 @@ const shapes = (m: BenchModel) =>
   Object.entries(m.inputs)
     .map(([n, s]) => `${n}[${s.join(',')}]`)
     .join(' ');
-console.log(
-  `${model.name} ${shapes(model)}, CPU EP, intra-op threads ${threads}, ~${seconds} s timed per rerun, ${reruns} reruns`,
-);
-console.log(machineLine());
+// A replay's nights were measured elsewhere, with the flags of that run: this run's say nothing of them.
+if (!values.replay) {
+  console.log(
+    `${model.name} ${shapes(model)}, CPU EP, intra-op threads ${threads}, ~${seconds} s timed per rerun, ${reruns} reruns`,
+  );
+  console.log(machineLine());
+}
 
 let nextId = 1;
 /**
@@ -288,7 +291,7 @@ function cv(xs: number[]): number {
 }
 
 // The load of a shared machine moves during the bench, and with it the figures.
-console.log(`at the end: ${machineLine()}`);
+if (!values.replay) console.log(`at the end: ${machineLine()}`);
 const p50s = measured.map((p) => p.p50Ms);
 const steps = p50s.slice(1).map((x, i) => Math.abs(x / p50s[i]! - 1));
 console.log();
@@ -297,6 +300,11 @@ console.log(
     `CV ${pct(cv(p50s), 1)}, median change from the rerun before ${pct(median(steps), 1)}; ` +
     `${measured.filter((p) => p.unstable).length} of ${measured.length} flagged unstable by the agent`,
 );
+const ratios = measured.flatMap((p) => (p.interleavedControl ? [p.interleavedControl.ratio] : []));
+if (ratios.length > 1)
+  console.log(
+    `interleaved ratio over ${ratios.length} reruns: CV ${pct(cv(ratios), 2)}, max/min − 1 ${pct(Math.max(...ratios) / Math.min(...ratios) - 1, 1)}`,
+  );
 console.log(
   `planted slowdowns scale the measured samples and p50 of real reruns ${defaults.minHistory + 1}..${measured.length} (confirmed: that rerun and the next), ` +
     'judged against the real reruns before them: the noise is real, the effect exact',
