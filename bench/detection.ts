@@ -41,6 +41,8 @@ import {
   type JudgementVerdict,
   type SeriesPoint,
 } from '../packages/core/src/index';
+import { coefficientOfVariation } from '../packages/core/src/significance';
+import { stepThreshold } from '../packages/core/src/step-threshold';
 import { DET, benchCells, machineLine, median, modelFromFlags, noisyNeighbour, type BenchModel } from './common';
 
 const { values } = parseArgs({
@@ -285,11 +287,6 @@ function share(hits: number, of: number): string {
   return of === 0 ? '-' : `${hits}/${of} ${pct(hits / of)}`;
 }
 
-function cv(xs: number[]): number {
-  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-  return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)) / mean;
-}
-
 // The load of a shared machine moves during the bench, and with it the figures.
 if (!values.replay) console.log(`at the end: ${machineLine()}`);
 const p50s = measured.map((p) => p.p50Ms);
@@ -297,13 +294,13 @@ const steps = p50s.slice(1).map((x, i) => Math.abs(x / p50s[i]! - 1));
 console.log();
 console.log(
   `p50 over ${measured.length} reruns: median ${median(p50s).toFixed(3)} ms, max/min − 1 ${pct(Math.max(...p50s) / Math.min(...p50s) - 1, 1)}, ` +
-    `CV ${pct(cv(p50s), 1)}, median change from the rerun before ${pct(median(steps), 1)}; ` +
+    `CV ${pct(coefficientOfVariation(p50s), 1)}, median change from the rerun before ${pct(median(steps), 1)}; ` +
     `${measured.filter((p) => p.unstable).length} of ${measured.length} flagged unstable by the agent`,
 );
 const ratios = measured.flatMap((p) => (p.interleavedControl ? [p.interleavedControl.ratio] : []));
 if (ratios.length > 1)
   console.log(
-    `interleaved ratio over ${ratios.length} reruns: CV ${pct(cv(ratios), 2)}, max/min − 1 ${pct(Math.max(...ratios) / Math.min(...ratios) - 1, 1)}`,
+    `interleaved ratio over ${ratios.length} reruns: CV ${pct(coefficientOfVariation(ratios), 2)}, max/min − 1 ${pct(Math.max(...ratios) / Math.min(...ratios) - 1, 1)}`,
   );
 console.log(
   `planted slowdowns scale the measured samples and p50 of real reruns ${defaults.minHistory + 1}..${measured.length} (confirmed: that rerun and the next), ` +
@@ -395,19 +392,24 @@ if (saved.real.length > 0) {
 // Two processes of one night against nights: what a same-night rerun could steady.
 const twice = measured.filter((p) => p.rerun && p.interleavedControl);
 if (twice.length > 1) {
-  const log = (x: number) => Math.log(x);
-  const within = twice.map((p) => Math.abs(log(p.rerun!.ratio) - log(p.interleavedControl!.ratio)));
-  const firsts = twice.map((p) => log(p.interleavedControl!.ratio));
-  const across = firsts.slice(1).map((x, i) => Math.abs(x - firsts[i]!));
-  const means = twice.map((p) => (log(p.rerun!.ratio) + log(p.interleavedControl!.ratio)) / 2);
-  const sd = (xs: number[]) => {
-    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-    return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
-  };
+  const firsts = twice.map((p) => p.interleavedControl!.ratio);
+  const within = twice.map((p) => Math.abs(p.rerun!.ratio / p.interleavedControl!.ratio - 1));
+  const across = firsts.slice(1).map((x, i) => Math.abs(x / firsts[i]! - 1));
+  const means = twice.map((p) => (p.rerun!.ratio + p.interleavedControl!.ratio) / 2);
   console.log();
   console.log(
     `interleaved ratio, two processes a night (${twice.length} nights): |difference| within a night median ${pct(median(within), 2)}, ` +
       `between consecutive nights' first processes median ${pct(median(across), 2)}; ` +
-      `SD over nights of one process ${pct(sd(firsts), 2)}, of the mean of two ${pct(sd(means), 2)}`,
+      `CV over nights of one process ${pct(coefficientOfVariation(firsts), 2)}, of the mean of two ${pct(coefficientOfVariation(means), 2)}`,
   );
 }
+
+// The step thresholds the judged nights met: from the interleaved ratios of the `lookback` nights before each
+// (every night a baseline one, as none of the unchanged reruns is a step).
+const thresholds = measured.slice(defaults.minHistory).map((_, k) => {
+  const i = k + defaults.minHistory;
+  const base = measured.slice(Math.max(0, i - defaults.lookback), i).map((p) => p.interleavedControl?.ratio ?? NaN);
+  return stepThreshold(defaults.minEffect, coefficientOfVariation(base), base.length).threshold;
+});
+if (thresholds.every(Number.isFinite))
+  console.log(`step thresholds of the judged nights: ${thresholds.map((t) => pct(t, 1)).join(' ')}`);

@@ -183,11 +183,12 @@ describe.each(hasPostgres() ? engines : engines.slice(1))('database on %s', (_, 
     expect((await listControlNights(db, { agentIds: ['a2'], newestPerAgent: 1 })).map((n) => n.runId)).toEqual(['n10']);
 
     const byRun = controlNightsByRun(db, ['a1']);
-    await byRun.load(['n2', 'n4', 'n2']);
-    const point = (runId: string) => ({ ...seriesPointOf(runId) });
-    expect(byRun.withControl(point('n2'), 'a1')?.control?.p50Ms).toBeCloseTo(12.1, 9);
-    expect(byRun.withControl(point('n3'), 'a1')?.control).toBeUndefined();
-    expect(byRun.withControl(point('n4'), 'a2')?.control).toBeUndefined();
+    await byRun.load(['n2', 'n4', 'n2', 'n9']);
+    expect(byRun.withControl(seriesPointOf('n2'), 'a1')?.control?.p50Ms).toBeCloseTo(12.1, 9);
+    expect(byRun.withControl(seriesPointOf('n9'), 'a1')?.control?.p50Ms).toBeCloseTo(19.1, 9);
+    // A run not loaded has no control; nor has an agent not asked for, in a run that was loaded.
+    expect(byRun.withControl(seriesPointOf('n3'), 'a1')?.control).toBeUndefined();
+    expect(byRun.withControl(seriesPointOf('n9'), 'a2')?.control).toBeUndefined();
   });
 
   it('keeps a failed cell with its reason and no figures', async () => {
