@@ -411,6 +411,12 @@ describe('judging by the control interleaved with each cell', () => {
     expect(judgeSeries(history.map(bare), bare(flagged)).verdict).toBe('unstable');
   });
 
+  it('calls a first night flagged unstable with an interleaved control short of history, not unstable', () => {
+    const first = { ...interleaved(1, 10, 1.2, 1.2), unstable: true };
+    expect(judgeSeries([], first).verdict).toBe('insufficient history');
+    expect(judgeSeries([], { ...first, interleavedControl: null }).verdict).toBe('unstable');
+  });
+
   it("falls back to the night's control when a baseline result has no interleaved control", () => {
     const mixed = [{ ...history[0]!, interleavedControl: null }, ...history.slice(1)];
     const j = judgeSeries(mixed, interleaved(6, 10, 1, 1));

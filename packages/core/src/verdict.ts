@@ -377,7 +377,9 @@ function judgeAgainst(
   const flagged = p.unstable === true && source !== 'interleaved';
   if (baseline.length < opts.minHistory) {
     const reasons = [historyShortReason(baseline.length, opts.minHistory)];
-    if (flagged) return { verdict: 'unstable', ...none, reasons: [FLAGGED_UNSTABLE, ...reasons] };
+    // As in the replay: a flagged loop with its interleaved control will join the baseline, so it only lacks history.
+    if (flagged && !p.interleavedControl)
+      return { verdict: 'unstable', ...none, reasons: [FLAGGED_UNSTABLE, ...reasons] };
     return { verdict: 'insufficient history', ...none, reasons };
   }
   const p50s = baseline.map((b) => b.p50Ms);
