@@ -28,6 +28,7 @@ export default defineConfig({
     include: ['{apps,packages}/*/src/**/*.test.ts', 'test/workspace.test.ts'],
     exclude: ['**/node_modules/**', ...FULL_LANE_ONLY],
     globalSetup: ['test/support/fast-lane-setup.ts'],
+    setupFiles: ['test/support/cleanup.ts'],
     // Files share their worker process's loaded modules (onnxruntime-node, PGlite, Hono, the Temporal core):
     // loading them again for each file would cost more than all the tests together.
     isolate: false,

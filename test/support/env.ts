@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -46,6 +46,22 @@ export function temporalBinary(): string {
   return binary;
 }
 
+const homes: string[] = [];
+
+/** A fresh directory for a test's ORTFLEET_HOME, models or specs; removed after its test file (cleanup.ts). */
 export function tempHome(): string {
-  return mkdtempSync(join(tmpdir(), 'ortfleet-home-'));
+  const home = mkdtempSync(join(tmpdir(), 'ortfleet-home-'));
+  homes.push(home);
+  return home;
+}
+
+/** Removes the directories tempHome made so far; one that cannot go is left behind rather than failing a test. */
+export function removeTempHomes(): void {
+  for (const home of homes.splice(0)) {
+    try {
+      rmSync(home, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // A process of the test still writing there: the directory stays, as every one did before.
+    }
+  }
 }
