@@ -127,6 +127,9 @@ measure: { warmup: 2, minIterations: 10, minDurationMs: 300, maxDurationMs: 5000
         tokens: { compared: 24 * r.batch, agreement: 1, firstMismatch: null },
       });
       expect(r.telemetry.peakRssBytes).toBeGreaterThan(0);
+      // The control ran beside the generations, one control run after each: the judge divides it out.
+      expect(r.interleaved_control?.runs, JSON.stringify(r.note)).toBeGreaterThanOrEqual(10);
+      expect(r.interleaved_control.ratio).toBeGreaterThan(0);
     }
     expect(latest.rows.map((l) => l.batch)).toEqual([1, 2]);
     for (const [i, l] of latest.rows.entries())

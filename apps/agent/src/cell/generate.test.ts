@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { percentile, type Cell } from '@ortfleet/core';
+import type { Phase } from '@ortfleet/contracts';
 import { generationCell, writeDecoderModel } from '../../../../test/support/decoder-model';
-import { tempHome } from '../../../../test/support/env';
+import { OCR_MODELS, tempHome } from '../../../../test/support/env';
 import { decoderLayout, generateOnce, promptIds } from './generate';
 import { measureCell } from './measure';
 import { sessionOptionsFor } from './session-options';
@@ -154,6 +155,40 @@ describe('measureCell on a decoder', () => {
       tokens: { compared: 80, agreement: 1, firstMismatch: null },
     });
     expect(outcome.measurement!.telemetry!.peakRssBytes).toBeGreaterThan(0);
+  });
+
+  it('runs the control beside the cell generation by generation when asked: longer generations, a larger ratio', async () => {
+    const control = join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
+    const measured = async (newTokens: number) => {
+      const { cell, measure } = generationCell({ promptTokens: 24, newTokens }, { minIterations: 20 });
+      const phases: Phase[] = [];
+      const outcome = await measureCell(
+        { cell, modelPath: decoder, inputs: {}, measure, interleavedControl: { modelPath: control } },
+        (phase) => phases.push(phase),
+      );
+      expect(outcome.status, outcome.reason).toBe('ok');
+      const c = outcome.measurement!.interleavedControl!;
+      expect(c, JSON.stringify(outcome.measurement?.note)).toBeDefined();
+      expect(c.runs).toBeGreaterThanOrEqual(20);
+      expect(phases.indexOf('control')).toBeGreaterThan(phases.indexOf('timed-loop'));
+      return c;
+    };
+    const [long, short] = [await measured(40), await measured(10)];
+    // 39 decode steps against 9, the prompt's prefill alike: a generation in units of the control grows with it.
+    expect(long.ratio / short.ratio).toBeGreaterThan(2);
+    expect(long.cellP50Ms / long.controlP50Ms).toBeGreaterThan(short.cellP50Ms / short.controlP50Ms);
+    // A control that cannot run leaves the generation's measurement as it was, and says why.
+    const { cell, measure } = generationCell({ promptTokens: 4, newTokens: 4 });
+    const missing = await measureCell({
+      cell,
+      modelPath: decoder,
+      inputs: {},
+      measure,
+      interleavedControl: { modelPath: join(dir, 'no-control.onnx') },
+    });
+    expect(missing.status).toBe('ok');
+    expect(missing.measurement!.interleavedControl).toBeUndefined();
+    expect(missing.measurement!.note).toMatch(/control not interleaved: .*no-control\.onnx/);
   });
 
   it('fails a model without the cache, naming what is missing', async () => {

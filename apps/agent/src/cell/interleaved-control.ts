@@ -6,7 +6,7 @@ import {
   type InterleavedControl,
   type MeasureSpec,
 } from '@ortfleet/core';
-import { openContender, timedRun, type Contender } from './contender';
+import { openContender, timedRun } from './contender';
 
 /** Runs of each side before the interleaved runs are timed: the control's session is new. */
 const WARMUP = 5;
@@ -19,9 +19,10 @@ const WARMUP = 5;
  * which a control in a process of its own, minutes apart, does not. The ratio is the median over pairs of a
  * cell run over the control run after it: the cell's speed in units of the machine's at that moment. Over
  * nights of a noisy machine it is steadier than the two sides' p50s over each other (bench/detection.ts).
+ * `runCell` runs the cell once, timed as its timed loop times it: one inference, or one whole generation.
  */
 export async function measureInterleavedControl(
-  cell: Contender,
+  runCell: () => Promise<number>,
   controlModelPath: string,
   hardwareClass: string,
   measure: MeasureSpec,
@@ -34,13 +35,16 @@ export async function measureInterleavedControl(
   );
   try {
     const { minIterations, minDurationMs, maxDurationMs } = measure;
-    for (let i = 0; i < WARMUP; i++) for (const side of [cell, control]) await timedRun(side);
+    for (let i = 0; i < WARMUP; i++) {
+      await runCell();
+      await timedRun(control);
+    }
     const times = { cell: [] as number[], control: [] as number[] };
     const ratios: number[] = [];
     const start = performance.now();
     let elapsed = 0;
     while ((ratios.length < minIterations || elapsed < minDurationMs) && elapsed < maxDurationMs) {
-      const cellMs = await timedRun(cell);
+      const cellMs = await runCell();
       const controlMs = await timedRun(control);
       times.cell.push(cellMs);
       times.control.push(controlMs);

@@ -11,6 +11,7 @@ import {
   type TokenParity,
 } from '@ortfleet/core';
 import { DecoderLayoutError, decoderLayout, generateOnce, promptIds, type DecoderLayout } from './generate';
+import { measureInterleavedControl } from './interleaved-control';
 import type { CellJob, Phase } from '@ortfleet/contracts';
 import { compareOutputs } from './parity';
 import { graphOutputNames } from './output-names';
@@ -130,8 +131,10 @@ async function generationParity(
  * newTokens - 1 decode steps with the KV cache fed back), repeated over seeded prompts until both
  * minIterations generations and minDurationMs are reached (or maxDurationMs). Warm-up runs `measure.warmup`
  * short generations. TTFT is the prefill run plus the argmax of its logits; inter-token latency is each
- * decode step; `stats` is the end-to-end latency of a generation. Parity generates from the first prompt
- * with the fp32 model on the CPU EP and compares the tokens and the prefill's logits.
+ * decode step; `stats` is the end-to-end latency of a generation. When the agent asks for it, the control then
+ * runs beside the cell generation by generation (measureInterleavedControl), as a single-stream cell's does run
+ * by run. Parity generates from the first prompt with the fp32 model on the CPU EP and compares the tokens and
+ * the prefill's logits.
  */
 export async function measureGeneration(
   job: CellJob,
@@ -278,6 +281,27 @@ export async function measureGeneration(
   const withNotes = (o: CellOutcome): CellOutcome =>
     notes.length > 0 ? { ...o, measurement: { ...o.measurement!, note: notes.join('; ') } } : o;
   onMeasured(withNotes(outcome));
+
+  if (job.interleavedControl) {
+    onPhase('control');
+    let k = 0;
+    const generation = async () => {
+      const t0 = process.hrtime.bigint();
+      await generateOnce(session, layout, prompts[k++ % PROMPTS]!, g.newTokens);
+      return msSince(t0);
+    };
+    try {
+      outcome.measurement!.interleavedControl = await measureInterleavedControl(
+        generation,
+        job.interleavedControl.modelPath,
+        p.hardwareClass,
+        measure,
+      );
+      onMeasured(withNotes(outcome));
+    } catch (err) {
+      notes.push(`control not interleaved: ${(err as Error).message}`);
+    }
+  }
 
   onPhase('parity');
   if (job.referenceModelPath) {

@@ -9,6 +9,7 @@ import {
   type Telemetry,
 } from '@ortfleet/core';
 import { runClosedLoop } from './closed-loop';
+import { timedRun } from './contender';
 import { BatchNotTakenError, generateInputPool } from './inputs';
 import type { CellJob, Phase } from '@ortfleet/contracts';
 import { measureInterleavedControl } from './interleaved-control';
@@ -184,8 +185,9 @@ export async function measureCell(
   if (job.interleavedControl && concurrency === 1) {
     onPhase('control');
     try {
+      const cell = { session, pool, runs: iterations };
       outcome.measurement!.interleavedControl = await measureInterleavedControl(
-        { session, pool, runs: iterations },
+        () => timedRun(cell),
         job.interleavedControl.modelPath,
         p.hardwareClass,
         measure,
