@@ -3,9 +3,11 @@ import {
   CONTROL_MEASURE,
   controlCell,
   medianOf,
+  type CellOutcome,
   type InterleavedControl,
   type MeasureSpec,
 } from '@ortfleet/core';
+import type { CellJob } from '@ortfleet/contracts';
 import { openContender, timedRun } from './contender';
 
 /** Runs of each side before the interleaved runs are timed: the control's session is new. */
@@ -21,7 +23,7 @@ const WARMUP = 5;
  * nights of a noisy machine it is steadier than the two sides' p50s over each other (bench/detection.ts).
  * `runCell` runs the cell once, timed as its timed loop times it: one inference, or one whole generation.
  */
-export async function measureInterleavedControl(
+async function measureInterleavedControl(
   runCell: () => Promise<number>,
   controlModelPath: string,
   hardwareClass: string,
@@ -60,5 +62,29 @@ export async function measureInterleavedControl(
     };
   } finally {
     await control.session.release();
+  }
+}
+
+/**
+ * The control beside a measured cell, as the job asks (`job.interleavedControl`), put on its outcome: true when it
+ * was. One that cannot run leaves the outcome as it was and says why in `notes`.
+ */
+export async function interleaveControl(
+  outcome: CellOutcome,
+  job: CellJob,
+  runCell: () => Promise<number>,
+  notes: string[],
+): Promise<boolean> {
+  try {
+    outcome.measurement!.interleavedControl = await measureInterleavedControl(
+      runCell,
+      job.interleavedControl!.modelPath,
+      job.cell.params.hardwareClass,
+      job.measure,
+    );
+    return true;
+  } catch (err) {
+    notes.push(`control not interleaved: ${(err as Error).message}`);
+    return false;
   }
 }

@@ -11,7 +11,7 @@ import {
   type TokenParity,
 } from '@ortfleet/core';
 import { DecoderLayoutError, decoderLayout, generateOnce, promptIds, type DecoderLayout } from './generate';
-import { measureInterleavedControl } from './interleaved-control';
+import { interleaveControl } from './interleaved-control';
 import type { CellJob, Phase } from '@ortfleet/contracts';
 import { compareOutputs } from './parity';
 import { graphOutputNames } from './output-names';
@@ -132,7 +132,7 @@ async function generationParity(
  * minIterations generations and minDurationMs are reached (or maxDurationMs). Warm-up runs `measure.warmup`
  * short generations. TTFT is the prefill run plus the argmax of its logits; inter-token latency is each
  * decode step; `stats` is the end-to-end latency of a generation. When the agent asks for it, the control then
- * runs beside the cell generation by generation (measureInterleavedControl), as a single-stream cell's does run
+ * runs beside the cell generation by generation (interleaveControl), as a single-stream cell's does run
  * by run. Parity generates from the first prompt with the fp32 model on the CPU EP and compares the tokens and
  * the prefill's logits.
  */
@@ -290,17 +290,7 @@ export async function measureGeneration(
       await generateOnce(session, layout, prompts[k++ % PROMPTS]!, g.newTokens);
       return msSince(t0);
     };
-    try {
-      outcome.measurement!.interleavedControl = await measureInterleavedControl(
-        generation,
-        job.interleavedControl.modelPath,
-        p.hardwareClass,
-        measure,
-      );
-      onMeasured(withNotes(outcome));
-    } catch (err) {
-      notes.push(`control not interleaved: ${(err as Error).message}`);
-    }
+    if (await interleaveControl(outcome, job, generation, notes)) onMeasured(withNotes(outcome));
   }
 
   onPhase('parity');

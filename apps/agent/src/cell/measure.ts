@@ -12,7 +12,7 @@ import { runClosedLoop } from './closed-loop';
 import { timedRun } from './contender';
 import { BatchNotTakenError, generateInputPool } from './inputs';
 import type { CellJob, Phase } from '@ortfleet/contracts';
-import { measureInterleavedControl } from './interleaved-control';
+import { interleaveControl } from './interleaved-control';
 import { measureGeneration } from './measure-generation';
 import { measureLoad } from './measure-load';
 import { modelSource } from './model-source';
@@ -44,7 +44,7 @@ async function modelFacts(path: string): Promise<ModelFacts | undefined> {
  * 2. warm-up, then the timed loop until both minIterations and minDurationMs are reached (or maxDurationMs),
  *    with telemetry sampled over the loop only. Each iteration awaits `session.run`, whose outputs are copied
  *    back to CPU memory, so work on an accelerator is finished before the clock stops;
- * 3. the control interleaved with the cell, when the agent asks for it (measureInterleavedControl);
+ * 3. the control interleaved with the cell, when the agent asks for it (interleaveControl);
  * 4. the open-loop load scenario, when the spec has one;
  * 5. parity: the outputs on the first seeded input set against the fp32 model on the CPU EP;
  * 6. the per-operator profile, in a new session of its own, since profiling slows a session down.
@@ -184,18 +184,8 @@ export async function measureCell(
 
   if (job.interleavedControl && concurrency === 1) {
     onPhase('control');
-    try {
-      const cell = { session, pool, runs: iterations };
-      outcome.measurement!.interleavedControl = await measureInterleavedControl(
-        () => timedRun(cell),
-        job.interleavedControl.modelPath,
-        p.hardwareClass,
-        measure,
-      );
-      onMeasured(withNotes(outcome));
-    } catch (err) {
-      notes.push(`control not interleaved: ${(err as Error).message}`);
-    }
+    const cell = { session, pool, runs: iterations };
+    if (await interleaveControl(outcome, job, () => timedRun(cell), notes)) onMeasured(withNotes(outcome));
   }
 
   if (job.load) {
