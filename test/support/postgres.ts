@@ -5,16 +5,20 @@ import { join } from 'node:path';
 import { freePort } from '../../apps/orchestrator/src/dev-server';
 
 const PG_BIN = process.env.ORTFLEET_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** util-linux's runuser lives in sbin, which a root shell's PATH may lack (`env -i`, some CI runners). */
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser'].find((path) => existsSync(path)) ?? 'runuser';
 
 /** Runs a PostgreSQL binary, as the `postgres` user when we are root (initdb refuses to run as root). */
 function pgRun(binary: string, args: string[]): void {
   const path = join(PG_BIN, binary);
   const asRoot = userInfo().uid === 0;
-  const cmd = asRoot ? 'runuser' : path;
+  const cmd = asRoot ? RUNUSER : path;
   const argv = asRoot ? ['-u', 'postgres', '--', path, ...args] : args;
   const res = spawnSync(cmd, argv, { encoding: 'utf8', cwd: tmpdir() });
-  if (res.status !== 0)
-    throw new Error(`${binary} ${args.join(' ')} failed (${res.status}): ${res.stderr || res.stdout}`);
+  if (res.status !== 0) {
+    const why = res.error ? `${cmd} could not run: ${res.error.message}` : res.stderr || res.stdout;
+    throw new Error(`${binary} ${args.join(' ')} failed (${res.status ?? res.signal}): ${why}`);
+  }
 }
 
 export interface ThrowawayPostgres {
