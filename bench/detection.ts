@@ -283,6 +283,17 @@ function pct(x: number, digits = 0): string {
   return `${(x * 100).toFixed(digits)}%`;
 }
 
+/** Pearson's correlation of two equally long series. */
+function correlation(xs: number[], ys: number[]): number {
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const [mx, my] = [mean(xs), mean(ys)];
+  const sum = (f: (i: number) => number) => xs.reduce((a, _, i) => a + f(i), 0);
+  return (
+    sum((i) => (xs[i]! - mx) * (ys[i]! - my)) /
+    Math.sqrt(sum((i) => (xs[i]! - mx) ** 2) * sum((i) => (ys[i]! - my) ** 2))
+  );
+}
+
 function share(hits: number, of: number): string {
   return of === 0 ? '-' : `${hits}/${of} ${pct(hits / of)}`;
 }
@@ -297,10 +308,15 @@ console.log(
     `CV ${pct(coefficientOfVariation(p50s), 1)}, median change from the rerun before ${pct(median(steps), 1)}; ` +
     `${measured.filter((p) => p.unstable).length} of ${measured.length} flagged unstable by the agent`,
 );
-const ratios = measured.flatMap((p) => (p.interleavedControl ? [p.interleavedControl.ratio] : []));
+const beside = measured.flatMap((p) => (p.interleavedControl ? [p.interleavedControl] : []));
+const ratios = beside.map((c) => c.ratio);
 if (ratios.length > 1)
   console.log(
-    `interleaved ratio over ${ratios.length} reruns: CV ${pct(coefficientOfVariation(ratios), 2)}, max/min − 1 ${pct(Math.max(...ratios) / Math.min(...ratios) - 1, 1)}`,
+    `interleaved ratio over ${ratios.length} reruns: CV ${pct(coefficientOfVariation(ratios), 2)}, max/min − 1 ${pct(Math.max(...ratios) / Math.min(...ratios) - 1, 1)}; ` +
+      `correlation of its log with the log of the control's p50 beside it ${correlation(
+        ratios.map(Math.log),
+        beside.map((c) => Math.log(c.controlP50Ms)),
+      ).toFixed(2)} (what the ratio still owes to the machine's state)`,
   );
 console.log(
   `planted slowdowns scale the measured samples and p50 of real reruns ${defaults.minHistory + 1}..${measured.length} (confirmed: that rerun and the next), ` +
@@ -359,15 +375,20 @@ if (off.length > 0)
 for (const factor of PLANTED) {
   const [first] = d.planted.get(factor)!;
   const missed = first.filter((j) => j.verdict !== 'regression');
-  const why = new Map<string, number>();
+  // Each miss by its reason, with the change it was judged at and its Mann–Whitney p.
+  const why = new Map<string, string[]>();
   for (const j of missed) {
     const reason = j.verdict === 'unchanged' ? (j.reasons[1] ?? 'unchanged') : j.verdict;
-    why.set(reason, (why.get(reason) ?? 0) + 1);
+    const judged = j.ratio === null ? '-' : `${j.ratio >= 1 ? '+' : ''}${pct(j.ratio - 1, 1)}`;
+    why.set(reason, [
+      ...(why.get(reason) ?? []),
+      `${judged}${j.pValue === null ? '' : ` p ${j.pValue.toPrecision(2)}`}`,
+    ]);
   }
   const ratios = first.filter((j) => j.ratio !== null).map((j) => j.ratio!);
   console.log(
     `  planted ${pct(factor - 1)}: judged ratios ${ratios.length > 0 ? `${pct(Math.min(...ratios) - 1, 1)} to ${pct(Math.max(...ratios) - 1, 1)}` : '-'}; ` +
-      `missed ${missed.length}${missed.length > 0 ? ` (${[...why].map(([r, n]) => `${n}: ${r}`).join('; ')})` : ''}`,
+      `missed ${missed.length}${missed.length > 0 ? ` (${[...why].map(([r, at]) => `${at.length}: ${r} [${at.join(', ')}]`).join('; ')})` : ''}`,
   );
 }
 
@@ -395,12 +416,14 @@ if (twice.length > 1) {
   const firsts = twice.map((p) => p.interleavedControl!.ratio);
   const within = twice.map((p) => Math.abs(p.rerun!.ratio / p.interleavedControl!.ratio - 1));
   const across = firsts.slice(1).map((x, i) => Math.abs(x / firsts[i]! - 1));
+  const seconds = twice.map((p) => p.rerun!.ratio);
   const means = twice.map((p) => (p.rerun!.ratio + p.interleavedControl!.ratio) / 2);
   console.log();
   console.log(
     `interleaved ratio, two processes a night (${twice.length} nights): |difference| within a night median ${pct(median(within), 2)}, ` +
       `between consecutive nights' first processes median ${pct(median(across), 2)}; ` +
-      `CV over nights of one process ${pct(coefficientOfVariation(firsts), 2)}, of the mean of two ${pct(coefficientOfVariation(means), 2)}`,
+      `CV over nights of the first process ${pct(coefficientOfVariation(firsts), 2)}, of the second ${pct(coefficientOfVariation(seconds), 2)}, ` +
+      `of the mean of two ${pct(coefficientOfVariation(means), 2)}`,
   );
 }
 
