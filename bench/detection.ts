@@ -42,7 +42,6 @@ import {
   type SeriesPoint,
 } from '../packages/core/src/index';
 import { coefficientOfVariation } from '../packages/core/src/significance';
-import { stepThreshold } from '../packages/core/src/step-threshold';
 import { DET, benchCells, machineLine, median, modelFromFlags, noisyNeighbour, type BenchModel } from './common';
 
 const { values } = parseArgs({
@@ -427,12 +426,7 @@ if (twice.length > 1) {
   );
 }
 
-// The step thresholds the judged nights met: from the interleaved ratios of the `lookback` nights before each
-// (every night a baseline one, as none of the unchanged reruns is a step).
-const thresholds = measured.slice(defaults.minHistory).map((_, k) => {
-  const i = k + defaults.minHistory;
-  const base = measured.slice(Math.max(0, i - defaults.lookback), i).map((p) => p.interleavedControl?.ratio ?? NaN);
-  return stepThreshold(defaults.minEffect, coefficientOfVariation(base), base.length).threshold;
-});
-if (thresholds.every(Number.isFinite))
+// The step thresholds the judged nights met, as the judge computed them for the planted 5% steps.
+const thresholds = d.planted.get(1.05)![0].flatMap((j) => (j.threshold === null ? [] : [j.threshold]));
+if (thresholds.length > 0)
   console.log(`step thresholds of the judged nights: ${thresholds.map((t) => pct(t, 1)).join(' ')}`);

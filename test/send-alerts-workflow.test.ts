@@ -48,6 +48,7 @@ const judgement: Judgement = {
   verdict: 'regression',
   confirmed: true,
   ratio: 1.2,
+  threshold: 0.05,
   interval: { low: 1.15, high: 1.26 },
   pValue: 3e-12,
   baseline: { resultIds: [7], p50Ms: 10, from: '2026-11-14', to: '2026-11-20' },

@@ -17,6 +17,7 @@ const nightly: Judgement = {
   verdict: 'unchanged',
   confirmed: false,
   ratio: 1.03,
+  threshold: 0.05,
   interval: { low: 0.99, high: 1.07 },
   pValue: 0.01,
   baseline: { resultIds: [1, 2, 3], p50Ms: 10, from: 'a', to: 'b' },

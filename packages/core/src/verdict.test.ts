@@ -111,11 +111,14 @@ describe('judgeSeries', () => {
     const j = judgeSeries(steady, night(8, 10.4));
     expect(j.verdict).toBe('regression');
     expect(j.reasons.join('\n')).toMatch(/a step: beyond 3\.\d+%, the step threshold .*7 nights.*minimum effect of 5%/);
+    expect(j.threshold).toBeGreaterThan(0.03);
+    expect(j.threshold).toBeLessThan(0.04);
     // Nights with CV about 2.5%: the threshold stays at minEffect, and 4% is not a step.
     const wide = nights([10, 10.25, 9.75, 10.35, 9.65, 10.1, 9.9]);
     const k = judgeSeries(wide, night(8, 10.4));
     expect(k.verdict).toBe('unchanged');
     expect(k.reasons.join('\n')).toMatch(/change below the minimum effect of 5%/);
+    expect(k.threshold).toBe(0.05);
   });
 
   it('calls a shift unchanged when the baseline nights themselves spread that far', () => {
@@ -148,6 +151,7 @@ describe('judgeSeries', () => {
     expect(j).toMatchObject({
       verdict: 'insufficient history',
       ratio: null,
+      threshold: null,
       pValue: null,
       baseline: { resultIds: [1, 4] },
     });

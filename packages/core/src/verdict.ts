@@ -118,6 +118,12 @@ export interface Judgement {
    * their controls' p50s before judging. `rawRatio` is the ratio before that, `controlRatio` the control's own.
    */
   control?: { source: ControlSource; rawRatio: number; controlRatio: number } | null;
+  /**
+   * The smallest |ratio − 1| that counted as a step on this night: `minEffect`, or lower on a steady baseline
+   * (step-threshold.ts). Null where nothing was judged: fewer than `minHistory` baseline results, or a night
+   * whose control moved too much within it.
+   */
+  threshold: number | null;
   /** Bootstrap interval of the ratio at `confidence`. */
   interval: { low: number; high: number } | null;
   /** Mann–Whitney U of the candidate's samples against the baseline's pooled samples. */
@@ -182,6 +188,7 @@ export function judgeSeries(
     confirmed,
     ratio: a.ratio,
     control,
+    threshold: a.threshold,
     interval: a.interval,
     pValue: a.pValue,
     baseline: newest
@@ -211,7 +218,7 @@ function unsteadyMachine(a: Assessment, spread: number, opts: JudgeOptions): Ass
     ((a.verdict === 'regression' && interval.low > (1 + opts.minEffect) * (1 + spread)) ||
       (a.verdict === 'improvement' && interval.high < (1 - opts.minEffect) / (1 + spread)));
   if (beyond) return { ...a, reasons: [...a.reasons, `${why}, but the whole interval is beyond it`] };
-  return { verdict: 'unstable', ratio: null, interval: null, pValue: null, reasons: [why] };
+  return { verdict: 'unstable', ratio: null, threshold: null, interval: null, pValue: null, reasons: [why] };
 }
 
 /** Environment fields that differ between two results of a series; a field unknown on either side is not compared. */
@@ -254,6 +261,7 @@ function joined(xs: (string | null)[] | undefined): string | null {
 interface Assessment {
   verdict: JudgementVerdict;
   ratio: number | null;
+  threshold: number | null;
   interval: { low: number; high: number } | null;
   pValue: number | null;
   reasons: string[];
@@ -372,7 +380,7 @@ function judgeAgainst(
   full: boolean,
   source: ControlSource | null,
 ): Assessment {
-  const none = { ratio: null, interval: null, pValue: null };
+  const none = { ratio: null, threshold: null, interval: null, pValue: null };
   // A loop that moved (flagged unstable) says nothing of a level measured beside the control, run by run.
   const flagged = p.unstable === true && source !== 'interleaved';
   if (baseline.length < opts.minHistory) {
@@ -390,7 +398,7 @@ function judgeAgainst(
   const { threshold } = stepThreshold(opts.minEffect, noise, baseline.length);
   const withinEffect = Math.abs(ratio - 1) < threshold - 1e-9;
   if (!full && (noisy || withinEffect))
-    return { verdict: noisy ? 'unstable' : 'unchanged', ratio, interval: null, pValue: null, reasons: [] };
+    return { verdict: noisy ? 'unstable' : 'unchanged', ratio, threshold, interval: null, pValue: null, reasons: [] };
 
   const test = mannWhitneyU(
     p.samplesMs,
@@ -402,7 +410,7 @@ function judgeAgainst(
     { confidence: opts.confidence },
   );
   const interval = { low: ci.low, high: ci.high };
-  const stats = { ratio, interval, pValue: test.pTwoSided };
+  const stats = { ratio, threshold, interval, pValue: test.pTwoSided };
   const summary = comparisonSummary({
     normalized: source !== null,
     p50Ms: p.p50Ms,

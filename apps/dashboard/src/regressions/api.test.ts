@@ -25,6 +25,7 @@ describe('regressions API', () => {
       verdict: 'regression' as const,
       confirmed: false,
       ratio: 1.2,
+      threshold: 0.05,
       interval: { low: 1.15, high: 1.25 },
       pValue: 1e-9,
       baseline: { resultIds: [1], p50Ms: 8, from: 'a', to: 'b' },
