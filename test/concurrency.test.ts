@@ -66,7 +66,7 @@ describe('ortfleet run with matrix.concurrency, end to end', () => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     const { rows } = await client.query(
-      'select id, concurrency, concurrency_mode, mean_in_flight, requests_per_s, throughput, iterations, duration_ms from results where run_id = $1 order by concurrency',
+      'select id, concurrency, concurrency_mode, mean_in_flight, requests_per_s, throughput, iterations, duration_ms, interleaved_control, note from results where run_id = $1 order by concurrency',
       [summary.runId],
     );
     await client.end();
@@ -75,7 +75,12 @@ describe('ortfleet run with matrix.concurrency, end to end', () => {
       [2, 'worker-sessions'],
       [4, 'worker-sessions'],
     ]);
-    for (const r of rows.slice(1)) expect(r.requests_per_s).toBeCloseTo(r.iterations / (r.duration_ms / 1000), 6);
+    for (const r of rows.slice(1)) {
+      expect(r.requests_per_s).toBeCloseTo(r.iterations / (r.duration_ms / 1000), 6);
+      // The control beside the cell, round by round: a request on each of its sessions, then a control run.
+      expect(r.interleaved_control?.runs, r.note).toBeGreaterThanOrEqual(50);
+      expect(r.interleaved_control.ratio).toBeGreaterThan(0);
+    }
     const database = await openDatabase({ databaseUrl, home: tempHome() });
     try {
       const app = createApp({ db: database.db });

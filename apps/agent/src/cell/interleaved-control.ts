@@ -21,7 +21,8 @@ const WARMUP = 5;
  * which a control in a process of its own, minutes apart, does not. The ratio is the median over pairs of a
  * cell run over the control run after it: the cell's speed in units of the machine's at that moment. Over
  * nights of a noisy machine it is steadier than the two sides' p50s over each other (bench/detection.ts).
- * `runCell` runs the cell once, timed as its timed loop times it: one inference, or one whole generation.
+ * `runCell` runs the cell once, timed as its timed loop times it: one inference, or one whole generation, or
+ * in a closed loop one round of a request on each of its servers at once (their median latency).
  */
 async function measureInterleavedControl(
   runCell: () => Promise<number>,

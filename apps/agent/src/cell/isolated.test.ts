@@ -117,6 +117,29 @@ describe('runCellIsolated', () => {
     expect(missing.measurement!.note).toMatch(/control not interleaved: .*no-control\.onnx/);
   });
 
+  it('runs the control beside a closed loop round by round: a request on each server at once, then a control run', async () => {
+    const cls = join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
+    const closedLoop = async (batch: number) => {
+      const outcome = await runCellIsolated(
+        {
+          ...job(cls, { batch, concurrency: 2 }, { x: { shape: ['batch', 3, 48, 192] } }),
+          interleavedControl: { modelPath: cls },
+        },
+        limits,
+      );
+      expect(outcome.measurement?.concurrency?.requested).toBe(2);
+      const c = outcome.measurement!.interleavedControl!;
+      expect(c, JSON.stringify(outcome.measurement?.note)).toBeDefined();
+      expect(c.runs).toBeGreaterThanOrEqual(measure.minIterations);
+      return c.ratio;
+    };
+    // Requests of twice the work at the same concurrency: at least about twice the ratio (more where two larger
+    // requests at once crowd each other's caches).
+    const [eight, sixteen] = [await closedLoop(8), await closedLoop(16)];
+    expect(sixteen / eight, `${eight} ${sixteen}`).toBeGreaterThan(1.4);
+    expect(sixteen / eight, `${eight} ${sixteen}`).toBeLessThan(4);
+  });
+
   it('compares a fp16 variant with the fp32 CPU reference: small but real differences, parity ok', async () => {
     const outcome = await runCellIsolated(
       job(models.matmulFp16, { precision: 'fp16', batch: 16 }, {}, models.matmulFp32),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
 import {
   LatencyRecorder,
+  medianOf,
   readModelFacts,
   type CellOutcome,
   type ExecutionProvider,
@@ -44,7 +45,8 @@ async function modelFacts(path: string): Promise<ModelFacts | undefined> {
  * 2. warm-up, then the timed loop until both minIterations and minDurationMs are reached (or maxDurationMs),
  *    with telemetry sampled over the loop only. Each iteration awaits `session.run`, whose outputs are copied
  *    back to CPU memory, so work on an accelerator is finished before the clock stops;
- * 3. the control interleaved with the cell, when the agent asks for it (interleaveControl);
+ * 3. the control interleaved with the cell, when the agent asks for it (interleaveControl); in a closed loop,
+ *    round by round on the open loop's servers: a request on each at once, then one control run;
  * 4. the open-loop load scenario, when the spec has one;
  * 5. parity: the outputs on the first seeded input set against the fp32 model on the CPU EP;
  * 6. the per-operator profile, in a new session of its own, since profiling slows a session down.
@@ -182,25 +184,39 @@ export async function measureCell(
     notes.length > 0 ? { ...o, measurement: { ...o.measurement!, note: notes.join('; ') } } : o;
   onMeasured(withNotes(outcome));
 
-  if (job.interleavedControl && concurrency === 1) {
-    onPhase('control');
-    const cell = { session, pool, runs: iterations };
-    if (await interleaveControl(outcome, job, () => timedRun(cell), notes)) onMeasured(withNotes(outcome));
-  }
-
-  if (job.load) {
-    onPhase('load');
-    // The open loop runs on the cell's concurrency of servers; the closed loop's requests/s seeds the search.
-    let server: OpenLoopServer | undefined;
-    try {
-      server = await OpenLoopServer.start(source.model, source.options, pool, concurrency, measure.warmup);
-      outcome.measurement!.load = await measureLoad(server, concurrency, job.load, iterations / (elapsed / 1000));
-      onMeasured(withNotes(outcome));
-    } catch (err) {
-      notes.push(`load not measured: ${(err as Error).message}`);
-    } finally {
-      await server?.close();
+  // The cell's concurrency of servers, each with a session of its own: started once, for whichever of the
+  // closed loop's control and the load pass asks first.
+  let servers: Promise<OpenLoopServer> | undefined;
+  const openServers = () =>
+    (servers ??= OpenLoopServer.start(source.model, source.options, pool, concurrency, measure.warmup));
+  try {
+    if (job.interleavedControl) {
+      onPhase('control');
+      // One inference, or in a closed loop one round: a request on each server at once, its median latency.
+      const single = { session, pool, runs: iterations };
+      const runCell =
+        concurrency === 1
+          ? () => timedRun(single)
+          : async () => medianOf(await (await openServers()).round(measure.maxDurationMs));
+      if (await interleaveControl(outcome, job, runCell, notes)) onMeasured(withNotes(outcome));
     }
+
+    if (job.load) {
+      onPhase('load');
+      // The open loop runs on the cell's concurrency of servers; the closed loop's requests/s seeds the search.
+      try {
+        const server = await openServers();
+        outcome.measurement!.load = await measureLoad(server, concurrency, job.load, iterations / (elapsed / 1000));
+        onMeasured(withNotes(outcome));
+      } catch (err) {
+        notes.push(`load not measured: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    await servers?.then(
+      (s) => s.close(),
+      () => {},
+    );
   }
 
   onPhase('parity');

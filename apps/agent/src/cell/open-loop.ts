@@ -58,7 +58,7 @@ const [GO, STOP, NEXT, SLEEP, ARMED] = [${GO}, ${STOP}, ${NEXT}, ${SLEEP}, ${ARM
   parentPort.on('message', async (t) => {
     try {
       // A server idle since the last trial runs a few requests first: the trial measures it warm.
-      for (let i = 0; i < w.warmup; i++) await session.run(pool[(w.offset + i) % pool.length]);
+      for (let i = 0; i < t.warmup; i++) await session.run(pool[(w.offset + i) % pool.length]);
       Atomics.add(t.control, ARMED, 1);
       Atomics.notify(t.control, ARMED);
       Atomics.wait(t.control, GO, 0);
@@ -99,6 +99,7 @@ export class OpenLoopServer {
   private constructor(
     private readonly workers: Worker[],
     private readonly answers: ((m: Answer) => void)[],
+    private readonly warmup: number,
   ) {}
 
   static async start(
@@ -128,6 +129,7 @@ export class OpenLoopServer {
     const server = new OpenLoopServer(
       workers,
       workers.map(() => () => {}),
+      warmup,
     );
     workers.forEach((worker, i) => {
       worker.on('message', (m: Answer) => server.answers[i]!(m));
@@ -160,11 +162,32 @@ export class OpenLoopServer {
    * SLO in `stopOnFailure` (the search's trials, which only need pass or fail), it stops as soon as the SLO can
    * no longer be met: more requests are already later than its bound than its percentile allows.
    */
-  async trial(
+  trial(
     arrivals: Float64Array,
     durationMs: number,
     stopOnFailure: Slo | null,
     stall?: PlantedStall,
+  ): Promise<TrialTimes> {
+    return this.offer(arrivals, durationMs, stopOnFailure, stall, this.warmup);
+  }
+
+  /**
+   * One request on every server at once, with no warm-up before it (rounds follow one another, as the control
+   * beside a closed-loop cell runs them: interleaved-control.ts); the latencies from dispatch, one per request.
+   * A server that finishes before another has started may take its request too.
+   */
+  async round(limitMs: number): Promise<number[]> {
+    const times = await this.offer(new Float64Array(this.workers.length), limitMs, null, undefined, 0);
+    if (times.note) throw new Error(`a round of ${this.workers.length} requests ${times.note}`);
+    return Array.from(times.ended, (end, i) => end - times.dispatched[i]!);
+  }
+
+  private async offer(
+    arrivals: Float64Array,
+    durationMs: number,
+    stopOnFailure: Slo | null,
+    stall: PlantedStall | undefined,
+    warmup: number,
   ): Promise<TrialTimes> {
     const n = arrivals.length;
     const shared = (length: number) => new Float64Array(new SharedArrayBuffer(8 * length));
@@ -175,6 +198,7 @@ export class OpenLoopServer {
       control: new Int32Array(new SharedArrayBuffer(4 * 5)),
       start: new BigInt64Array(new SharedArrayBuffer(8)),
       stall,
+      warmup,
     };
     t.arrivals.set(arrivals);
     let finished = false;
