@@ -58,6 +58,7 @@ describe('ortfleet run with matrix.concurrency, end to end', () => {
       expect(c.meanInFlight).toBeLessThanOrEqual(n + 1e-6);
       expect(cell.measurement!.iterations).toBeGreaterThanOrEqual(50);
       expect(cell.parity?.ok).toBe(true);
+      expect(cell.measurement!.interleavedControl?.runs, cell.measurement!.note).toBeGreaterThanOrEqual(50);
     }
   });
 

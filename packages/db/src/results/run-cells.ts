@@ -101,5 +101,6 @@ function measurementOf(
       requestsPerS: r.requestsPerS,
     };
   if (r.load) m.load = { ...r.load, trials: r.load.trials.map((t) => ({ ...t, slices: [] })) };
+  if (r.interleavedControl) m.interleavedControl = r.interleavedControl;
   return m;
 }
