@@ -47,17 +47,31 @@ export function modelFromFlags(path: string | undefined, inputFlags: string[]): 
 }
 
 /**
- * The CPU cells of `model` at each intra-op thread count, with graph optimization 'all' and sequential execution,
+ * The CPU cells of `model` at each intra-op thread count (at `concurrency` requests in flight), with graph
+ * optimization 'all' and sequential execution,
  * from a spec through validateSpec and expandMatrix so that every other knob takes ortfleet's default.
  */
-export function benchCells(model: BenchModel, intraOpThreads: number[], seconds: number, profileIterations = 0) {
+export function benchCells(
+  model: BenchModel,
+  intraOpThreads: number[],
+  seconds: number,
+  profileIterations = 0,
+  concurrency = 1,
+) {
   const inputs: Record<string, InputSpec> = Object.fromEntries(
     Object.entries(model.inputs).map(([name, shape]) => [name, { shape }]),
   );
   const spec = validateSpec({
     name: 'bench',
     models: [{ name: model.name, file: model.path, inputs }],
-    matrix: { ep: ['cpu'], batch: [1], graphOptimization: ['all'], intraOpThreads, executionMode: ['sequential'] },
+    matrix: {
+      ep: ['cpu'],
+      batch: [1],
+      graphOptimization: ['all'],
+      intraOpThreads,
+      executionMode: ['sequential'],
+      concurrency: [concurrency],
+    },
     measure: {
       minDurationMs: seconds * 1000,
       maxDurationMs: seconds * 1000,

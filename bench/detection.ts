@@ -15,14 +15,15 @@
  *
  *   pnpm exec tsx bench/detection.ts [--reruns K] [--seconds S] [--threads T] [--model PATH [--input NAME=D0,D1,...]]
  *                                     [--slower NAME=D0,D1,... ...|--slower none] [--load-max F] [--load-seed N]
- *                                     [--save FILE | --replay FILE] [--rerun]
+ *                                     [--save FILE | --replay FILE] [--rerun] [--concurrency N]
  *
  * --seconds is each timed loop's length and the interleaved control's after it (default 10, as an agent's
  * measure.minDurationMs). --save writes the measured nights to FILE (JSON); --replay judges the nights of such
  * a file again without measuring, so that a change to the judge is compared on the very same reruns. --rerun
  * runs each night's cell a second time, in another process under the same load, after the end control: how far
  * two processes of one night agree, against how far nights do, says whether a same-night rerun would steady
- * a night's interleaved ratio (the nights are judged by their first process only).
+ * a night's interleaved ratio (the nights are judged by their first process only). --concurrency N reruns the
+ * cell as a closed loop of N requests in flight, whose control beside it runs round by round (default 1).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
@@ -57,6 +58,7 @@ const { values } = parseArgs({
     save: { type: 'string' },
     rerun: { type: 'boolean' },
     replay: { type: 'string' },
+    concurrency: { type: 'string' },
   },
 });
 const model = modelFromFlags(values.model, values.input ?? []) ?? DET;
@@ -64,6 +66,9 @@ const reruns = Number(values.reruns ?? 16);
 // An agent's timed loop lasts the spec's measure.minDurationMs, 10 s unless the spec says otherwise.
 const seconds = Number(values.seconds ?? 10);
 const threads = Number(values.threads ?? 1);
+const concurrency = Number(values.concurrency ?? 1);
+if (!Number.isInteger(concurrency) || concurrency < 1)
+  throw new Error(`--concurrency must be an integer of at least 1, got ${values.concurrency}`);
 const loadMax = Number(values['load-max'] ?? 0.2);
 const loadRandom = mulberry32(Number(values['load-seed'] ?? 1));
 if (!(loadMax >= 0 && loadMax < 1)) throw new Error(`--load-max must be in [0, 1), got ${values['load-max']}`);
@@ -101,7 +106,7 @@ const shapes = (m: BenchModel) =>
 // A replay's nights were measured elsewhere, with the flags of that run: this run's say nothing of them.
 if (!values.replay) {
   console.log(
-    `${model.name} ${shapes(model)}, CPU EP, intra-op threads ${threads}, ~${seconds} s timed per rerun, ${reruns} reruns`,
+    `${model.name} ${shapes(model)}, CPU EP, intra-op threads ${threads}, ${concurrency} in flight, ~${seconds} s timed per rerun, ${reruns} reruns`,
   );
   console.log(machineLine());
 }
@@ -134,7 +139,7 @@ async function night(m: BenchModel): Promise<Night> {
 }
 
 async function cellNight(m: BenchModel): Promise<SeriesPoint> {
-  const bench = benchCells(m, [threads], seconds, 10);
+  const bench = benchCells(m, [threads], seconds, 10, concurrency);
   const job = {
     kind: 'cell' as const,
     cell: bench.cells[0]!,
