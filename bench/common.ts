@@ -47,9 +47,9 @@ export function modelFromFlags(path: string | undefined, inputFlags: string[]): 
 }
 
 /**
- * The CPU cells of `model` at each intra-op thread count (at `concurrency` requests in flight), with graph
- * optimization 'all' and sequential execution,
- * from a spec through validateSpec and expandMatrix so that every other knob takes ortfleet's default.
+ * The CPU cells of `model` at each intra-op thread count and `concurrency` requests in flight, with graph
+ * optimization 'all' and sequential execution, from a spec through validateSpec and expandMatrix so that every
+ * other knob takes ortfleet's default.
  */
 export function benchCells(
   model: BenchModel,
