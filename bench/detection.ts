@@ -420,13 +420,13 @@ if (twice.length > 1) {
   const firsts = twice.map((p) => p.interleavedControl!.ratio);
   const within = twice.map((p) => Math.abs(p.rerun!.ratio / p.interleavedControl!.ratio - 1));
   const across = firsts.slice(1).map((x, i) => Math.abs(x / firsts[i]! - 1));
-  const seconds = twice.map((p) => p.rerun!.ratio);
+  const secondProcess = twice.map((p) => p.rerun!.ratio);
   const means = twice.map((p) => (p.rerun!.ratio + p.interleavedControl!.ratio) / 2);
   console.log();
   console.log(
     `interleaved ratio, two processes a night (${twice.length} nights): |difference| within a night median ${pct(median(within), 2)}, ` +
       `between consecutive nights' first processes median ${pct(median(across), 2)}; ` +
-      `CV over nights of the first process ${pct(coefficientOfVariation(firsts), 2)}, of the second ${pct(coefficientOfVariation(seconds), 2)}, ` +
+      `CV over nights of the first process ${pct(coefficientOfVariation(firsts), 2)}, of the second ${pct(coefficientOfVariation(secondProcess), 2)}, ` +
       `of the mean of two ${pct(coefficientOfVariation(means), 2)}`,
   );
 }
