@@ -133,15 +133,25 @@ targets: [{ labels: { pool: ci } }]
       600_000,
     );
 
-    // Kill a2 while it is measuring a cell; that cell must end once, by another agent.
+    // Kill a2 while it is measuring a cell; that cell must end once, by another agent. a2 is frozen first and
+    // the cell asked for again: a cell a2 finished between the two questions is not a victim (a2 thaws and the
+    // test waits for the next one), and a frozen a2 cannot report one finished any more.
     type Progress = { running: { agentId: string; cellId: string; phase: string | null }[] | null; recorded: number };
+    const heldByA2 = async () => {
+      const res = await fetch(`${store}/api/v1/runs/fleet-1/progress`);
+      if (!res.ok) return undefined;
+      const p = (await res.json()) as Progress;
+      return p.recorded >= 1 ? p.running?.find((c) => c.agentId === 'a2') : undefined;
+    };
     const victim = await waitFor(
       'a2 to hold a cell',
       async () => {
-        const res = await fetch(`${store}/api/v1/runs/fleet-1/progress`);
-        if (!res.ok) return undefined;
-        const p = (await res.json()) as Progress;
-        return p.recorded >= 1 ? p.running?.find((c) => c.agentId === 'a2') : undefined;
+        const held = await heldByA2();
+        if (!held) return undefined;
+        daemons.a2!.child.kill('SIGSTOP');
+        if ((await heldByA2().catch(() => undefined))?.cellId === held.cellId) return held;
+        daemons.a2!.child.kill('SIGCONT');
+        return undefined;
       },
       180_000,
     );

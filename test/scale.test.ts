@@ -131,7 +131,7 @@ describe('fleet-scale runs', () => {
     );
     expect(writes.length).toBeLessThanOrEqual(12);
     expect(history.events!.length).toBeLessThan(200);
-  });
+  }, 300_000);
 
   it('runs 2,200 dispatched cells over four simulated agents with bounded histories; a worker SIGKILLed mid-run loses and doubles nothing', async () => {
     for (const [id, hw] of [
@@ -165,7 +165,7 @@ describe('fleet-scale runs', () => {
       expect(runs.length, shard).toBeGreaterThanOrEqual(2);
       for (const r of runs) expect(r.events, shard).toBeLessThan(10_000);
     }
-  });
+  }, 600_000);
 
   it('gives cells to an agent that registers mid-run', async () => {
     await agent('sim-c1', 'sim-c', 100);
@@ -185,7 +185,7 @@ describe('fleet-scale runs', () => {
     );
     expect(byAgent['sim-c1']! + byAgent['sim-c2']!).toBe(300);
     expect(byAgent['sim-c2']).toBeGreaterThan(20);
-  });
+  }, 300_000);
 
   it('says a run is stuck while no orchestrator worker serves it, and finishes once one is back', async () => {
     await agent('sim-d1', 'sim-d', 200);
@@ -210,5 +210,5 @@ describe('fleet-scale runs', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ total: 60, byStatus: { ok: 60 } });
     expect(await rows('stuck-1')).toHaveLength(60);
-  });
+  }, 300_000);
 });
