@@ -9,6 +9,8 @@ export interface Contender {
   session: ort.InferenceSession;
   pool: Record<string, ort.Tensor>[];
   runs: number;
+  /** The model and options the session was opened with, for more sessions of it (worker sessions). */
+  source: Awaited<ReturnType<typeof modelSource>>;
 }
 
 /** Opens a session on `modelPath` with the cell's session options and seeded inputs of its batch. */
@@ -20,7 +22,7 @@ export async function openContender(
 ): Promise<Contender> {
   const source = await modelSource(modelPath, sessionOptionsFor(cell), cell.params.freeDimensions);
   const session = await createSession(source.model, source.options);
-  return { session, pool: generateInputPool(session, inputs, cell.params.batch, seed), runs: 0 };
+  return { session, pool: generateInputPool(session, inputs, cell.params.batch, seed), runs: 0, source };
 }
 
 /** One run of a contender, timed from the call to the outputs back in CPU memory. */

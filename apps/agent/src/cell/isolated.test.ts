@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cellId, isRankable, validateSpec, type CellParams, type InputSpec } from '@ortfleet/core';
@@ -117,7 +119,7 @@ describe('runCellIsolated', () => {
     expect(missing.measurement!.note).toMatch(/control not interleaved: .*no-control\.onnx/);
   });
 
-  it('runs the control beside a closed loop round by round: a request on each server at once, then a control run', async () => {
+  it('runs the control beside a closed loop round by round: a request on each server at once, then a round of the control', async () => {
     const cls = join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
     const closedLoop = async (batch: number) => {
       const outcome = await runCellIsolated(
@@ -138,6 +140,31 @@ describe('runCellIsolated', () => {
     const [eight, sixteen] = [await closedLoop(8), await closedLoop(16)];
     expect(sixteen / eight, `${eight} ${sixteen}`).toBeGreaterThan(1.4);
     expect(sixteen / eight, `${eight} ${sixteen}`).toBeLessThan(4);
+  });
+
+  it('runs the control as wide as a closed loop: with a core taken away, the control model as the cell keeps a ratio near 1', async () => {
+    // The cell is the control's own workload (batch 8, one thread, graph optimization all), at two in flight,
+    // in a child process pinned to one core: the cell's round of two requests shares that core, and so does
+    // the control's round. A control run alone would not see the core taken away: about twice the ratio.
+    const cls = join(OCR_MODELS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
+    const inputs = { x: { shape: ['batch' as const, 3, 48, 192] } };
+    const controlAsCell = (concurrency: number) =>
+      runCellIsolated(
+        { ...job(cls, { batch: 8, concurrency }, inputs), interleavedControl: { modelPath: cls } },
+        limits,
+      );
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)]);
+    try {
+      const [alone, wide] = [await controlAsCell(1), await controlAsCell(2)];
+      const lone = alone.measurement!.interleavedControl!;
+      const c = wide.measurement!.interleavedControl!;
+      expect(c, JSON.stringify(wide.measurement?.note)).toBeDefined();
+      expect(c.controlP50Ms / lone.controlP50Ms, `${c.controlP50Ms} ${lone.controlP50Ms}`).toBeGreaterThan(1.6);
+      expect(c.ratio).toBeGreaterThan(0.8);
+      expect(c.ratio).toBeLessThan(1.25);
+    } finally {
+      execFileSync('taskset', ['-a', '-p', '-c', `0-${cpus().length - 1}`, String(process.pid)]);
+    }
   });
 
   it('compares a fp16 variant with the fp32 CPU reference: small but real differences, parity ok', async () => {

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
 import {
   LatencyRecorder,
-  medianOf,
   readModelFacts,
   type CellOutcome,
   type ExecutionProvider,
@@ -46,7 +45,8 @@ async function modelFacts(path: string): Promise<ModelFacts | undefined> {
  *    with telemetry sampled over the loop only. Each iteration awaits `session.run`, whose outputs are copied
  *    back to CPU memory, so work on an accelerator is finished before the clock stops;
  * 3. the control interleaved with the cell, when the agent asks for it (interleaveControl); in a closed loop,
- *    round by round on the open loop's servers: a request on each at once, then one control run;
+ *    round by round on the open loop's servers: a request on each at once, then a control run on each of as
+ *    many control sessions at once, each round timed until its last request ends;
  * 4. the open-loop load scenario, when the spec has one;
  * 5. parity: the outputs on the first seeded input set against the fp32 model on the CPU EP;
  * 6. the per-operator profile, in a new session of its own, since profiling slows a session down.
@@ -192,13 +192,11 @@ export async function measureCell(
   try {
     if (job.interleavedControl) {
       onPhase('control');
-      // One inference, or in a closed loop one round: a request on each server at once, its median latency.
-      const single = { session, pool, runs: iterations };
+      // One inference, or in a closed loop one round: a request on each server at once, until the last ends.
+      const single = { session, pool, runs: iterations, source };
       const runCell =
-        concurrency === 1
-          ? () => timedRun(single)
-          : async () => medianOf(await (await openServers()).round(measure.maxDurationMs));
-      if (await interleaveControl(outcome, job, runCell, notes)) onMeasured(withNotes(outcome));
+        concurrency === 1 ? () => timedRun(single) : async () => (await openServers()).round(measure.maxDurationMs);
+      if (await interleaveControl(outcome, job, runCell, notes, concurrency)) onMeasured(withNotes(outcome));
     }
 
     if (job.load) {

@@ -173,13 +173,15 @@ export class OpenLoopServer {
 
   /**
    * One request on every server at once, with no warm-up before it (rounds follow one another, as the control
-   * beside a closed-loop cell runs them: interleaved-control.ts); the latencies from dispatch, one per request.
-   * A server that finishes before another has started may take its request too.
+   * beside a closed-loop cell runs them: interleaved-control.ts); the round's time, from its start until its
+   * last request has ended: how long the machine takes to serve that many requests at once. Unlike a request's
+   * latency from dispatch, it does not depend on whether the scheduler runs requests that share a core side
+   * by side or one after another. A server that finishes before another has started may take its request too.
    */
-  async round(limitMs: number): Promise<number[]> {
+  async round(limitMs: number): Promise<number> {
     const times = await this.offer(new Float64Array(this.workers.length), limitMs, null, undefined, 0);
     if (times.note) throw new Error(`a round of ${this.workers.length} requests ${times.note}`);
-    return Array.from(times.ended, (end, i) => end - times.dispatched[i]!);
+    return Math.max(...times.ended);
   }
 
   private async offer(
