@@ -78,9 +78,10 @@ describe('ortfleet run with matrix.concurrency, end to end', () => {
     ]);
     for (const r of rows.slice(1)) {
       expect(r.requests_per_s).toBeCloseTo(r.iterations / (r.duration_ms / 1000), 6);
-      // The control beside the cell, round by round: a request on each of its sessions, then a control run.
+      // The control beside the cell, round by round: a request on each of its sessions, then as many control runs.
       expect(r.interleaved_control?.runs, r.note).toBeGreaterThanOrEqual(50);
       expect(r.interleaved_control.ratio).toBeGreaterThan(0);
+      expect(r.interleaved_control.width).toBe(r.concurrency);
     }
     const database = await openDatabase({ databaseUrl, home: tempHome() });
     try {

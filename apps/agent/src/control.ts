@@ -61,9 +61,9 @@ function controlModel(): Promise<{ path: string; sha256: string }> {
 /**
  * The control to run beside the job's cell in its process (docs/regressions.md), for a cell on the CPU EP of a
  * run with controls: a single-stream cell (an inference against a control run), a decoder's (a generation
- * against one) or a closed loop's (a round of its concurrency of requests against one). The control runs on the
- * CPU, so it stands for the machine's speed only where the cell's work is on the CPU too. Undefined for other
- * cells, or when the control model is not installed (the night's controls say why).
+ * against one) or a closed loop's (a round of its concurrency of requests against a round of as many control
+ * runs). The control runs on the CPU, so it stands for the machine's speed only where the cell's work is on the
+ * CPU too. Undefined for other cells, or when the control model is not installed (the night's controls say why).
  */
 export async function interleavedControlFor(job: CellJob): Promise<CellJob['interleavedControl']> {
   if (!job.control || job.cell.params.ep !== 'cpu') return undefined;

@@ -97,4 +97,10 @@ export interface InterleavedControl {
   /** Pairs: runs of each side. */
   runs: number;
   durationMs: number;
+  /**
+   * How many requests each side's run had in flight: a closed loop's concurrency, whose run is a round of that
+   * many at once on each side. Absent means 1, as results from before it was recorded read; a closed loop's
+   * control then ran one request against the cell's round, a ratio not comparable with a wider control's.
+   */
+  width?: number;
 }

@@ -421,6 +421,16 @@ describe('judging by the control interleaved with each cell', () => {
     expect(judgeSeries([], { ...first, interleavedControl: null }).verdict).toBe('unstable');
   });
 
+  it('does not divide by interleaved controls of another width: a closed loop measured before its control ran as wide', () => {
+    const wide = (p: SeriesPoint) => ({ ...p, interleavedControl: { ...p.interleavedControl!, width: 2 } });
+    expect(judgeSeries(history.map(wide), wide(interleaved(6, 10, 1, 1))).control).toMatchObject({
+      source: 'interleaved',
+    });
+    // Older results of the series (no width: one control run against the cell's round) are judged by the night.
+    const j = judgeSeries([...history.slice(0, 3), ...history.slice(3).map(wide)], wide(interleaved(6, 10, 1, 1)));
+    expect(j.control).toMatchObject({ source: 'night' });
+  });
+
   it("falls back to the night's control when a baseline result has no interleaved control", () => {
     const mixed = [{ ...history[0]!, interleavedControl: null }, ...history.slice(1)];
     const j = judgeSeries(mixed, interleaved(6, 10, 1, 1));

@@ -88,7 +88,7 @@ export interface SeriesPoint {
   /** The control night of the result's agent and run (docs/regressions.md); absent for results without one. */
   control?: { p50Ms: number; spread: number } | null;
   /** The control run beside the cell in its own process (docs/regressions.md); absent for results without one. */
-  interleavedControl?: { ratio: number; controlP50Ms: number } | null;
+  interleavedControl?: { ratio: number; controlP50Ms: number; width?: number } | null;
 }
 
 /**
@@ -338,7 +338,9 @@ function assess(
 function controlSource(p: SeriesPoint, baseline: readonly SeriesPoint[]): ControlSource | null {
   if (baseline.length === 0) return null;
   const all = (has: (q: SeriesPoint) => boolean) => has(p) && baseline.every(has);
-  if (all((q) => !!q.interleavedControl)) return 'interleaved';
+  // Ratios are comparable only where the control ran as wide on every side (InterleavedControl.width).
+  const width = (q: SeriesPoint) => q.interleavedControl?.width ?? 1;
+  if (all((q) => !!q.interleavedControl && width(q) === width(p))) return 'interleaved';
   if (all((q) => !!q.control)) return 'night';
   return null;
 }

@@ -88,6 +88,7 @@ async function measureInterleavedControl(
       ratio: medianOf(ratios),
       runs: ratios.length,
       durationMs: elapsed,
+      width: servers,
     };
   } finally {
     await control.close();

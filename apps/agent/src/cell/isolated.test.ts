@@ -133,6 +133,7 @@ describe('runCellIsolated', () => {
       const c = outcome.measurement!.interleavedControl!;
       expect(c, JSON.stringify(outcome.measurement?.note)).toBeDefined();
       expect(c.runs).toBeGreaterThanOrEqual(measure.minIterations);
+      expect(c.width).toBe(2);
       return c.ratio;
     };
     // Requests of twice the work at the same concurrency: at least about twice the ratio (more where two larger

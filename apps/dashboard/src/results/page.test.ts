@@ -67,6 +67,16 @@ describe('result page', () => {
     const body = section(await fx.page(`/results/${row!.id}`), 'Machine drift');
     expect(body).toContain('cell / control 2.4871 (median of 180 pairs run by run over 5.0 s; p50s 20.0');
     expect(body).toContain('1.083 (its control p50 over its earlier runs');
+    // A closed loop's control ran as wide as the cell: its pairs are rounds.
+    const loop = measured({ ...gpu, hardwareClass: 'cpu-a', ep: 'cpu', concurrency: 2 }, 30, { agentId: 'a1' });
+    await recordResult(db, 'drift-page', {
+      ...loop,
+      measurement: { ...loop.measurement!, interleavedControl: { ...interleavedControl, width: 2 } },
+    });
+    const wide = (await listRunResults(db, 'drift-page')).find((r) => r.id !== row!.id)!;
+    expect(section(await fx.page(`/results/${wide.id}`), 'Machine drift')).toContain(
+      'median of 180 pairs of rounds of 2 requests at once over 5.0 s',
+    );
     // A result measured without controls has no such section.
     expect(await fx.page(`/results/${fx.ids['run-1:gpu-a/fp16/1']}`)).not.toContain('<h2>Machine drift');
   });

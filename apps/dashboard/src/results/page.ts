@@ -129,7 +129,7 @@ ${facts([
   [
     'control beside the cell',
     c
-      ? `cell / control ${num(c.ratio, 4)} (median of ${num(c.runs, 0)} pairs run by run over ${num(c.durationMs / 1000, 1)} s; p50s ${ms(c.cellP50Ms)} ms and ${ms(c.controlP50Ms)} ms)`
+      ? `cell / control ${num(c.ratio, 4)} (median of ${num(c.runs, 0)} pairs ${(c.width ?? 1) > 1 ? `of rounds of ${c.width} requests at once` : 'run by run'} over ${num(c.durationMs / 1000, 1)} s; p50s ${ms(c.cellP50Ms)} ms and ${ms(c.controlP50Ms)} ms)`
       : null,
   ],
   [

@@ -176,6 +176,11 @@ export const ResultDetailBody = ResultSummaryBody.extend({
       ratio: z.number(),
       runs: z.number().int(),
       durationMs: z.number(),
+      width: z
+        .number()
+        .int()
+        .optional()
+        .describe('requests in flight on each side of a pair (a closed loop: its concurrency); absent means 1'),
     })
     .nullable()
     .openapi({
