@@ -26,7 +26,7 @@ export async function openContender(
 }
 
 /** One run of a contender, timed from the call to the outputs back in CPU memory. */
-export async function timedRun(side: Contender): Promise<number> {
+export async function timedRun(side: Pick<Contender, 'session' | 'pool' | 'runs'>): Promise<number> {
   const feeds = side.pool[side.runs++ % side.pool.length]!;
   const t0 = process.hrtime.bigint();
   await side.session.run(feeds);

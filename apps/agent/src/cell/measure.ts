@@ -193,7 +193,7 @@ export async function measureCell(
     if (job.interleavedControl) {
       onPhase('control');
       // One inference, or in a closed loop one round: a request on each server at once, until the last ends.
-      const single = { session, pool, runs: iterations, source };
+      const single = { session, pool, runs: iterations };
       const runCell =
         concurrency === 1 ? () => timedRun(single) : async () => (await openServers()).round(measure.maxDurationMs);
       if (await interleaveControl(outcome, job, runCell, notes, concurrency)) onMeasured(withNotes(outcome));
