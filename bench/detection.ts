@@ -37,6 +37,7 @@ import {
   controlNight,
   judgeSeries,
   mulberry32,
+  percentile,
   type JudgeOptionsInput,
   type Judgement,
   type JudgementVerdict,
@@ -86,11 +87,14 @@ const REAL_NIGHTS = 2;
 const defaults = JudgeOptionsSchema.parse({});
 // minEffect sets the step size the judge is to find (its threshold comes lower on a steady baseline); the 3% row shows
 // the price of a smaller one.
-type Normalization = 'raw' | 'night' | 'interleaved';
+// 'interleaved, loop samples' is the judge before it kept the pairs' ratios: the timed loop's samples scaled to the
+// interleaved ratio, compared with the pairs' ratios on the very same reruns.
+type Normalization = 'raw' | 'night' | 'interleaved' | 'interleaved, loop samples';
 const variants: { label: string; options: JudgeOptionsInput; normalize: Normalization }[] = [
   { label: `raw, defaults (minEffect ${pct(defaults.minEffect)})`, options: {}, normalize: 'raw' },
   { label: `night control, defaults`, options: {}, normalize: 'night' },
   { label: `interleaved control, defaults`, options: {}, normalize: 'interleaved' },
+  { label: 'interleaved, loop samples', options: {}, normalize: 'interleaved, loop samples' },
   { label: 'interleaved control, minEffect 3%', options: { minEffect: 0.03 }, normalize: 'interleaved' },
 ];
 const controlModelPath = findShippedFile(CONTROL_MODEL_FILE);
@@ -215,7 +219,7 @@ function planted(p: SeriesPoint, factor: number): SeriesPoint {
     ...p,
     p50Ms: p.p50Ms * factor,
     samplesMs: p.samplesMs.map((ms) => ms * factor),
-    interleavedControl: i ? { ...i, ratio: i.ratio * factor } : null,
+    interleavedControl: i ? { ...i, ratio: i.ratio * factor, ratios: i.ratios?.map((r) => r * factor) } : null,
   };
 }
 
@@ -232,7 +236,9 @@ function machineSlower(p: SeriesPoint, factor: number): SeriesPoint {
 /** The night as the judge sees it with only the controls of `normalize`. */
 function judged(p: SeriesPoint, normalize: Normalization): SeriesPoint {
   if (normalize === 'raw') return { ...p, control: null, interleavedControl: null };
-  return normalize === 'night' ? { ...p, interleavedControl: null } : p;
+  if (normalize === 'night') return { ...p, interleavedControl: null };
+  const i = p.interleavedControl;
+  return normalize === 'interleaved' || !i ? p : { ...p, interleavedControl: { ...i, ratios: undefined } };
 }
 
 interface Figures {
@@ -321,6 +327,17 @@ if (ratios.length > 1)
         ratios.map(Math.log),
         beside.map((c) => Math.log(c.controlP50Ms)),
       ).toFixed(2)} (what the ratio still owes to the machine's state)`,
+  );
+// The spread within a night that the judge's test and interval see: the pairs' ratios, or before them the timed loop's samples.
+const spread = (xs: readonly number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return (percentile(sorted, 75) - percentile(sorted, 25)) / percentile(sorted, 50);
+};
+const paired = measured.flatMap((p) => (p.interleavedControl?.ratios?.length ? [p] : []));
+if (paired.length > 0)
+  console.log(
+    `within a night, interquartile range / median, median over ${paired.length} reruns: the pairs' ratios ` +
+      `${pct(median(paired.map((p) => spread(p.interleavedControl!.ratios!))), 1)}, the timed loop's samples ${pct(median(paired.map((p) => spread(p.samplesMs))), 1)}`,
   );
 console.log(
   `planted slowdowns scale the measured samples and p50 of real reruns ${defaults.minHistory + 1}..${measured.length} (confirmed: that rerun and the next), ` +

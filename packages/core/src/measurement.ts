@@ -103,4 +103,13 @@ export interface InterleavedControl {
    * control then ran one request against the cell's round, a ratio not comparable with a wider control's.
    */
   width?: number;
+  /**
+   * Each pair's ratio (a cell run over the control run after it), in order, evenly thinned to at most
+   * INTERLEAVED_RATIOS_LIMIT: the within-night spread of `ratio`, which the judge tests. Absent on results
+   * recorded before it was kept.
+   */
+  ratios?: number[];
 }
+
+/** The most pair ratios an interleaved control keeps, as a timed loop keeps at most 512 samples. */
+export const INTERLEAVED_RATIOS_LIMIT = 512;

@@ -23,4 +23,14 @@ describe('stepThreshold', () => {
     const lowest = Math.min(...Array.from({ length: 100 }, (_, i) => stepThreshold(0.05, i / 2000, 7).threshold));
     expect(lowest).toBeGreaterThan(0.05 * (2.576 / (1.645 + 2.576)) - 1e-4);
   });
+
+  it('rises above minEffect only when asked: a noisy baseline keeps an unchanged night beyond it 1 time in 100', () => {
+    // CV 3% over 7 nights: 2.576 σ is about 8.6%.
+    const raised = stepThreshold(0.05, 0.03, 7, true);
+    expect(raised.threshold).toBeCloseTo(2.576 * raised.stepNoise, 9);
+    expect(raised.threshold).toBeGreaterThan(0.08);
+    expect(stepThreshold(0.05, 0.03, 7).threshold).toBe(0.05);
+    // Where the baseline is steady enough, asking changes nothing.
+    expect(stepThreshold(0.05, 0.01, 7, true).threshold).toBe(stepThreshold(0.05, 0.01, 7).threshold);
+  });
 });

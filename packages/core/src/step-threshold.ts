@@ -25,9 +25,19 @@ export interface StepThreshold {
  * The threshold for a candidate judged against `baselineCount` nights whose normalized p50s have a
  * coefficient of variation `noise`. One night's ratio to the median of n nights varies by
  * noise × √(1 + π / 2n) (the median of n values varies about π/2 times as much as their mean).
+ *
+ * `aboveMinEffect`: on a baseline too noisy for both, the threshold rises above `minEffect` to where an
+ * unchanged night crosses it 1 time in 100, instead of staying at `minEffect`. The judge asks for it where its
+ * test and interval see only how precisely each night was measured (an interleaved control's pairs), and so
+ * cannot guard against how far nights move.
  */
-export function stepThreshold(minEffect: number, noise: number, baselineCount: number): StepThreshold {
+export function stepThreshold(
+  minEffect: number,
+  noise: number,
+  baselineCount: number,
+  aboveMinEffect = false,
+): StepThreshold {
   const stepNoise = noise * Math.sqrt(1 + Math.PI / (2 * Math.max(1, baselineCount)));
   const lowered = Math.max(minEffect - FOUND_Z * stepNoise, NOISE_Z * stepNoise);
-  return { threshold: Math.min(minEffect, lowered), stepNoise };
+  return { threshold: aboveMinEffect ? lowered : Math.min(minEffect, lowered), stepNoise };
 }

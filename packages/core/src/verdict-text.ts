@@ -108,10 +108,13 @@ export function unchangedReason(r: {
   minEffect: number;
   alpha: number;
 }): string {
-  if (r.withinEffect)
-    return r.threshold < r.minEffect - 1e-9
-      ? `change below ${formatPercent(r.threshold)}, the step threshold this steady a baseline gives the minimum effect of ${formatPercent(r.minEffect)}`
-      : `change below the minimum effect of ${formatPercent(r.minEffect)}`;
+  if (r.withinEffect) {
+    if (r.threshold < r.minEffect - 1e-9)
+      return `change below ${formatPercent(r.threshold)}, the step threshold this steady a baseline gives the minimum effect of ${formatPercent(r.minEffect)}`;
+    if (r.threshold > r.minEffect + 1e-9)
+      return `change below ${formatPercent(r.threshold)}, the step threshold that a baseline this noisy raises the minimum effect of ${formatPercent(r.minEffect)} to: its unchanged nights move that far 1 time in 100`;
+    return `change below the minimum effect of ${formatPercent(r.minEffect)}`;
+  }
   if (!r.significant) return `Mann–Whitney p is not below ${r.alpha}`;
   return 'the interval of the ratio includes no change, or the test and the ratio disagree on the direction';
 }

@@ -431,6 +431,50 @@ describe('judging by the control interleaved with each cell', () => {
     expect(j.control).toMatchObject({ source: 'night' });
   });
 
+  // A night whose pairs agree within about 2% run by run, while its timed loop moved by about 40% as it ran.
+  const paired = (id: number, ratio: number): SeriesPoint => ({
+    ...night(id, 10, { samplesMs: latencies(10, id, 256, 0.4) }),
+    interleavedControl: { ratio, controlP50Ms: 1.5, ratios: latencies(ratio, 100 + id, 256, 0.02) },
+  });
+  const loops = (p: SeriesPoint): SeriesPoint => ({
+    ...p,
+    interleavedControl: { ...p.interleavedControl!, ratios: undefined },
+  });
+
+  it("tests the pairs' ratios where every result has them: a step that the timed loops' spread hides", () => {
+    const base = [1, 1.004, 0.997, 1.002, 0.999].map((r, i) => paired(i + 1, (10 / 1.5) * r));
+    const step = paired(6, (10 / 1.5) * 1.06);
+    const j = judgeSeries(base, step);
+    expect(j.verdict).toBe('regression');
+    expect(j.pValue!).toBeLessThan(1e-6);
+    // The same nights tested on their loops' samples: the spread hides the step from the interval.
+    const byLoops = judgeSeries(base.map(loops), loops(step));
+    expect(byLoops.ratio).toBeCloseTo(j.ratio!, 6);
+    expect(byLoops.verdict).toBe('unchanged');
+    expect(byLoops.reasons.join('\n')).toMatch(/the interval of the ratio includes no change/);
+    // One baseline result without the pairs' ratios (recorded before they were kept): loop samples for all.
+    const mixed = judgeSeries([loops(base[0]!), ...base.slice(1)], step);
+    expect(mixed.pValue).toBeCloseTo(
+      judgeSeries([loops(base[0]!), ...base.slice(1).map(loops)], loops(step)).pValue!,
+      12,
+    );
+    expect(mixed.verdict).toBe('unchanged');
+  });
+
+  it('raises the threshold above minEffect where nights judged by their pairs move by more than it', () => {
+    // Ratios that move by about 3% from night to night (CV), each night measured to within 2% by its pairs.
+    const noisy = [1, 1.04, 0.97, 1.03, 0.98, 1.01, 0.96].map((r, i) => paired(i + 1, (10 / 1.5) * r));
+    const candidate = paired(8, (10 / 1.5) * 1.07);
+    const j = judgeSeries(noisy, candidate);
+    expect(j.threshold!).toBeGreaterThan(0.08);
+    expect(j.verdict).toBe('unchanged');
+    expect(j.reasons.join('\n')).toMatch(
+      /change below 8\.\d+%, the step threshold that a baseline this noisy raises the minimum effect of 5% to/,
+    );
+    // Tested on the loops' samples, whose spread holds the test back, the threshold stays at minEffect.
+    expect(judgeSeries(noisy.map(loops), loops(candidate)).threshold).toBe(0.05);
+  });
+
   it("falls back to the night's control when a baseline result has no interleaved control", () => {
     const mixed = [{ ...history[0]!, interleavedControl: null }, ...history.slice(1)];
     const j = judgeSeries(mixed, interleaved(6, 10, 1, 1));

@@ -34,7 +34,7 @@ export const JudgeOptionsSchema = z
       .lt(1)
       .default(0.05)
       .describe(
-        'Relative change of the p50 that counts (0.05 = 5%); smaller changes count where the baseline is steady enough for a step of this size to be found 19 nights in 20 (docs/regressions.md, "The step threshold")',
+        'Relative change of the p50 that counts (0.05 = 5%); smaller changes count where the baseline is steady enough for a step of this size to be found 19 nights in 20, and only larger ones where the series is judged by its interleaved control\'s pairs and its baseline moves by more than this 1 night in 100 (docs/regressions.md, "The step threshold")',
       ),
     alpha: z
       .number()
@@ -88,7 +88,7 @@ export interface SeriesPoint {
   /** The control night of the result's agent and run (docs/regressions.md); absent for results without one. */
   control?: { p50Ms: number; spread: number } | null;
   /** The control run beside the cell in its own process (docs/regressions.md); absent for results without one. */
-  interleavedControl?: { ratio: number; controlP50Ms: number; width?: number } | null;
+  interleavedControl?: { ratio: number; controlP50Ms: number; width?: number; ratios?: number[] } | null;
 }
 
 /**
@@ -328,10 +328,12 @@ function assess(
 ): Assessment {
   const source = normalize ? controlSource(p, baseline) : null;
   if (source) {
-    const inUnits = (q: SeriesPoint) => perControl(source, q);
-    return judgeAgainst(inUnits(p), baseline.map(inUnits), opts, full, source);
+    // Pair ratios are tested only against pair ratios: a timed loop's samples spread differently.
+    const pairs = source === 'interleaved' && [p, ...baseline].every((q) => !!q.interleavedControl!.ratios?.length);
+    const inUnits = (q: SeriesPoint) => perControl(source, q, pairs);
+    return judgeAgainst(inUnits(p), baseline.map(inUnits), opts, full, source, pairs);
   }
-  return judgeAgainst(p, baseline, opts, full, null);
+  return judgeAgainst(p, baseline, opts, full, null, false);
 }
 
 /** What the candidate and its baseline can all be divided by, if anything. */
@@ -354,8 +356,13 @@ function controlP50(source: ControlSource, q: SeriesPoint): number {
   return source === 'interleaved' ? q.p50Ms / q.interleavedControl!.ratio : q.control!.p50Ms;
 }
 
-/** A result in units of its control. */
-function perControl(source: ControlSource, q: SeriesPoint): SeriesPoint {
+/**
+ * A result in units of its control. With `pairs`, its p50 is its interleaved ratio and its samples are its
+ * pairs' ratios: the spread of the ratio within its night, which the machine's moves during the timed loop do
+ * not widen.
+ */
+function perControl(source: ControlSource, q: SeriesPoint, pairs: boolean): SeriesPoint {
+  if (pairs) return { ...q, p50Ms: q.interleavedControl!.ratio, samplesMs: q.interleavedControl!.ratios! };
   const c = controlP50(source, q);
   return { ...q, p50Ms: q.p50Ms / c, samplesMs: q.samplesMs.map((x) => x / c) };
 }
@@ -381,6 +388,7 @@ function judgeAgainst(
   opts: JudgeOptions,
   full: boolean,
   source: ControlSource | null,
+  pairs: boolean,
 ): Assessment {
   const none = { ratio: null, threshold: null, interval: null, pValue: null };
   // A loop that moved (flagged unstable) says nothing of a level measured beside the control, run by run.
@@ -397,7 +405,9 @@ function judgeAgainst(
   const ratio = p.p50Ms / baseP50;
   const noise = coefficientOfVariation(p50s);
   const noisy = noise > opts.maxNoise;
-  const { threshold } = stepThreshold(opts.minEffect, noise, baseline.length);
+  // The pairs' ratios spread only as much as one night's measurement: the threshold alone must hold an unchanged
+  // night's noise, even above minEffect.
+  const { threshold } = stepThreshold(opts.minEffect, noise, baseline.length, pairs);
   const withinEffect = Math.abs(ratio - 1) < threshold - 1e-9;
   if (!full && (noisy || withinEffect))
     return { verdict: noisy ? 'unstable' : 'unchanged', ratio, threshold, interval: null, pValue: null, reasons: [] };

@@ -181,6 +181,13 @@ export const ResultDetailBody = ResultSummaryBody.extend({
         .int()
         .optional()
         .describe('requests in flight on each side of a pair (a closed loop: its concurrency); absent means 1'),
+      ratios: z
+        .array(z.number())
+        .max(512)
+        .optional()
+        .describe(
+          "each pair's ratio in order, evenly thinned to at most 512; the judge tests them where every result of the series has them; absent on older results",
+        ),
     })
     .nullable()
     .openapi({
