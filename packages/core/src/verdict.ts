@@ -120,8 +120,8 @@ export interface Judgement {
   control?: { source: ControlSource; rawRatio: number; controlRatio: number } | null;
   /**
    * The smallest |ratio − 1| that counted as a step on this night: `minEffect`, or lower on a steady baseline,
-   * or, judged by an interleaved control's pairs, higher on a noisy one (step-threshold.ts). Null where nothing was judged: fewer than `minHistory` baseline results, or a night
-   * whose control moved too much within it.
+   * or, judged by an interleaved control's pairs, higher on a noisy one (step-threshold.ts). Null where nothing
+   * was judged: fewer than `minHistory` baseline results, or a night whose control moved too much within it.
    */
   threshold: number | null;
   /** Bootstrap interval of the ratio at `confidence`. */

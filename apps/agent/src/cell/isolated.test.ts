@@ -2,7 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cellId, isRankable, medianOf, validateSpec, type CellParams, type InputSpec } from '@ortfleet/core';
+import {
+  INTERLEAVED_RATIOS_LIMIT,
+  cellId,
+  isRankable,
+  medianOf,
+  validateSpec,
+  type CellParams,
+  type InputSpec,
+} from '@ortfleet/core';
 import { OCR_MODELS, tempHome } from '../../../../test/support/env';
 import { writeTestModels } from '../../../../test/support/models';
 import { runCellIsolated } from './isolated';
@@ -112,8 +120,8 @@ describe('runCellIsolated', () => {
     expect(c.ratio).toBeGreaterThan(1.4);
     expect(c.ratio).toBeLessThan(2.8);
     expect(c.cellP50Ms / c.controlP50Ms).toBeGreaterThan(1.4);
-    // Every pair's ratio is kept (evenly thinned past 512), and their median is the ratio.
-    expect(c.ratios).toHaveLength(Math.ceil(c.runs / Math.ceil(c.runs / 512)));
+    // Every pair's ratio is kept (evenly thinned past the limit), and their median is the ratio.
+    expect(c.ratios).toHaveLength(Math.ceil(c.runs / Math.ceil(c.runs / INTERLEAVED_RATIOS_LIMIT)));
     expect(medianOf(c.ratios!)).toBeCloseTo(c.ratio, 4);
     // A control that cannot run leaves the measurement as it was, and says why.
     const missing = await runCellIsolated(withControl(join(tempHome(), 'no-control.onnx')), limits);

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { INTERLEAVED_RATIOS_LIMIT } from '@ortfleet/core';
 import { RESULT_SORT_FIELDS, type ResultCursor } from '@ortfleet/db';
 import { resultFilterFields } from '../params';
 
@@ -183,7 +184,7 @@ export const ResultDetailBody = ResultSummaryBody.extend({
         .describe('requests in flight on each side of a pair (a closed loop: its concurrency); absent means 1'),
       ratios: z
         .array(z.number())
-        .max(512)
+        .max(INTERLEAVED_RATIOS_LIMIT)
         .optional()
         .describe(
           "each pair's ratio in order, evenly thinned to at most 512; the judge tests them where every result of the series has them; absent on older results",
